@@ -1,0 +1,36 @@
+# Compile-fail tests come in pairs, as in {fmt}: the same source must compile as it is and
+# must fail with LAZYSCRIBE_COMPILE_FAIL defined, with the expected words in the diagnostic.
+# The compiler is run directly (syntax only), so the tests never touch the build tree.
+
+set(_lazyscribe_cf_includes)
+foreach(dep nlohmann_json::nlohmann_json cereal::cereal Boost::headers)
+    get_target_property(dirs ${dep} INTERFACE_INCLUDE_DIRECTORIES)
+    if(dirs)
+        list(APPEND _lazyscribe_cf_includes ${dirs})
+    endif()
+endforeach()
+list(REMOVE_DUPLICATES _lazyscribe_cf_includes)
+# The compiler searches its implicit directories already; naming /usr/include again with
+# -isystem reorders them and breaks libstdc++'s #include_next.
+list(REMOVE_ITEM _lazyscribe_cf_includes ${CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES})
+set(_lazyscribe_cf_flags -std=c++20 -fsyntax-only)
+foreach(dir IN LISTS _lazyscribe_cf_includes)
+    list(APPEND _lazyscribe_cf_flags -isystem ${dir})
+endforeach()
+# Our own headers are not system headers: their warnings count in the valid twin.
+list(PREPEND _lazyscribe_cf_flags -I${PROJECT_SOURCE_DIR}/include -Wall -Wextra -Wpedantic -Werror)
+
+# lazyscribe_compile_fail_test(<name> <source> <regex>...): every regex must match the
+# compiler's output of the failing twin.
+function(lazyscribe_compile_fail_test name source)
+    # Lists travel as one argument each, joined by "@@", which neither flags nor regexes use.
+    string(REPLACE ";" "@@" flags "${_lazyscribe_cf_flags}")
+    string(REPLACE ";" "@@" expect "${ARGN}")
+    set(common -DCOMPILER=${CMAKE_CXX_COMPILER} -DFLAGS=${flags} -DSOURCE=${CMAKE_CURRENT_SOURCE_DIR}/${source})
+    add_test(NAME compile_fail.${name}.valid
+             COMMAND ${CMAKE_COMMAND} ${common} -DEXPECT_FAILURE=OFF
+                     -P ${PROJECT_SOURCE_DIR}/cmake/RunCompileTest.cmake)
+    add_test(NAME compile_fail.${name}.fails
+             COMMAND ${CMAKE_COMMAND} ${common} -DEXPECT_FAILURE=ON -DEXPECT=${expect}
+                     -P ${PROJECT_SOURCE_DIR}/cmake/RunCompileTest.cmake)
+endfunction()

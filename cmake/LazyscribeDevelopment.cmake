@@ -1,0 +1,15 @@
+# Flags for lazyscribe's own targets (tests, examples, benchmarks) only: the INTERFACE
+# target carries none of them, so consumers never inherit -Werror or sanitizers.
+
+add_library(lazyscribe_development INTERFACE)
+target_compile_options(lazyscribe_development INTERFACE -Wall -Wextra -Wpedantic -Werror)
+if(LAZYSCRIBE_SANITIZE)
+    target_compile_options(lazyscribe_development INTERFACE
+        -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+    target_link_options(lazyscribe_development INTERFACE -fsanitize=address,undefined)
+endif()
+
+# lazyscribe_add_development_target(<target>): our warnings and sanitizers, plus the library.
+function(lazyscribe_add_development_target target)
+    target_link_libraries(${target} PRIVATE lazyscribe::lazyscribe lazyscribe_development)
+endfunction()

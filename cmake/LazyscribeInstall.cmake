@@ -1,0 +1,16 @@
+# find_package(lazyscribe CONFIG) support: headers, targets, config and version files.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS lazyscribe EXPORT lazyscribeTargets)
+install(DIRECTORY include/lazyscribe DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT lazyscribeTargets NAMESPACE lazyscribe::
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lazyscribe)
+
+configure_package_config_file(cmake/lazyscribeConfig.cmake.in
+    ${PROJECT_BINARY_DIR}/lazyscribeConfig.cmake
+    INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lazyscribe)
+# A header-only library does not depend on the consumer's architecture.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/lazyscribeConfigVersion.cmake
+    COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+install(FILES ${PROJECT_BINARY_DIR}/lazyscribeConfig.cmake ${PROJECT_BINARY_DIR}/lazyscribeConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lazyscribe)

@@ -1,0 +1,446 @@
+#pragma once
+/// @file artifact.hpp
+/// @brief Artifacts: metadata as Python lazyscribe stores it, plus a value written lazily.
+///
+/// basic_artifact_set is the artifact list of one experiment or test: `log_artifact<"alias">`
+/// checks the alias and the value type at compile time, then stores the value type-erased
+/// and writes nothing until `save()`. `load_artifact<T>` resolves the stored alias at run time.
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include <lazyscribe/detail/files.hpp>
+#include <lazyscribe/detail/slugify.hpp>
+#include <lazyscribe/detail/time.hpp>
+#include <lazyscribe/detail/type_name.hpp>
+#include <lazyscribe/errors.hpp>
+#include <lazyscribe/fixed_string.hpp>
+#include <lazyscribe/handler.hpp>
+#include <lazyscribe/json.hpp>
+#include <lazyscribe/registry.hpp>
+
+namespace lazyscribe {
+
+/// @brief Options of `log_artifact`.
+struct log_options {
+    /// @brief File name relative to the owner's folder; empty = `<slug(name)>-<stamp>.<suffix>`.
+    std::string fname{};
+    /// @brief Replace an artifact already logged under the same name.
+    bool overwrite = false;
+    /// @brief Writer options passed to the handler's `write` (e.g. `{"indent": 2}` for json).
+    /// Like Python lazyscribe, they change the file but are not stored.
+    json kwargs = json::object();
+};
+
+/// @brief Options of `load_artifact`.
+struct load_options {
+    /// @brief Compare the stored environment fields with the running ones before reading.
+    bool validate = true;
+    /// @brief Reader options passed to the handler's `read`.
+    json kwargs = json::object();
+};
+
+namespace detail {
+
+struct erased_value {
+    std::shared_ptr<const void> value;
+    const std::type_info* type = nullptr;
+    void (*write)(const void*, std::ostream&, const json&) = nullptr;
+};
+
+template <class H, class T>
+void write_erased(const void* value, std::ostream& out, const json& kwargs) {
+    H::write(*static_cast<const T*>(value), out, kwargs);
+}
+
+// A string literal is stored as std::string: the lazy write happens long after the call.
+template <class T>
+using stored_value_t =
+    std::conditional_t<std::is_convertible_v<std::decay_t<T>, const char*> &&
+                           std::is_same_v<std::remove_cv_t<std::remove_pointer_t<std::decay_t<T>>>, char>,
+                       std::string, std::remove_cvref_t<T>>;
+
+/// Fails (value == Writable == false) with the alias, the handler and the value type in view.
+template <class Alias, class Handler, class ValueType, bool Writable>
+struct handler_can_write_value_type {
+    static constexpr bool value = Writable;
+};
+
+/// The compile-time half of log_artifact: checks alias and value type with readable
+/// messages, then returns the type-erased writer for the run-time half.
+template <class Handlers, fixed_string Alias, class T>
+constexpr auto checked_writer() {
+    constexpr std::size_t index = Handlers::template checked_index<Alias>();
+    using H = typename Handlers::template handler_at<index>;
+    constexpr bool known = Handlers::contains(Alias.view());
+    static_assert(!known || handler_can_write_value_type<alias_name<Alias>, H, T, WritableBy<H, T>>::value,
+                  "lazyscribe: log_artifact: the handler cannot write a value of this type (the note below names the "
+                  "alias, the handler and the value type); give the type what the handler needs, e.g. to_json for "
+                  "\"json\" or serialize for \"cereal\"");
+    using writer = void (*)(const void*, std::ostream&, const json&);
+    if constexpr (known && WritableBy<H, T>) {
+        return std::pair<writer, std::size_t>{&write_erased<H, T>, index};
+    } else {
+        return std::pair<writer, std::size_t>{nullptr, index};
+    }
+}
+
+template <class Alias, class Handler, class ValueType, bool Readable>
+struct handler_can_read_value_type {
+    static constexpr bool value = Readable;
+};
+
+inline std::string default_fname(std::string_view name, time_point created_at, std::string_view suffix) {
+    return slugify(name) + "-" + format_stamp(created_at) + "." + std::string(suffix);
+}
+
+}  // namespace detail
+
+/// @brief One artifact: the metadata stored in the project file (FORMAT.md section 6) and,
+/// when it was logged in this session, its value.
+class artifact {
+public:
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    /// @brief The handler alias ("json", "cereal", or one the program does not know).
+    [[nodiscard]] const std::string& handler() const noexcept { return handler_; }
+    /// @brief File name relative to the owner's folder.
+    [[nodiscard]] const std::string& fname() const noexcept { return fname_; }
+    [[nodiscard]] time_point created_at() const noexcept { return created_at_; }
+    [[nodiscard]] const std::optional<time_point>& expiry() const noexcept { return expiry_; }
+    [[nodiscard]] long long version() const noexcept { return version_; }
+    /// @brief The handler's own fields (environment metadata, or every extra key of an
+    /// artifact whose handler is not in the list).
+    [[nodiscard]] const json& fields() const noexcept { return fields_; }
+    /// @brief Logged (or replaced) in this session and not saved yet.
+    [[nodiscard]] bool dirty() const noexcept { return dirty_; }
+
+    /// @brief The metadata object, as written in the project file.
+    [[nodiscard]] json to_json() const {
+        json j = fields_.is_object() ? fields_ : json::object();
+        j["created_at"] = detail::format_time(created_at_);
+        j["expiry"] = expiry_ ? json(detail::format_time(*expiry_)) : json(nullptr);
+        j["fname"] = fname_;
+        j["handler"] = handler_;
+        j["name"] = name_;
+        j["version"] = version_;
+        return j;
+    }
+
+private:
+    template <class>
+    friend class basic_artifact_set;
+
+    std::string name_;
+    std::string handler_;
+    std::string fname_;
+    time_point created_at_{};
+    std::optional<time_point> expiry_;
+    long long version_ = 0;
+    json fields_ = json::object();
+    bool dirty_ = false;
+    detail::erased_value value_;
+    json write_kwargs_ = json::object();
+};
+
+/// @brief The artifacts of one experiment or test, stored in one folder.
+/// @tparam Handlers a handler_list; aliases in `log_artifact<"alias">` are checked against it.
+template <class Handlers>
+class basic_artifact_set {
+public:
+    using handlers = Handlers;
+    using const_iterator = std::deque<artifact>::const_iterator;
+
+    basic_artifact_set() = default;
+    /// @brief An empty set whose files live in `folder`.
+    explicit basic_artifact_set(std::filesystem::path folder) : folder_(std::move(folder)) {}
+
+    /// @brief Reads the metadata array of a project file. `where` names it in errors
+    /// (e.g. "project.json: experiment 'x': artifacts"). Aliases that are not in Handlers are
+    /// kept as they are: their metadata round-trips, their files are never touched.
+    static basic_artifact_set from_json(const json& entries, std::filesystem::path folder, std::string_view where) {
+        basic_artifact_set set(std::move(folder));
+        if (!entries.is_array()) throw format_error(std::string(where) + ": expected an array of artifacts");
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            set.entries_.push_back(parse_entry(entries[i], std::string(where) + "[" + std::to_string(i) + "]"));
+        }
+        return set;
+    }
+
+    /// @brief The metadata array, as written in the project file.
+    [[nodiscard]] json to_json() const {
+        json array = json::array();
+        for (const auto& a : entries_) array.push_back(a.to_json());
+        return array;
+    }
+
+    [[nodiscard]] const std::filesystem::path& folder() const noexcept { return folder_; }
+    void set_folder(std::filesystem::path folder) { folder_ = std::move(folder); }
+
+    /// @brief Logs `value` under `name` with the handler registered as Alias. Nothing is
+    /// written until save(). An unknown alias, or a value type the handler cannot write,
+    /// does not compile. Throws artifact_log_error if the name exists and overwrite is false,
+    /// path_error if `options.fname` leaves the folder. The returned reference stays valid
+    /// while the set lives (a replacement by overwrite changes what it refers to).
+    template <fixed_string Alias, class T>
+    const artifact& log_artifact(std::string_view name, T&& value, log_options options = {}) {
+        return log_artifact_at<Alias>(detail::now(), name, std::forward<T>(value), std::move(options));
+    }
+
+    /// @brief log_artifact with an explicit creation time (the owner's clock).
+    template <fixed_string Alias, class T>
+    const artifact& log_artifact_at(time_point created_at, std::string_view name, T&& value, log_options options = {}) {
+        using value_type = detail::stored_value_t<T>;
+        constexpr auto writer = detail::checked_writer<Handlers, Alias, value_type>();
+        using H = typename Handlers::template handler_at<writer.second>;
+
+        artifact entry;
+        entry.name_ = std::string(name);
+        entry.handler_ = std::string(H::alias);
+        entry.created_at_ = created_at;
+        entry.fields_ = environment_of<H>();
+        entry.dirty_ = true;
+        entry.value_ = {std::make_shared<const value_type>(std::forward<T>(value)), &typeid(value_type), writer.first};
+        entry.write_kwargs_ = options.kwargs.is_null() ? json::object() : std::move(options.kwargs);
+        return insert(std::move(entry), std::move(options.fname), H::suffix, options.overwrite);
+    }
+
+    /// @brief Reads the artifact `name` as a T. The alias comes from the file, so a handler
+    /// that cannot read T is reported at run time (artifact_load_error). A value logged in
+    /// this session as a T is returned without reading the file.
+    template <class T>
+    [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
+        const artifact& a = at(name);
+        if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
+        const auto file = detail::resolve_inside(folder_, a.fname_, "artifact '" + a.name_ + "': fname");
+        if (!Handlers::contains(a.handler_)) {
+            throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
+                                        a.handler_ + "', which is not in the handler list; registered: " +
+                                        join_aliases());
+        }
+        return Handlers::visit(a.handler_, [&](auto h) -> T {
+            using H = typename decltype(h)::type;
+            if constexpr (ReadableAs<H, T>) {
+                if constexpr (H::output_only) {
+                    throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
+                                              a.handler_ + "' is output-only; its files cannot be loaded");
+                }
+                if (options.validate) validate_environment<H>(a, file);
+                std::ifstream in(file, H::binary ? std::ios::in | std::ios::binary : std::ios::in);
+                if (!in) {
+                    throw artifact_load_error("artifact '" + a.name_ + "': cannot open " + file.string() +
+                                              (a.dirty_ ? " (logged but not saved yet)" : ""));
+                }
+                try {
+                    return read_with<T, H>(in, options.kwargs.is_null() ? json::object() : options.kwargs);
+                } catch (const std::exception& e) {
+                    throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
+                                              a.handler_ + "' failed to read it: " + e.what());
+                }
+            } else {
+                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
+                                          a.handler_ + "' cannot read a value of type " +
+                                          std::string(detail::type_name<T>()));
+            }
+        });
+    }
+
+    /// @brief load_artifact with the handler named at compile time: a handler that cannot
+    /// read T does not compile; a file whose stored alias differs throws artifact_load_error.
+    template <class T, fixed_string Alias>
+    [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
+        constexpr std::size_t index = Handlers::template checked_index<Alias>();
+        using H = typename Handlers::template handler_at<index>;
+        static_assert(!Handlers::contains(Alias.view()) ||
+                          detail::handler_can_read_value_type<detail::alias_name<Alias>, H, T, ReadableAs<H, T>>::value,
+                      "lazyscribe: load_artifact: the handler cannot read a value of this type (the note below names "
+                      "the alias, the handler and the value type)");
+        const artifact& a = at(name);
+        if (a.handler_ != Alias.view()) {
+            throw artifact_load_error("artifact '" + a.name_ + "' in " + folder_.string() + " was written by handler '" +
+                                      a.handler_ + "', not '" + std::string(Alias.view()) + "'");
+        }
+        return load_artifact<T>(name, options);
+    }
+
+    /// @brief Writes every dirty artifact into folder(), each through a temporary file that
+    /// replaces the target only when the write succeeded; afterwards they are clean.
+    void save() {
+        for (auto& a : entries_) {
+            if (!a.dirty_ || !a.value_.write) continue;
+            const auto file = detail::resolve_inside(folder_, a.fname_, "artifact '" + a.name_ + "': fname");
+            Handlers::visit(a.handler_, [&](auto h) {
+                using H = typename decltype(h)::type;
+                try {
+                    detail::write_file_atomically(file, H::binary, [&](std::ostream& out) {
+                        a.value_.write(a.value_.value.get(), out, a.write_kwargs_);
+                    });
+                } catch (const path_error&) {
+                    throw;
+                } catch (const std::exception& e) {
+                    throw artifact_log_error("artifact '" + a.name_ + "': handler '" + a.handler_ +
+                                             "' failed to write " + file.string() + ": " + e.what());
+                }
+            });
+            a.dirty_ = false;
+        }
+    }
+
+    /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.
+    [[nodiscard]] const artifact& at(std::string_view name) const {
+        if (const artifact* a = find(name)) return *a;
+        std::string known;
+        for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.name_ + "'";
+        throw artifact_load_error("no artifact named '" + std::string(name) + "' in " + folder_.string() +
+                                  "; artifacts: " + (known.empty() ? "(none)" : known));
+    }
+    [[nodiscard]] const artifact* find(std::string_view name) const noexcept {
+        const auto it = std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == name; });
+        return it == entries_.end() ? nullptr : &*it;
+    }
+    [[nodiscard]] bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+    [[nodiscard]] const_iterator begin() const noexcept { return entries_.begin(); }
+    [[nodiscard]] const_iterator end() const noexcept { return entries_.end(); }
+    /// @brief Whether any artifact has a value that save() would write.
+    [[nodiscard]] bool dirty() const noexcept {
+        return std::any_of(entries_.begin(), entries_.end(), [](const artifact& a) { return a.dirty_; });
+    }
+    /// @brief Whether an artifact of this set already uses this file name.
+    [[nodiscard]] bool uses_fname(std::string_view fname) const noexcept {
+        return std::any_of(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.fname_ == fname; });
+    }
+
+private:
+    static std::string join_aliases() {
+        std::string out;
+        for (auto alias : Handlers::aliases) out += (out.empty() ? "'" : ", '") + std::string(alias) + "'";
+        return out.empty() ? "(none)" : out;
+    }
+
+    template <class H>
+    static void validate_environment(const artifact& a, const std::filesystem::path& file) {
+        const json running = environment_of<H>();
+        json stored = json::object();
+        bool matches = true;
+        for (const auto& [key, value] : running.items()) {
+            const auto it = a.fields_.find(key);
+            // Like Python, a field missing from the file takes the reader's value.
+            stored[key] = it == a.fields_.end() ? value : *it;
+            if (stored[key] != value) matches = false;
+        }
+        if (!matches) {
+            throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() +
+                                      ") was written in another environment: stored " + stored.dump() +
+                                      ", running " + running.dump() + "; load with validate = false to read it anyway");
+        }
+    }
+
+    const artifact& insert(artifact entry, std::string fname, std::string_view suffix, bool overwrite) {
+        auto existing = std::find_if(entries_.begin(), entries_.end(),
+                                     [&](const artifact& a) { return a.name_ == entry.name_; });
+        if (existing != entries_.end() && !overwrite) {
+            throw artifact_log_error("an artifact named '" + entry.name_ + "' is already logged in " +
+                                     folder_.string() + "; pass overwrite = true to replace it");
+        }
+        const artifact* replaced = existing == entries_.end() ? nullptr : &*existing;
+        if (fname.empty()) {
+            fname = detail::default_fname(entry.name_, entry.created_at_, suffix);
+            // Python reuses a default name when two names slugify alike in the same second
+            // and the second write destroys the first file; pick a distinct one instead.
+            const std::string stem = fname.substr(0, fname.size() - suffix.size() - 1);
+            for (int n = 1; fname_taken(fname, replaced); ++n) {
+                fname = stem + "-" + std::to_string(n) + "." + std::string(suffix);
+            }
+        } else if (fname_taken(fname, replaced)) {
+            throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
+                                     "' is already used by another artifact in " + folder_.string());
+        }
+        (void)detail::resolve_inside(folder_, fname, "artifact '" + entry.name_ + "': fname");
+        entry.fname_ = std::move(fname);
+        if (existing != entries_.end()) {
+            *existing = std::move(entry);  // replaced in place, as Python does
+            return *existing;
+        }
+        entries_.push_back(std::move(entry));
+        return entries_.back();
+    }
+
+    bool fname_taken(std::string_view fname, const artifact* except) const noexcept {
+        return std::any_of(entries_.begin(), entries_.end(),
+                           [&](const artifact& a) { return &a != except && a.fname_ == fname; });
+    }
+
+    static artifact parse_entry(const json& j, const std::string& where) {
+        if (!j.is_object()) throw format_error(where + ": expected an artifact object");
+        auto text = [&](const char* key) -> std::string {
+            const auto it = j.find(key);
+            if (it == j.end()) throw format_error(where + ": missing field '" + key + "'");
+            if (!it->is_string()) throw format_error(where + ": field '" + key + "' must be a string");
+            return it->template get<std::string>();
+        };
+        auto time = [&](const char* key, const std::string& value) {
+            const auto t = detail::parse_time(value);
+            if (!t) throw format_error(where + ": field '" + key + "' is not a date-time: '" + value + "'");
+            return *t;
+        };
+        artifact a;
+        a.name_ = text("name");
+        a.handler_ = text("handler");
+        a.created_at_ = time("created_at", text("created_at"));
+        if (const auto it = j.find("expiry"); it != j.end() && !it->is_null()) {
+            if (!it->is_string()) throw format_error(where + ": field 'expiry' must be a date-time string or null");
+            a.expiry_ = time("expiry", it->template get<std::string>());
+        }
+        if (const auto it = j.find("version"); it != j.end()) {
+            if (!it->is_number_integer()) throw format_error(where + ": field 'version' must be an integer");
+            a.version_ = it->template get<long long>();
+        }
+        json extras = json::object();
+        for (const auto& [key, value] : j.items()) {
+            if (key != "name" && key != "handler" && key != "created_at" && key != "expiry" && key != "version" &&
+                key != "fname")
+                extras[key] = value;
+        }
+        const std::size_t index = Handlers::index_of(a.handler_);
+        if (index == Handlers::npos) {
+            a.fields_ = std::move(extras);  // opaque: every key round-trips
+        } else {
+            // A known handler keeps exactly its own fields, as Python does (stale keys drop).
+            a.fields_ = Handlers::visit_index(index, [&](auto h) {
+                json fields = environment_of<typename decltype(h)::type>();
+                for (auto& [key, value] : fields.items()) {
+                    if (const auto it = extras.find(key); it != extras.end()) value = *it;
+                }
+                return fields;
+            });
+        }
+        if (const auto it = j.find("fname"); it != j.end()) {
+            if (!it->is_string()) throw format_error(where + ": field 'fname' must be a string");
+            a.fname_ = it->template get<std::string>();
+        } else {
+            const std::string suffix =
+                index == Handlers::npos
+                    ? a.handler_
+                    : Handlers::visit_index(index, [](auto h) { return std::string(decltype(h)::type::suffix); });
+            a.fname_ = detail::default_fname(a.name_, a.created_at_, suffix);
+        }
+        return a;
+    }
+
+    std::filesystem::path folder_;
+    std::deque<artifact> entries_;  // a deque: references handed out by log_artifact stay valid
+};
+
+}  // namespace lazyscribe

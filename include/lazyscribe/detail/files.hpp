@@ -1,0 +1,76 @@
+#pragma once
+// Paths that must stay inside a folder, and files replaced atomically: a crash or a throwing
+// writer leaves the previous file (or no file) in place, never a torn one.
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <lazyscribe/errors.hpp>
+
+namespace lazyscribe::detail {
+
+/// folder / relative, refusing a relative path that is empty, absolute, or climbs out of folder.
+inline std::filesystem::path resolve_inside(const std::filesystem::path& folder, std::string_view relative,
+                                            std::string_view what) {
+    const std::filesystem::path rel{std::string(relative)};
+    if (relative.empty() || rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) {
+        throw path_error(std::string(what) + ": '" + std::string(relative) +
+                         "' must be a relative path inside " + folder.string());
+    }
+    int depth = 0;
+    for (const auto& part : rel.lexically_normal()) {
+        if (part == "..") {
+            if (--depth < 0) {
+                throw path_error(std::string(what) + ": '" + std::string(relative) + "' escapes the folder " +
+                                 folder.string());
+            }
+        } else if (!part.empty() && part != ".") {
+            ++depth;
+        }
+    }
+    if (depth == 0) {
+        throw path_error(std::string(what) + ": '" + std::string(relative) + "' names no file inside " +
+                         folder.string());
+    }
+    return folder / rel;
+}
+
+inline std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
+    static std::atomic<unsigned> counter{0};
+    auto name = target.filename().string();
+    name = "." + name + ".lazyscribe-tmp-" + std::to_string(counter.fetch_add(1));
+    return target.parent_path() / name;
+}
+
+/// Writes target through `body(std::ostream&)` into a sibling temporary file, then renames it
+/// over target. If body throws, the temporary file is removed and target is untouched.
+template <class Body>
+void write_file_atomically(const std::filesystem::path& target, bool binary, Body&& body) {
+    std::error_code ec;
+    if (!target.parent_path().empty()) {
+        std::filesystem::create_directories(target.parent_path(), ec);
+        if (ec) throw path_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
+    }
+    const auto temporary = temporary_sibling(target);
+    try {
+        std::ofstream out(temporary, binary ? std::ios::out | std::ios::binary | std::ios::trunc
+                                            : std::ios::out | std::ios::trunc);
+        if (!out) throw path_error("cannot create " + temporary.string());
+        body(static_cast<std::ostream&>(out));
+        out.flush();
+        if (!out) throw path_error("cannot write " + temporary.string());
+        out.close();
+        std::filesystem::rename(temporary, target, ec);
+        if (ec) throw path_error("cannot replace " + target.string() + ": " + ec.message());
+    } catch (...) {
+        std::filesystem::remove(temporary, ec);
+        throw;
+    }
+}
+
+}  // namespace lazyscribe::detail

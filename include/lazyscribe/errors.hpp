@@ -1,0 +1,94 @@
+#pragma once
+/// @file errors.hpp
+/// @brief The exception types thrown by lazyscribe.
+///
+/// Every exception derives from lazyscribe::error, so a caller can catch broadly;
+/// each category has its own type and a stable id ("lazyscribe.<category>") at the
+/// start of its message, so a user can catch precisely or search for the id.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace lazyscribe {
+
+/// @brief Base class of every exception lazyscribe throws.
+class error : public std::runtime_error {
+public:
+    /// @brief The stable id of the category, e.g. "lazyscribe.parse_error".
+    [[nodiscard]] std::string_view id() const noexcept { return id_; }
+
+protected:
+    error(std::string_view id, const std::string& what)
+        : std::runtime_error("[" + std::string(id) + "] " + what), id_(id) {}
+
+private:
+    std::string_view id_;  // always a string literal, see the derived classes
+};
+
+/// @brief Malformed JSON text (a project, repository or artifact file).
+/// The message names the source (usually a file path), the line and the column.
+class parse_error : public error {
+public:
+    parse_error(const std::string& source, std::size_t line, std::size_t column,
+                const std::string& what)
+        : error("lazyscribe.parse_error", source + ":" + std::to_string(line) + ":" +
+                                              std::to_string(column) + ": " + what),
+          line_(line), column_(column) {}
+    /// @brief 1-based line of the error.
+    [[nodiscard]] std::size_t line() const noexcept { return line_; }
+    /// @brief 1-based column (in bytes) of the error.
+    [[nodiscard]] std::size_t column() const noexcept { return column_; }
+
+private:
+    std::size_t line_;
+    std::size_t column_;
+};
+
+/// @brief Well-formed JSON whose content does not fit: a missing field, a field of the
+/// wrong type, a value that cannot be written in the Python-compatible format.
+/// The message names the file and the field.
+class format_error : public error {
+public:
+    explicit format_error(const std::string& what) : error("lazyscribe.format_error", what) {}
+};
+
+/// @brief A handler alias that is not in the handler list, or a run-time request a
+/// handler cannot serve (reading a type it does not support).
+class unknown_handler_error : public error {
+public:
+    explicit unknown_handler_error(const std::string& what)
+        : error("lazyscribe.unknown_handler_error", what) {}
+};
+
+/// @brief Logging an artifact failed: a name logged twice without overwrite, or a
+/// handler's write threw.
+class artifact_log_error : public error {
+public:
+    explicit artifact_log_error(const std::string& what)
+        : error("lazyscribe.artifact_log_error", what) {}
+};
+
+/// @brief Loading an artifact failed: its environment does not match the running one,
+/// its file is missing, or the handler's read threw.
+class artifact_load_error : public error {
+public:
+    explicit artifact_load_error(const std::string& what)
+        : error("lazyscribe.artifact_load_error", what) {}
+};
+
+/// @brief A change was attempted on something opened read-only.
+class read_only_error : public error {
+public:
+    explicit read_only_error(const std::string& what)
+        : error("lazyscribe.read_only_error", what) {}
+};
+
+/// @brief A path that cannot be used: it escapes the folder it must stay in, or a file
+/// cannot be created, opened or renamed. The message names the path.
+class path_error : public error {
+public:
+    explicit path_error(const std::string& what) : error("lazyscribe.path_error", what) {}
+};
+
+}  // namespace lazyscribe

@@ -1,0 +1,85 @@
+#pragma once
+/// @file handlers/cereal.hpp
+/// @brief The built-in `cereal` handler: any cereal-serializable C++ object in cereal's
+/// portable binary archive, the place Python's `pickle` holds in lazyscribe.
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/cereal.hpp>
+#include <cereal/details/traits.hpp>
+#include <cereal/version.hpp>
+
+#include <lazyscribe/errors.hpp>
+#include <lazyscribe/handler.hpp>
+#include <lazyscribe/json.hpp>
+
+namespace lazyscribe {
+
+/// @brief Values the cereal handler writes: types with a cereal `serialize`/`save`.
+/// Include cereal's headers for standard types (e.g. <cereal/types/vector.hpp>) yourself.
+template <class T>
+concept CerealWritable = cereal::traits::is_output_serializable<T, cereal::PortableBinaryOutputArchive>::value;
+
+/// @brief Values the cereal handler reads: default-constructible types with a cereal
+/// `serialize`/`load`.
+template <class T>
+concept CerealReadable = std::is_default_constructible_v<T> &&
+                         cereal::traits::is_input_serializable<T, cereal::PortableBinaryInputArchive>::value;
+
+/// @brief Writes and reads C++ objects with cereal's portable binary archive.
+///
+/// The archive is independent of byte order, but its layout is cereal's: each artifact
+/// records the archive and cereal's version (`environment()`), and loading with
+/// `validate` refuses a file written by another cereal version rather than misreading it.
+struct cereal_handler {
+    static constexpr std::string_view alias = "cereal";
+    static constexpr std::string_view suffix = "cereal";
+    static constexpr bool binary = true;
+    static constexpr bool output_only = false;
+
+    /// @brief The fields stored with each artifact and compared on load.
+    static json environment() {
+        return json{{"cereal_archive", "portable_binary"},
+                    {"cereal_version", std::to_string(CEREAL_VERSION_MAJOR) + "." +
+                                           std::to_string(CEREAL_VERSION_MINOR) + "." +
+                                           std::to_string(CEREAL_VERSION_PATCH)}};
+    }
+
+    template <CerealWritable T>
+    static void write(const T& value, std::ostream& out, const json& kwargs) {
+        reject_kwargs(kwargs, "write");
+        cereal::PortableBinaryOutputArchive archive(out);
+        archive(value);
+    }
+
+    template <CerealReadable T>
+    static T read(std::istream& in, const json& kwargs) {
+        reject_kwargs(kwargs, "read");
+        T value{};
+        try {
+            cereal::PortableBinaryInputArchive archive(in);
+            archive(value);
+        } catch (const cereal::Exception& e) {
+            throw format_error(std::string("cereal archive is truncated or not of the requested type: ") + e.what());
+        }
+        return value;
+    }
+
+private:
+    static void reject_kwargs(const json& kwargs, const char* what) {
+        if (!kwargs.is_null() && !(kwargs.is_object() && kwargs.empty())) {
+            throw format_error(std::string("the cereal handler's ") + what + " takes no kwargs; given: " + kwargs.dump());
+        }
+    }
+};
+
+static_assert(ArtifactHandler<cereal_handler> && HasEnvironment<cereal_handler>);
+static_assert(WritableBy<cereal_handler, int> && ReadableAs<cereal_handler, double>);
+static_assert(!WritableBy<cereal_handler, std::ostream> && !ReadableAs<cereal_handler, std::istream>);
+
+}  // namespace lazyscribe

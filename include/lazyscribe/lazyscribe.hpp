@@ -1,0 +1,13 @@
+#pragma once
+/// @file lazyscribe.hpp
+/// @brief Everything lazyscribe offers, in one include.
+
+#include <lazyscribe/artifact.hpp>
+#include <lazyscribe/builtin_handlers.hpp>
+#include <lazyscribe/errors.hpp>
+#include <lazyscribe/fixed_string.hpp>
+#include <lazyscribe/handler.hpp>
+#include <lazyscribe/handlers/cereal.hpp>
+#include <lazyscribe/handlers/json.hpp>
+#include <lazyscribe/json.hpp>
+#include <lazyscribe/registry.hpp>

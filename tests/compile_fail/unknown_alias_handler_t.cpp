@@ -1,0 +1,11 @@
+// Naming a handler from an alias that is not in the list.
+#include <lazyscribe/lazyscribe.hpp>
+
+#ifdef LAZYSCRIBE_COMPILE_FAIL
+using handler = lazyscribe::builtin_handlers::handler_t<"csv">;
+#else
+using handler = lazyscribe::builtin_handlers::handler_t<"cereal">;
+#endif
+static_assert(handler::binary);
+
+int main() {}

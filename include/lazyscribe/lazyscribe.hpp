@@ -5,9 +5,11 @@
 #include <lazyscribe/artifact.hpp>
 #include <lazyscribe/builtin_handlers.hpp>
 #include <lazyscribe/errors.hpp>
+#include <lazyscribe/experiment.hpp>
 #include <lazyscribe/fixed_string.hpp>
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/handlers/cereal.hpp>
 #include <lazyscribe/handlers/json.hpp>
 #include <lazyscribe/json.hpp>
+#include <lazyscribe/project.hpp>
 #include <lazyscribe/registry.hpp>

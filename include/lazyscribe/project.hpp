@@ -1,0 +1,477 @@
+#pragma once
+/// @file project.hpp
+/// @brief Projects: one JSON file of experiments, read and written exactly as Python
+/// lazyscribe 2.2 does (FORMAT.md sections 2, 4, 5 and 9).
+
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <lazyscribe/builtin_handlers.hpp>
+#include <lazyscribe/detail/files.hpp>
+#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/user.hpp>
+#include <lazyscribe/errors.hpp>
+#include <lazyscribe/experiment.hpp>
+#include <lazyscribe/json.hpp>
+
+namespace lazyscribe {
+
+/// @brief How a project (or repository) file is opened. The names follow Python's modes.
+enum class mode {
+    read_only,  ///< "r": load; nothing can be logged or saved.
+    append,     ///< "a": load read-only experiments; log new ones; save rewrites the file.
+    write,      ///< "w": ignore the file's experiments; save replaces it with this session's.
+    edit,       ///< "w+": load editable experiments; save records who changed them.
+};
+
+/// @brief The process-wide project registry (Python's `lazyscribe.registry`): a dependency on
+/// an experiment of a registered project is written with the key instead of the path, and a
+/// key read from a file is resolved to the registered path.
+class project_registry {
+public:
+    /// @brief Registers `project_file` under `key` (replacing an earlier entry).
+    static void add(std::string key, std::filesystem::path project_file) {
+        std::lock_guard lock(mutex());
+        entries()[std::move(key)] = std::move(project_file);
+    }
+    static void remove(const std::string& key) {
+        std::lock_guard lock(mutex());
+        entries().erase(key);
+    }
+    static void clear() {
+        std::lock_guard lock(mutex());
+        entries().clear();
+    }
+    /// @brief The path registered under key, if any.
+    static std::optional<std::filesystem::path> find(const std::string& key) {
+        std::lock_guard lock(mutex());
+        const auto it = entries().find(key);
+        if (it == entries().end()) return std::nullopt;
+        return it->second;
+    }
+    /// @brief The key a project file is registered under, if any.
+    static std::optional<std::string> key_of(const std::filesystem::path& project_file) {
+        std::lock_guard lock(mutex());
+        for (const auto& [key, path] : entries()) {
+            if (path == project_file) return key;
+        }
+        return std::nullopt;
+    }
+
+private:
+    static std::map<std::string, std::filesystem::path>& entries() {
+        static std::map<std::string, std::filesystem::path> instance;
+        return instance;
+    }
+    static std::mutex& mutex() {
+        static std::mutex instance;
+        return instance;
+    }
+};
+
+namespace detail {
+
+// Projects being loaded on this thread, to report a dependency cycle instead of recursing.
+inline std::vector<std::filesystem::path>& projects_being_loaded() {
+    thread_local std::vector<std::filesystem::path> stack;
+    return stack;
+}
+
+inline std::filesystem::path canonical_or_absolute(const std::filesystem::path& p) {
+    std::error_code ec;
+    auto c = std::filesystem::weakly_canonical(p, ec);
+    return ec ? std::filesystem::absolute(p) : c;
+}
+
+inline std::string read_text_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw path_error("cannot open " + file.string());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace detail
+
+/// @brief Options for opening a project.
+struct project_options {
+    /// @brief The author of new experiments and of edits; empty = the operating-system user.
+    std::string author{};
+    /// @brief Where "now" comes from.
+    clock_function clock = &detail::now;
+};
+
+/// @brief A project: the experiments of one JSON file.
+/// @tparam Handlers the handler_list every `log_artifact<"alias">` is checked against.
+template <class Handlers>
+class basic_project {
+public:
+    using handlers = Handlers;
+    using experiment_type = basic_experiment<Handlers>;
+    using test_type = basic_test<Handlers>;
+
+    /// @brief The scope of an experiment being logged; it joins the project when the scope
+    /// ends, unless an exception is propagating.
+    class experiment_scope : public experiment_type {
+    public:
+        experiment_scope(const experiment_scope&) = delete;
+        experiment_scope& operator=(const experiment_scope&) = delete;
+        ~experiment_scope() noexcept(false) {
+            if (std::uncaught_exceptions() <= uncaught_) project_->append(std::move(static_cast<experiment_type&>(*this)));
+        }
+
+    private:
+        friend class basic_project;
+        experiment_scope(basic_project& project, experiment_type e)
+            : experiment_type(std::move(e)), project_(&project), uncaught_(std::uncaught_exceptions()) {}
+        basic_project* project_;
+        int uncaught_;
+    };
+
+    class const_iterator {
+    public:
+        using iterator_category = std::random_access_iterator_tag;
+        using iterator_concept = std::random_access_iterator_tag;
+        using value_type = experiment_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = const experiment_type&;
+        using pointer = const experiment_type*;
+        const_iterator() = default;
+        explicit const_iterator(typename std::vector<std::unique_ptr<experiment_type>>::const_iterator it) : it_(it) {}
+        reference operator*() const { return **it_; }
+        pointer operator->() const { return it_->get(); }
+        reference operator[](difference_type n) const { return *it_[n]; }
+        const_iterator& operator++() { ++it_; return *this; }
+        const_iterator operator++(int) { auto t = *this; ++it_; return t; }
+        const_iterator& operator--() { --it_; return *this; }
+        const_iterator operator--(int) { auto t = *this; --it_; return t; }
+        const_iterator& operator+=(difference_type n) { it_ += n; return *this; }
+        const_iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+        friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
+        friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
+        friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
+        friend difference_type operator-(const const_iterator& a, const const_iterator& b) { return a.it_ - b.it_; }
+        friend bool operator==(const const_iterator&, const const_iterator&) = default;
+        friend auto operator<=>(const const_iterator&, const const_iterator&) = default;
+
+    private:
+        typename std::vector<std::unique_ptr<experiment_type>>::const_iterator it_;
+    };
+
+    /// @brief Opens the project file `path` in `open_mode` (default append, as Python's "a").
+    /// A missing file is an empty project. Malformed content throws format_error or
+    /// parse_error naming the file and the field; nothing on disk is touched.
+    explicit basic_project(std::filesystem::path path, mode open_mode = mode::append, std::string author = {})
+        : basic_project(std::move(path), open_mode, project_options{std::move(author)}) {}
+
+    basic_project(std::filesystem::path path, mode open_mode, project_options options)
+        : path_(std::move(path)),
+          mode_(open_mode),
+          author_(options.author.empty() ? detail::os_user_name() : std::move(options.author)),
+          clock_(options.clock ? options.clock : &detail::now) {
+        if (mode_ != mode::write) load();
+    }
+
+    basic_project(const basic_project& other)
+        : path_(other.path_), mode_(other.mode_), author_(other.author_), clock_(other.clock_),
+          snapshot_(other.snapshot_), upstream_(other.upstream_) {
+        for (const auto& e : other.experiments_) insert(std::make_unique<experiment_type>(*e));
+    }
+    basic_project(basic_project&& other) noexcept = default;
+    basic_project& operator=(basic_project other) noexcept {
+        swap(other);
+        return *this;
+    }
+
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    [[nodiscard]] lazyscribe::mode open_mode() const noexcept { return mode_; }
+    [[nodiscard]] const std::string& author() const noexcept { return author_; }
+
+    /// @brief Starts an experiment; it joins the project when the returned scope ends without
+    /// an exception. Safe to call from several threads. Throws read_only_error in read-only mode.
+    [[nodiscard]] experiment_scope log(std::string name) {
+        if (mode_ == mode::read_only) throw read_only_error("log: project " + path_.string() + " is open read-only");
+        return experiment_scope(*this, experiment_type(std::move(name), author_, path_, reference(), clock_));
+    }
+
+    /// @brief Logs an experiment inside `f(experiment&)`; it joins only if f returns normally.
+    template <class F>
+        requires std::invocable<F&, experiment_type&>
+    void log(std::string name, F&& f) {
+        auto scope = log(std::move(name));
+        std::forward<F>(f)(static_cast<experiment_type&>(scope));
+    }
+
+    /// @brief Adds an experiment, in Python's order (insertion after equals). Thread-safe.
+    void append(experiment_type experiment) {
+        if (mode_ == mode::read_only) throw read_only_error("append: project " + path_.string() + " is open read-only");
+        std::lock_guard lock(mutex_->mutex);
+        experiment.project_reference_ = reference();
+        experiment.artifacts_.set_folder(path_.parent_path() / experiment.slug_);
+        for (auto& t : experiment.tests_) {
+            t.artifacts_.set_folder(experiment.artifacts_.folder() / detail::slugify(t.name()));
+        }
+        insert(std::make_unique<experiment_type>(std::move(experiment)));
+    }
+
+    /// @brief Writes the artifacts that were logged and not saved yet, then the project file
+    /// (atomically: a crash leaves the old file or the new one, never a torn one). In edit
+    /// mode, changed experiments get `last_updated_by` = author, as in Python.
+    void save() {
+        if (mode_ == mode::read_only) throw read_only_error("save: project " + path_.string() + " is open read-only");
+        std::lock_guard lock(mutex_->mutex);
+        if (mode_ == mode::edit) {
+            for (auto& e : experiments_) {
+                const auto it = snapshot_.find(e->slug_);
+                if (it != snapshot_.end() && e->last_updated_ > it->second) e->last_updated_by_ = author_;
+            }
+        }
+        for (auto& e : experiments_) {
+            if (e->read_only_) continue;
+            e->artifacts_.save();
+            for (auto& t : e->tests_) t.artifacts_.save();
+        }
+        const std::string text = to_text();
+        detail::write_file_atomically(path_, true, [&](std::ostream& out) {
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        });
+    }
+
+    /// @brief The project file's content, byte for byte as Python lazyscribe writes it.
+    [[nodiscard]] std::string to_text() const {
+        detail::pyjson::dump_options options;
+        options.indent = 4;
+        options.sort_keys = true;
+        return detail::pyjson::dump(to_json(), options);
+    }
+    /// @brief The experiments as the JSON array of the project file.
+    [[nodiscard]] json to_json() const {
+        json array = json::array();
+        for (const auto& e : experiments_) array.push_back(e->to_json());
+        return array;
+    }
+
+    /// @brief The experiment whose slug or short slug is `key`; the latest in project order
+    /// wins, as in Python. Throws std::out_of_range naming the key.
+    [[nodiscard]] const experiment_type& operator[](std::string_view key) const {
+        if (const auto* e = find(key)) return *e;
+        throw std::out_of_range("project " + path_.string() + " has no experiment with slug or short slug '" +
+                                std::string(key) + "'");
+    }
+    /// @brief The same experiment, editable. Throws read_only_error unless it was logged in this
+    /// session or the project is open in edit mode.
+    [[nodiscard]] experiment_type& edit(std::string_view key) {
+        auto& e = const_cast<experiment_type&>(std::as_const(*this)[key]);
+        if (e.read_only_) {
+            throw read_only_error("edit: experiment '" + e.slug_ + "' of " + path_.string() +
+                                  " is read-only; open the project in edit mode");
+        }
+        return e;
+    }
+    [[nodiscard]] const experiment_type* find(std::string_view key) const {
+        const std::string k(key);
+        const experiment_type* best = nullptr;
+        renumber_if_needed();
+        for (const auto* index : {&by_slug_, &by_short_slug_}) {
+            if (const auto it = index->find(k); it != index->end()) {
+                for (const auto* e : it->second)
+                    if (best == nullptr || e->position_ > best->position_) best = e;
+            }
+        }
+        return best;
+    }
+    [[nodiscard]] bool contains(std::string_view key) const { return find(key) != nullptr; }
+
+    [[nodiscard]] std::size_t size() const noexcept { return experiments_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return experiments_.empty(); }
+    [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(experiments_.begin()); }
+    [[nodiscard]] const_iterator end() const noexcept { return const_iterator(experiments_.end()); }
+
+    /// @brief A lazy view of the experiments for which `pred(experiment)` is true.
+    template <class Pred>
+        requires std::predicate<Pred&, const experiment_type&>
+    [[nodiscard]] auto filter(Pred pred) const {
+        return std::ranges::subrange(begin(), end()) | std::views::filter(std::move(pred));
+    }
+
+    /// @brief A new project (this one's path, mode and author) with the experiments of this
+    /// and `others` merged in order; for each slug only the last one is kept (Python's rule).
+    template <class... Others>
+        requires(std::same_as<Others, basic_project> && ...)
+    [[nodiscard]] basic_project merge(const Others&... others) const {
+        std::vector<const experiment_type*> merged;
+        for (const auto& e : experiments_) merged.push_back(e.get());
+        (merge_into(merged, others), ...);
+        std::unordered_map<std::string, std::size_t> last;
+        for (std::size_t i = 0; i < merged.size(); ++i) last[merged[i]->slug_] = i;
+        basic_project result(path_, mode::write, project_options{author_, clock_});
+        result.mode_ = mode_;
+        for (std::size_t i = 0; i < merged.size(); ++i) {
+            if (last[merged[i]->slug_] == i) {
+                result.experiments_.push_back(std::make_unique<experiment_type>(*merged[i]));
+                result.index(*result.experiments_.back());
+            }
+        }
+        result.positions_valid_ = false;
+        return result;
+    }
+
+    void swap(basic_project& other) noexcept {
+        using std::swap;
+        swap(path_, other.path_);
+        swap(mode_, other.mode_);
+        swap(author_, other.author_);
+        swap(clock_, other.clock_);
+        swap(experiments_, other.experiments_);
+        swap(by_slug_, other.by_slug_);
+        swap(by_short_slug_, other.by_short_slug_);
+        swap(positions_valid_, other.positions_valid_);
+        swap(snapshot_, other.snapshot_);
+        swap(upstream_, other.upstream_);
+        swap(mutex_, other.mutex_);
+    }
+
+private:
+    // The reference a downstream project writes for us: our registry key, else our path as held.
+    std::string reference() const {
+        if (auto key = project_registry::key_of(path_)) return *key;
+        return path_.generic_string();
+    }
+
+    void load() {
+        std::error_code ec;
+        if (!std::filesystem::exists(path_, ec)) return;  // a missing file is an empty project
+        auto& loading = detail::projects_being_loaded();
+        const auto me = detail::canonical_or_absolute(path_);
+        if (std::find(loading.begin(), loading.end(), me) != loading.end()) {
+            std::string chain;
+            for (const auto& p : loading) chain += p.string() + " -> ";
+            throw format_error("dependency cycle: " + chain + me.string());
+        }
+        loading.push_back(me);
+        struct pop_on_exit {
+            std::vector<std::filesystem::path>& stack;
+            ~pop_on_exit() { stack.pop_back(); }
+        } pop{loading};
+
+        const std::string file = path_.string();
+        const json data = detail::pyjson::parse<json>(detail::read_text_file(path_), file);
+        if (!data.is_array()) throw format_error(file + ": expected an array of experiments at the top level");
+        const bool read_only = mode_ != mode::edit;
+        const std::string reader = detail::os_user_name();
+        const std::string ref = reference();
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            auto e = experiment_type::from_json(data[i], path_, ref, read_only, file + ": [" + std::to_string(i) + "]",
+                                                reader);
+            resolve_dependencies(e, file + ": [" + std::to_string(i) + "]");
+            snapshot_[e.slug_] = e.last_updated_;
+            insert(std::make_unique<experiment_type>(std::move(e)));
+        }
+    }
+
+    // Python loads each upstream project read-only and looks the slug up in it; so do we,
+    // with typed errors, and a cycle is reported instead of recursing forever.
+    void resolve_dependencies(experiment_type& e, const std::string& where) {
+        auto deps = std::move(e.dependencies_);
+        e.dependencies_.clear();
+        for (auto& d : deps) {
+            auto it = upstream_.find(d.project);
+            if (it == upstream_.end()) {
+                std::filesystem::path file = project_registry::find(d.project).value_or(std::filesystem::path(d.project));
+                if (!std::filesystem::exists(file)) {
+                    throw format_error(where + ": dependency '" + d.encoded() + "': project file " + file.string() +
+                                       " does not exist (relative paths are resolved against the working directory, "
+                                       "as in Python)");
+                }
+                it = upstream_.emplace(d.project, std::make_shared<basic_project>(file, mode::read_only)).first;
+            }
+            const experiment_type* upstream = it->second->find(d.slug);
+            if (upstream == nullptr) {
+                throw format_error(where + ": dependency '" + d.encoded() + "': no experiment '" + d.slug + "' in " +
+                                   it->second->path().string());
+            }
+            d.short_slug = upstream->short_slug_;
+            e.put_dependency(std::move(d));
+        }
+    }
+
+    void merge_into(std::vector<const experiment_type*>& merged, const basic_project& other) const {
+        // Python merges two sorted linked lists: on a tie the other project's experiment goes first.
+        std::vector<const experiment_type*> out;
+        out.reserve(merged.size() + other.size());
+        auto a = merged.begin();
+        auto b = other.experiments_.begin();
+        while (a != merged.end() && b != other.experiments_.end()) {
+            if ((*a)->sorts_before(**b)) {
+                out.push_back(*a++);
+            } else {
+                out.push_back((b++)->get());
+            }
+        }
+        out.insert(out.end(), a, merged.end());
+        for (; b != other.experiments_.end(); ++b) out.push_back(b->get());
+        merged = std::move(out);
+    }
+
+    // bisect.insort: after every element that x does not sort before. New experiments are
+    // usually the newest, so the common case appends without moving anything.
+    void insert(std::unique_ptr<experiment_type> e) {
+        std::size_t lo = 0;
+        std::size_t hi = experiments_.size();
+        while (lo < hi) {
+            const std::size_t mid = (lo + hi) / 2;
+            if (e->sorts_before(*experiments_[mid])) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        experiment_type& ref = *e;
+        if (lo == experiments_.size()) {
+            ref.position_ = experiments_.size();
+            experiments_.push_back(std::move(e));
+        } else {
+            experiments_.insert(experiments_.begin() + static_cast<std::ptrdiff_t>(lo), std::move(e));
+            positions_valid_ = false;
+        }
+        index(ref);
+    }
+
+    void index(const experiment_type& e) {
+        by_slug_[e.slug_].push_back(&e);
+        by_short_slug_[e.short_slug_].push_back(&e);
+    }
+
+    void renumber_if_needed() const {
+        if (positions_valid_) return;
+        for (std::size_t i = 0; i < experiments_.size(); ++i) experiments_[i]->position_ = i;
+        positions_valid_ = true;
+    }
+
+    std::filesystem::path path_;
+    lazyscribe::mode mode_;
+    std::string author_;
+    clock_function clock_;
+    std::vector<std::unique_ptr<experiment_type>> experiments_;
+    std::unordered_map<std::string, std::vector<const experiment_type*>> by_slug_;
+    std::unordered_map<std::string, std::vector<const experiment_type*>> by_short_slug_;
+    mutable bool positions_valid_ = true;
+    std::unordered_map<std::string, time_point> snapshot_;  // slug → last_updated when loaded
+    std::unordered_map<std::string, std::shared_ptr<basic_project>> upstream_;
+    std::unique_ptr<detail::member_mutex> mutex_ = std::make_unique<detail::member_mutex>();
+};
+
+/// @brief A project with the built-in handlers.
+using project = basic_project<builtin_handlers>;
+
+}  // namespace lazyscribe

@@ -1,0 +1,545 @@
+// Projects, experiments and tests: the issue's API, Python's semantics, and every fixture
+// Python lazyscribe wrote, loaded and re-saved byte for byte.
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+namespace ls = lazyscribe;
+using lazyscribe_test::read_file;
+using lazyscribe_test::temp_dir;
+using lazyscribe_test::text_handler;
+
+namespace {
+
+using handlers = ls::builtin_handlers::with<text_handler>;
+using project_t = ls::basic_project<handlers>;
+using experiment_t = project_t::experiment_type;
+
+// A clock the tests set by hand: Python's fixtures were written with a frozen clock too.
+ls::time_point fake_now = ls::detail::parse_time("2024-01-15T10:00:00").value();
+ls::time_point fake_clock() { return fake_now; }
+void set_now(const char* text) { fake_now = ls::detail::parse_time(text).value(); }
+
+// JSON equality where NaN equals NaN and big integers compare by digits.
+bool same_value(const ls::json& a, const ls::json& b) {
+    if (a.is_number_float() && b.is_number_float() && std::isnan(a.get<double>()) && std::isnan(b.get<double>()))
+        return true;
+    if (a.is_number_float() && b.is_number_float())
+        return a.get<double>() == b.get<double>() && std::signbit(a.get<double>()) == std::signbit(b.get<double>());
+    if (a.is_array() && b.is_array()) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (!same_value(a[i], b[i])) return false;
+        return true;
+    }
+    if (a.is_object() && b.is_object()) {
+        if (a.size() != b.size()) return false;
+        for (const auto& [k, v] : a.items())
+            if (!b.contains(k) || !same_value(v, b.at(k))) return false;
+        return true;
+    }
+    return a == b;
+}
+
+struct cwd_guard {
+    std::filesystem::path saved = std::filesystem::current_path();
+    explicit cwd_guard(const std::filesystem::path& to) { std::filesystem::current_path(to); }
+    ~cwd_guard() { std::filesystem::current_path(saved); }
+};
+
+void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+}
+
+void check_metadata(const ls::artifact& a, const ls::json& expected) {
+    const auto actual = a.to_json();
+    for (const auto& [key, value] : expected.items()) {
+        INFO("artifact " << a.name() << " field " << key);
+        REQUIRE(actual.contains(key));
+        CHECK(actual.at(key) == value);
+    }
+}
+
+template <class Record>
+void check_record(const Record& r, const ls::json& expected) {
+    if (expected.contains("metrics")) CHECK(same_value(r.metrics(), expected["metrics"]));
+    if (expected.contains("parameters")) CHECK(same_value(r.parameters(), expected["parameters"]));
+    if (expected.contains("artifact_metadata"))
+        for (const auto& [name, meta] : expected["artifact_metadata"].items()) check_metadata(r.artifacts().at(name), meta);
+    if (expected.contains("artifacts")) {
+        for (const auto& [name, value] : expected["artifacts"].items()) {
+            INFO("artifact " << name);
+            const auto& a = r.artifacts().at(name);
+            if (!handlers::contains(a.handler())) {
+                // Python's pickle: kept opaque, and loading names the handler.
+                CHECK_THROWS_AS(r.template load_artifact<ls::json>(name), ls::unknown_handler_error);
+            } else {
+                CHECK(same_value(r.template load_artifact<ls::json>(name), value));
+            }
+        }
+    }
+}
+
+void check_experiment(const experiment_t& e, const ls::json& x) {
+    INFO("experiment " << e.slug());
+    for (const char* key : {"name", "short_slug", "author", "last_updated_by"})
+        if (x.contains(key)) CHECK(ls::json(e.to_json()[key]) == x[key]);
+    if (x.contains("created_at")) CHECK(ls::detail::format_time(e.created_at()) == x["created_at"]);
+    if (x.contains("last_updated")) CHECK(ls::detail::format_time(e.last_updated()) == x["last_updated"]);
+    if (x.contains("tags")) CHECK(ls::json(e.tags()) == x["tags"]);
+    if (x.contains("dependencies")) {
+        std::vector<std::string> deps;
+        for (const auto& d : e.dependencies()) deps.push_back(d.encoded());
+        std::vector<std::string> expected = x["dependencies"].get<std::vector<std::string>>();
+        std::sort(deps.begin(), deps.end());
+        std::sort(expected.begin(), expected.end());
+        CHECK(deps == expected);
+    }
+    if (x.contains("test_count")) CHECK(e.tests().size() == x["test_count"].get<std::size_t>());
+    if (x.contains("tests")) {
+        for (const auto& xt : x["tests"]) {
+            const auto& t = e.test(xt["name"].get<std::string>());
+            if (xt.contains("description")) CHECK(ls::json(t.to_json()["description"]) == xt["description"]);
+            check_record(t, xt);
+        }
+    }
+    check_record(e, x);
+}
+
+const experiment_t& find_expected(const project_t& p, const ls::json& x) {
+    const auto key = x.contains("slug") ? x["slug"].get<std::string>() : x["name"].get<std::string>();
+    const auto occurrence = x.value("occurrence", -1);
+    if (occurrence < 0 && x.contains("slug")) return p[key];
+    int seen = 0;
+    for (const auto& e : p) {
+        if ((x.contains("slug") ? e.slug() : e.name()) == key && seen++ == std::max(occurrence, 0)) return e;
+    }
+    throw std::runtime_error("test: no experiment " + key);
+}
+
+}  // namespace
+
+TEST_CASE("project: the issue's example compiles and behaves as commented") {
+    temp_dir dir;
+    const auto file = dir / "out/project.json";
+    {
+        project_t project(file, ls::mode::write, "alice");
+        {
+            auto exp = project.log("My experiment");
+            exp.log_metric("auroc", 0.5);
+            exp.log_parameter("algorithm", "lightgbm");
+            exp.tag("a", "b");
+            exp.log_artifact<"text">("notes", std::string("hello"));
+            exp.log_artifact<"json">("features", std::vector<int>{1, 2});
+            {
+                auto test = exp.log_test("Holdout set", "optional description");
+                test.log_metric("auroc", 0.61);
+                test.log_artifact<"json">("confusion", std::vector<std::vector<int>>{{1, 2}, {3, 4}});
+            }
+            CHECK(project.empty());  // joins when the scope ends
+        }
+        REQUIRE(project.size() == 1);
+        CHECK_FALSE(std::filesystem::exists(file));  // lazy: nothing before save()
+        project.save();
+    }
+    project_t ro(file, ls::mode::read_only);
+    const auto& e = ro["my-experiment"];
+    CHECK(e.load_artifact<std::string>("notes") == "hello");
+    CHECK(e.load_artifact<std::vector<int>>("features") == std::vector<int>{1, 2});
+    CHECK(e.author() == "alice");
+    CHECK(e.tags() == std::vector<std::string>{"a", "b"});
+    const auto& t = e.test("Holdout set");
+    CHECK(t.description() == "optional description");
+    CHECK(t.load_artifact<std::vector<std::vector<int>>>("confusion") == std::vector<std::vector<int>>{{1, 2}, {3, 4}});
+    CHECK(std::filesystem::exists(e.path() / "holdout-set" / t.artifacts().at("confusion").fname()));
+    CHECK_THROWS_AS(ro.log("x"), ls::read_only_error);
+    CHECK_THROWS_AS(ro.save(), ls::read_only_error);
+}
+
+TEST_CASE("project: an experiment or test whose scope throws never joins") {
+    temp_dir dir;
+    project_t project(dir / "p.json", ls::mode::write, "bob");
+    try {
+        auto exp = project.log("crashes");
+        exp.log_metric("m", 1);
+        throw std::runtime_error("boom");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK(project.empty());
+    project.log("kept", [](experiment_t& exp) {
+        try {
+            auto test = exp.log_test("half");
+            test.log_metric("m", 1);
+            throw std::runtime_error("boom");
+        } catch (const std::runtime_error&) {
+        }
+        exp.log_test("whole", std::nullopt, [](auto& test) { test.log_metric("m", 2); });
+    });
+    CHECK_THROWS(project.log("lambda throws", [](experiment_t&) { throw std::logic_error("no"); }));
+    REQUIRE(project.size() == 1);
+    REQUIRE(project["kept"].tests().size() == 1);
+    CHECK(project["kept"].tests()[0].name() == "whole");
+}
+
+TEST_CASE("project: saving the same content as Python gives the same bytes") {
+    temp_dir dir;
+    project_t project(dir / "project.json", ls::mode::write, ls::project_options{"alice", &fake_clock});
+    set_now("2024-01-15T10:00:00");
+    {
+        auto exp = project.log("Baseline");
+        exp.log_metric("accuracy", 0.8125);
+        exp.log_metric("loss", 0.123456789);
+        exp.log_metric("n_trees", 100);
+        exp.log_parameter("learning_rate", 0.1);
+        exp.log_parameter("max_depth", 5);
+        exp.log_parameter("early_stopping", true);
+        exp.log_parameter("features", std::vector<std::string>{"age", "income"});
+        exp.log_parameter("notes", "first try");
+        exp.tag("baseline", "v1");
+    }
+    set_now("2024-01-16T08:30:00");
+    {
+        auto exp = project.log("Tuned model");
+        set_now("2024-01-16T09:45:30");
+        exp.log_metric("accuracy", 0.875);
+        exp.log_metric("f1", 0.86);
+        exp.log_parameter("learning_rate", 0.05);
+        exp.log_parameter("max_depth", 8);
+        exp.tag("tuned");
+    }
+    project.save();
+    CHECK(read_file(dir / "project.json") == read_file(lazyscribe_test::fixtures() / "01_basic/project.json"));
+}
+
+TEST_CASE("project: every fixture loads with the values its expectations list") {
+    const auto root = lazyscribe_test::fixtures();
+    for (const char* folder : {"01_basic", "02_tests", "03_artifacts", "04_dependencies", "07_unicode", "08_edge_cases"}) {
+        INFO("fixture " << folder);
+        const auto expectations =
+            ls::detail::pyjson::parse<ls::json>(read_file(root / folder / "expectations.json"), "expectations.json");
+        cwd_guard cwd(root / folder);  // dependencies are relative to the working directory, as in Python
+        for (const auto& xp : expectations["projects"]) {
+            const auto path = xp["path"].get<std::string>();
+            INFO("project " << path);
+            project_t project(path, ls::mode::read_only);
+            if (xp.contains("experiment_count")) CHECK(project.size() == xp["experiment_count"].get<std::size_t>());
+            if (xp.contains("order")) {
+                std::vector<std::string> order;
+                for (const auto& e : project) order.push_back(e.slug());
+                CHECK(order == xp["order"].get<std::vector<std::string>>());
+            }
+            if (xp.contains("experiments"))
+                for (const auto& x : xp["experiments"]) check_experiment(find_expected(project, x), x);
+            if (xp.contains("files"))
+                for (const auto& f : xp["files"])
+                    CHECK(std::filesystem::exists(std::filesystem::path(path).parent_path() / f.get<std::string>()));
+            if (xp.value("canonical", false)) CHECK(project.to_text() == read_file(path));
+        }
+    }
+}
+
+TEST_CASE("project: re-saving every fixture reproduces it byte for byte and leaves its files alone") {
+    const auto root = lazyscribe_test::fixtures();
+    for (const char* project_file :
+         {"01_basic/project.json", "02_tests/project.json", "03_artifacts/project.json", "07_unicode/project.json",
+          "08_edge_cases/empty/project.json", "08_edge_cases/duplicates/project.json",
+          "08_edge_cases/special_numbers/project.json", "08_edge_cases/legacy/project.json"}) {
+        for (const auto open_mode : {ls::mode::append, ls::mode::edit}) {
+            INFO(project_file << " mode " << static_cast<int>(open_mode));
+            temp_dir dir;
+            const auto fixture_folder = (root / project_file).parent_path();
+            copy_tree(fixture_folder, dir / "copy");
+            const auto copy = dir / "copy" / std::filesystem::path(project_file).filename();
+            project_t(copy, open_mode).save();
+            CHECK(read_file(copy) == read_file(root / project_file));
+            for (const auto& entry : std::filesystem::recursive_directory_iterator(fixture_folder)) {
+                if (!entry.is_regular_file()) continue;
+                const auto rel = std::filesystem::relative(entry.path(), fixture_folder);
+                CHECK(read_file(dir / "copy" / rel.string()) == read_file(entry.path()));
+            }
+        }
+    }
+    // The dependency fixture re-saves too, from its working directory.
+    temp_dir dir;
+    copy_tree(root / "04_dependencies", dir / "deps");
+    cwd_guard cwd(dir / "deps");
+    project_t("downstream/project.json", ls::mode::append).save();
+    CHECK(read_file("downstream/project.json") == read_file(root / "04_dependencies/downstream/project.json"));
+}
+
+TEST_CASE("project: a legacy file loaded in edit mode and saved becomes what Python wrote") {
+    temp_dir dir;
+    copy_tree(lazyscribe_test::fixtures() / "08_edge_cases/legacy", dir / "legacy");
+    std::filesystem::copy_file(dir / "legacy/input.json", dir / "legacy/project.json",
+                               std::filesystem::copy_options::overwrite_existing);
+    project_t(dir / "legacy/project.json", ls::mode::edit).save();
+    CHECK(read_file(dir / "legacy/project.json") ==
+          read_file(lazyscribe_test::fixtures() / "08_edge_cases/legacy/project.json"));
+}
+
+TEST_CASE("project: modes follow Python's r, a, w and w+") {
+    temp_dir dir;
+    const auto file = dir / "p.json";
+    set_now("2024-02-01T00:00:00");
+    {
+        project_t p(file, ls::mode::write, ls::project_options{"ann", &fake_clock});
+        p.log("first", [](auto& e) { e.log_metric("m", 1); });
+        p.save();
+    }
+    set_now("2024-02-02T00:00:00");
+    {
+        project_t p(file, ls::mode::append, ls::project_options{"ben", &fake_clock});
+        REQUIRE(p.size() == 1);
+        CHECK(p["first"].read_only());
+        CHECK_THROWS_AS(p.edit("first"), ls::read_only_error);
+        CHECK_THROWS_AS(const_cast<experiment_t&>(p["first"]).log_metric("m", 2), ls::read_only_error);
+        p.log("second", [](auto& e) { e.log_metric("m", 2); });
+        p.save();
+    }
+    set_now("2024-02-03T00:00:00");
+    {
+        project_t p(file, ls::mode::edit, ls::project_options{"cat", &fake_clock});
+        REQUIRE(p.size() == 2);
+        p.edit("first").log_metric("m", 10);
+        p.save();
+    }
+    {
+        project_t p(file, ls::mode::read_only);
+        CHECK(p["first"].metrics()["m"] == 10);
+        CHECK(p["first"].last_updated_by() == "cat");  // changed in edit mode
+        CHECK(p["first"].author() == "ann");
+        CHECK(p["second"].last_updated_by() == "ben");  // untouched
+    }
+    {
+        project_t p(file, ls::mode::write, "dan");
+        CHECK(p.empty());  // w ignores the file
+        p.log("third", [](auto&) {});
+        p.save();
+    }
+    CHECK(project_t(file, ls::mode::read_only).size() == 1);
+    CHECK(project_t(dir / "missing.json", ls::mode::read_only).empty());
+}
+
+TEST_CASE("project: look-up by slug or short slug, latest wins, and the order is Python's") {
+    temp_dir dir;
+    project_t p(dir / "p.json", ls::mode::write, ls::project_options{"x", &fake_clock});
+    set_now("2024-03-02T00:00:00");
+    p.log("B", [](auto& e) { e.log_metric("run", 1); });
+    set_now("2024-03-01T00:00:00");
+    p.log("A", [](auto& e) { e.log_metric("run", 2); });  // older: inserted before B
+    set_now("2024-03-03T00:00:00");
+    p.log("A", [](auto& e) { e.log_metric("run", 3); });
+    std::vector<std::string> order;
+    for (const auto& e : p) order.push_back(e.slug());
+    CHECK(order == std::vector<std::string>{"a-20240301000000", "b-20240302000000", "a-20240303000000"});
+    CHECK(p["a"].metrics()["run"] == 3);
+    CHECK(p["a-20240301000000"].metrics()["run"] == 2);
+    CHECK(p.contains("b"));
+    CHECK_FALSE(p.contains("c"));
+    CHECK_THROWS_AS(p["c"], std::out_of_range);
+    auto late = p.filter([](const experiment_t& e) { return e.metrics()["run"].get<int>() >= 2; });
+    std::vector<int> runs;
+    for (const auto& e : late) runs.push_back(e.metrics()["run"].get<int>());
+    CHECK(runs == std::vector<int>{2, 3});
+}
+
+TEST_CASE("project: merge keeps, for each slug, the newer experiment") {
+    temp_dir dir;
+    project_t a(dir / "a.json", ls::mode::write, ls::project_options{"x", &fake_clock});
+    project_t b(dir / "b.json", ls::mode::write, ls::project_options{"x", &fake_clock});
+    set_now("2024-04-01T00:00:00");
+    auto log = [](project_t& p, const char* name, int run) { p.log(name, [&](auto& e) { e.log_metric("run", run); }); };
+    log(a, "shared", 1);
+    log(b, "shared", 1);  // equal: deduplicated
+    set_now("2024-04-02T00:00:00");
+    log(a, "only a", 2);
+    set_now("2024-04-03T00:00:00");
+    log(b, "only b", 3);
+    const auto merged = a.merge(b);
+    CHECK(merged.path() == a.path());
+    REQUIRE(merged.size() == 3);
+    CHECK(merged["shared"].metrics()["run"] == 1);
+    CHECK(merged.contains("only-a"));
+    CHECK(merged.contains("only-b"));
+}
+
+TEST_CASE("project: dependencies are written as project|slug and resolved on load") {
+    temp_dir dir;
+    cwd_guard cwd(dir.path());
+    set_now("2024-04-01T00:00:00");
+    {
+        project_t up("upstream/project.json", ls::mode::write, ls::project_options{"u", &fake_clock});
+        up.log("Feature set", [](auto&) {});
+        up.save();
+    }
+    set_now("2024-04-02T00:00:00");
+    {
+        project_t up("upstream/project.json", ls::mode::read_only);
+        project_t down("downstream/project.json", ls::mode::write, ls::project_options{"d", &fake_clock});
+        down.log("Model", [&](auto& e) { e.add_dependency(up["feature-set"]); });
+        down.save();
+    }
+    const auto text = read_file("downstream/project.json");
+    CHECK(text.find("\"upstream/project.json|feature-set-20240401000000\"") != std::string::npos);
+    project_t down("downstream/project.json", ls::mode::read_only);
+    REQUIRE(down["model"].dependencies().size() == 1);
+    CHECK(down["model"].dependencies()[0].short_slug == "feature-set");
+
+    // A registered project is referred to by its key.
+    ls::project_registry::add("features", "upstream/project.json");
+    {
+        project_t up("upstream/project.json", ls::mode::read_only);
+        project_t other("other/project.json", ls::mode::write, "o");
+        other.log("M", [&](auto& e) { e.add_dependency(up["feature-set"]); });
+        other.save();
+    }
+    CHECK(read_file("other/project.json").find("\"features|feature-set-20240401000000\"") != std::string::npos);
+    CHECK(project_t("other/project.json", ls::mode::read_only)["m"].dependencies().size() == 1);
+    ls::project_registry::clear();
+}
+
+TEST_CASE("project: a dependency cycle is a clear error, not a stack overflow") {
+    temp_dir dir;
+    cwd_guard cwd(dir.path());
+    const char* entry = R"([{"created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+        "name": "x", "slug": "x-20240101000000", "dependencies": ["%s|x-20240101000000"]}])";
+    char a[512], b[512];
+    std::snprintf(a, sizeof a, entry, "b.json");
+    std::snprintf(b, sizeof b, entry, "a.json");
+    lazyscribe_test::write_file(dir / "a.json", a);
+    lazyscribe_test::write_file(dir / "b.json", b);
+    CHECK_THROWS_WITH(project_t("a.json", ls::mode::read_only), Catch::Contains("dependency cycle"));
+    lazyscribe_test::write_file(dir / "c.json", R"([{"created_at": "2024-01-01T00:00:00",
+        "last_updated": "2024-01-01T00:00:00", "name": "x", "dependencies": ["missing.json|x"]}])");
+    CHECK_THROWS_WITH(project_t("c.json", ls::mode::read_only), Catch::Contains("missing.json"));
+}
+
+TEST_CASE("project: bad input is a typed error naming the file and the field, and nothing changes on disk") {
+    temp_dir dir;
+    auto error_of = [&](const std::string& content) -> std::string {
+        lazyscribe_test::write_file(dir / "bad.json", content);
+        try {
+            project_t p(dir / "bad.json", ls::mode::edit);
+        } catch (const ls::error& e) {
+            CHECK(read_file(dir / "bad.json") == content);
+            return e.what();
+        }
+        return "no error";
+    };
+    CHECK_THAT(error_of("[{\"name\": "), Catch::Contains("lazyscribe.parse_error") && Catch::Contains("bad.json:1:"));
+    CHECK_THAT(error_of("{}"), Catch::Contains("bad.json: expected an array"));
+    CHECK_THAT(error_of(R"([{"name": "x", "last_updated": "2024-01-01T00:00:00"}])"),
+               Catch::Contains("bad.json: [0] (experiment 'x'): missing field 'created_at'"));
+    CHECK_THAT(error_of(R"([{"name": 3}])"), Catch::Contains("bad.json: [0]: field 'name' must be a string"));
+    CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+                              "tags": [1]}])"),
+               Catch::Contains("field 'tags' must be an array of strings"));
+    CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+                              "tests": [{"name": "t", "metrics": []}]}])"),
+               Catch::Contains("tests[0] (test 't'): field 'metrics' must be an object"));
+    CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+                              "dependencies": ["no-bar"]}])"),
+               Catch::Contains("dependencies[0]: 'no-bar' must be '<project>|<experiment slug>'"));
+    CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+                              "artifacts": [{"name": "a", "handler": "json"}]}])"),
+               Catch::Contains("artifacts[0]: missing field 'created_at'"));
+}
+
+TEST_CASE("project: unknown keys and unknown handlers round-trip instead of failing the load") {
+    temp_dir dir;
+    const std::string text = R"([
+    {
+        "artifacts": [
+            {
+                "created_at": "2024-01-01T00:00:00",
+                "expiry": null,
+                "fname": "model.onnx",
+                "handler": "onnx",
+                "name": "model",
+                "opset": 17,
+                "version": 0
+            }
+        ],
+        "author": "a",
+        "created_at": "2024-01-01T00:00:00",
+        "dependencies": [],
+        "future_field": {
+            "kept": true
+        },
+        "last_updated": "2024-01-01T00:00:00",
+        "last_updated_by": "a",
+        "metrics": {},
+        "name": "x",
+        "parameters": {},
+        "short_slug": "x",
+        "slug": "x-20240101000000",
+        "tags": [],
+        "tests": []
+    }
+])";
+    lazyscribe_test::write_file(dir / "p.json", text);
+    lazyscribe_test::write_file(dir / "x-20240101000000/model.onnx", "onnx-bytes");
+    project_t p(dir / "p.json", ls::mode::edit);
+    CHECK_THROWS_AS(p["x"].load_artifact<std::string>("model"), ls::unknown_handler_error);
+    p.edit("x").log_metric("m", 1);
+    p.save();
+    const auto saved = ls::json::parse(read_file(dir / "p.json"));
+    CHECK(saved[0]["future_field"]["kept"] == true);
+    CHECK(saved[0]["artifacts"][0]["opset"] == 17);
+    CHECK(read_file(dir / "x-20240101000000/model.onnx") == "onnx-bytes");
+}
+
+TEST_CASE("project: log and log_test are safe from many threads") {
+    temp_dir dir;
+    project_t p(dir / "p.json", ls::mode::write, "t");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&p, t] {
+            for (int i = 0; i < 500; ++i) {
+                auto e = p.log("thread " + std::to_string(t) + " run " + std::to_string(i));
+                e.log_metric("i", i);
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    {
+        auto e = p.log("tests from threads");
+        std::vector<std::thread> testers;
+        for (int t = 0; t < 8; ++t) {
+            testers.emplace_back([&e, t] {
+                for (int i = 0; i < 20; ++i) {
+                    auto test = e.log_test("t" + std::to_string(t) + "-" + std::to_string(i));
+                    test.log_metric("i", i);
+                }
+            });
+        }
+        for (auto& th : testers) th.join();
+    }
+    p.save();
+    project_t reloaded(dir / "p.json", ls::mode::read_only);
+    CHECK(reloaded.size() == 4001);
+    CHECK(reloaded["tests-from-threads"].tests().size() == 160);
+    CHECK(reloaded.contains("thread-7-run-499"));
+}
+
+TEST_CASE("project: a loaded artifact that was never read is never rewritten") {
+    temp_dir dir;
+    {
+        project_t p(dir / "p.json", ls::mode::write, "a");
+        p.log("e", [](auto& e) { e.template log_artifact<"json">("v", std::vector<int>{1}); });
+        p.save();
+    }
+    const auto fname = project_t(dir / "p.json", ls::mode::read_only)["e"].artifacts().at("v").fname();
+    const auto file = dir / "e-" / "";
+    (void)file;
+    const auto artifact_file = project_t(dir / "p.json", ls::mode::read_only)["e"].path() / fname;
+    lazyscribe_test::write_file(artifact_file, "[42]");
+    project_t p(dir / "p.json", ls::mode::edit);
+    p.edit("e").log_metric("m", 1);
+    p.save();
+    CHECK(read_file(artifact_file) == "[42]");
+}

@@ -1,5 +1,5 @@
-// Quickstart: log artifacts lazily, save them, read them back through the alias stored in
-// their metadata.
+// Quickstart: log an experiment with metrics, parameters, tags, a test and artifacts; save;
+// read it back. The files are the ones Python lazyscribe reads and writes.
 #include <lazyscribe/lazyscribe.hpp>
 
 #include <cereal/types/string.hpp>
@@ -11,7 +11,7 @@
 
 namespace ls = lazyscribe;
 
-// Any C++ type: give it to_json for the "json" handler or serialize for "cereal".
+// Any C++ type can be an artifact: give it to_json for "json", or serialize for "cereal".
 struct model {
     std::vector<double> weights;
     std::string activation;
@@ -22,17 +22,35 @@ struct model {
 };
 
 int main() {
-    ls::basic_artifact_set<ls::builtin_handlers> artifacts("quickstart-output");
-    artifacts.log_artifact<"json">("features", std::vector<std::string>{"age", "income"});
-    artifacts.log_artifact<"json">("config", ls::json{{"lr", 0.1}, {"layers", {64, 32}}}, {.kwargs = {{"indent", 2}}});
-    artifacts.log_artifact<"cereal">("model", model{{0.5, -1.25}, "relu"});
-    // artifacts.log_artifact<"csv">(...)  would not compile: no handler "csv" is registered.
+    ls::project project("quickstart-output/project.json", ls::mode::write, "quickstart");
+    {
+        auto exp = project.log("Gradient boosting");  // joins the project when this scope ends
+        exp.log_metric("auroc", 0.87);
+        exp.log_metric("loss_curve", std::vector<double>{0.9, 0.5, 0.31});
+        exp.log_parameter("algorithm", "lightgbm");
+        exp.log_parameter("max_depth", 6);
+        exp.tag("baseline", "v1");
+        exp.log_artifact<"json">("features", std::vector<std::string>{"age", "income"});
+        exp.log_artifact<"cereal">("model", model{{0.5, -1.25}, "relu"});
+        // exp.log_artifact<"csv">(...) would not compile: no handler "csv" is registered.
+        {
+            auto test = exp.log_test("Holdout 2024", "customers who joined in 2024");
+            test.log_metric("auroc", 0.84);
+            test.log_artifact<"json">("confusion", std::vector<std::vector<int>>{{50, 3}, {4, 43}});
+        }
+    }
+    project.save();  // artifacts first, then the project file, each written atomically
 
-    artifacts.save();  // files are written now, each atomically
-    std::cout << ls::json(artifacts.to_json()).dump(2) << "\n";
+    ls::project reader("quickstart-output/project.json", ls::mode::read_only);
+    const auto& exp = reader["gradient-boosting"];  // by slug or short slug; the latest wins
+    const auto features = exp.load_artifact<std::vector<std::string>>("features");
+    const auto restored = exp.load_artifact<model>("model");
+    const auto confusion = exp.test("Holdout 2024").load_artifact<ls::json>("confusion");
 
-    const auto features = artifacts.load_artifact<std::vector<std::string>>("features");
-    const auto restored = artifacts.load_artifact<model>("model");
-    std::cout << "features[0] = " << features.at(0) << ", model activation = " << restored.activation << "\n";
+    std::cout << "experiment " << exp.slug() << " in " << exp.path() << "\n"
+              << "  auroc " << exp.metrics()["auroc"] << ", features " << ls::json(features) << "\n"
+              << "  model activation " << restored.activation << ", holdout confusion " << confusion << "\n"
+              << "project file:\n"
+              << reader.to_text() << "\n";
     return features.size() == 2 && restored.weights.size() == 2 ? 0 : 1;
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <ranges>
 #include <string>
 #include <string_view>
@@ -241,18 +242,34 @@ public:
             e->artifacts_.save();
             for (auto& t : e->tests_) t.artifacts_.save();
         }
-        const std::string text = to_text();
-        detail::write_file_atomically(path_, true, [&](std::ostream& out) {
-            out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        });
+        detail::write_file_atomically(path_, true, [&](std::ostream& out) { write_text(out); });
     }
 
     /// @brief The project file's content, byte for byte as Python lazyscribe writes it.
     [[nodiscard]] std::string to_text() const {
+        std::ostringstream out;
+        write_text(out);
+        return std::move(out).str();
+    }
+    /// @brief Writes the project file's content to `out`, one experiment at a time, so that
+    /// saving needs memory for one experiment's text, not for the whole file.
+    void write_text(std::ostream& out) const {
+        if (experiments_.empty()) {
+            out << "[]";
+            return;
+        }
         detail::pyjson::dump_options options;
         options.indent = 4;
         options.sort_keys = true;
-        return detail::pyjson::dump(to_json(), options);
+        options.initial_depth = 1;
+        std::string text;
+        out << '[';
+        for (std::size_t i = 0; i < experiments_.size(); ++i) {
+            text.assign(i == 0 ? "\n    " : ",\n    ");
+            detail::pyjson::dump_to(experiments_[i]->to_json(), text, options);
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        }
+        out << "\n]";
     }
     /// @brief The experiments as the JSON array of the project file.
     [[nodiscard]] json to_json() const {

@@ -51,6 +51,9 @@ struct dump_options {
     std::string key_separator = ": ";
     bool ensure_ascii = true;        ///< false: write UTF-8 as is (still escaping '"', '\\' and C0 controls)
     bool allow_nan = true;           ///< false: NaN/Infinity throw format_error (Python's ValueError)
+    /// Nesting level the value sits at inside a larger document being written piecewise
+    /// (indentation only), so a big array can be streamed element by element.
+    std::size_t initial_depth = 0;
 };
 
 namespace impl {
@@ -347,7 +350,7 @@ public:
 private:
     void newline(std::size_t level) {
         out_ += '\n';
-        out_.append(level * static_cast<std::size_t>(opt_.indent), ' ');
+        out_.append((level + opt_.initial_depth) * static_cast<std::size_t>(opt_.indent), ' ');
     }
 
     /// Writes a scalar or an empty container whole; opens a non-empty container.

@@ -447,6 +447,15 @@ TEST_CASE("project: bad input is a typed error naming the file and the field, an
     CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
                               "artifacts": [{"name": "a", "handler": "json"}]}])"),
                Catch::Contains("artifacts[0]: missing field 'created_at'"));
+    CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+                              "artifacts": [{"name": "a", "handler": "json", "created_at": "2024-01-01T00:00:00",
+                                             "fname": "../../outside.json"}]}])"),
+               Catch::Contains("lazyscribe.format_error") &&
+                   Catch::Contains("bad.json: [0] (experiment 'x'): artifacts[0]: field 'fname': '../../outside.json'"));
+    CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+                              "artifacts": [{"name": "a", "handler": "json", "created_at": "2024-01-01T00:00:00",
+                                             "fname": "/etc/passwd"}]}])"),
+               Catch::Contains("field 'fname': '/etc/passwd' is not a relative path"));
 }
 
 TEST_CASE("project: unknown keys and unknown handlers round-trip instead of failing the load") {

@@ -275,6 +275,7 @@ public:
 
     /// @brief Writes every dirty artifact into folder(), each through a temporary file that
     /// replaces the target only when the write succeeded; afterwards they are clean.
+    /// Throws save_error naming the artifact and the file when a write fails.
     void save() {
         for (auto& a : entries_) {
             if (!a.dirty_ || !a.value_.write) continue;
@@ -285,10 +286,10 @@ public:
                     detail::write_file_atomically(file, H::binary, [&](std::ostream& out) {
                         a.value_.write(a.value_.value.get(), out, a.write_kwargs_);
                     });
-                } catch (const path_error&) {
+                } catch (const save_error&) {
                     throw;
                 } catch (const std::exception& e) {
-                    throw artifact_log_error("artifact '" + a.name_ + "': handler '" + a.handler_ +
+                    throw save_error("artifact '" + a.name_ + "': handler '" + a.handler_ +
                                              "' failed to write " + file.string() + ": " + e.what());
                 }
             });
@@ -429,6 +430,10 @@ private:
         if (const auto it = j.find("fname"); it != j.end()) {
             if (!it->is_string()) throw format_error(where + ": field 'fname' must be a string");
             a.fname_ = it->template get<std::string>();
+            // Refuse a file that would leave the owner's folder now, before anything reads it.
+            if (const auto reason = detail::outside_folder_reason(a.fname_); !reason.empty()) {
+                throw format_error(where + ": field 'fname': '" + a.fname_ + "' " + reason);
+            }
         } else {
             const std::string suffix =
                 index == Handlers::npos

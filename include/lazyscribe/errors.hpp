@@ -61,8 +61,8 @@ public:
         : error("lazyscribe.unknown_handler_error", what) {}
 };
 
-/// @brief Logging an artifact failed: a name logged twice without overwrite, or a
-/// handler's write threw.
+/// @brief Logging an artifact failed: a name logged twice without overwrite, or a file name
+/// another artifact already uses.
 class artifact_log_error : public error {
 public:
     explicit artifact_log_error(const std::string& what)
@@ -84,8 +84,29 @@ public:
         : error("lazyscribe.read_only_error", what) {}
 };
 
-/// @brief A path that cannot be used: it escapes the folder it must stay in, or a file
-/// cannot be created, opened or renamed. The message names the path.
+/// @brief Saving failed: an artifact's handler threw while writing, or a file could not be
+/// created, written or renamed. What was on disk before stays as it was.
+class save_error : public error {
+public:
+    explicit save_error(const std::string& what) : error("lazyscribe.save_error", what) {}
+};
+
+/// @brief No version of a repository artifact matches the request. The message says which
+/// versions exist.
+class version_not_found_error : public error {
+public:
+    explicit version_not_found_error(const std::string& what) : error("lazyscribe.version_not_found_error", what) {}
+};
+
+/// @brief A version request that makes no sense: a malformed date-time string, or an as-of
+/// match with an integer version.
+class invalid_version_error : public error {
+public:
+    explicit invalid_version_error(const std::string& what) : error("lazyscribe.invalid_version_error", what) {}
+};
+
+/// @brief A path that cannot be used: it escapes the folder it must stay in, or names no
+/// file. The message names the path.
 class path_error : public error {
 public:
     explicit path_error(const std::string& what) : error("lazyscribe.path_error", what) {}

@@ -14,30 +14,31 @@
 
 namespace lazyscribe::detail {
 
-/// folder / relative, refusing a relative path that is empty, absolute, or climbs out of folder.
-inline std::filesystem::path resolve_inside(const std::filesystem::path& folder, std::string_view relative,
-                                            std::string_view what) {
+/// Why `relative` cannot name a file inside a folder (empty, absolute, climbs out, names the
+/// folder itself), or an empty string when it can.
+inline std::string outside_folder_reason(std::string_view relative) {
     const std::filesystem::path rel{std::string(relative)};
-    if (relative.empty() || rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) {
-        throw path_error(std::string(what) + ": '" + std::string(relative) +
-                         "' must be a relative path inside " + folder.string());
-    }
+    if (relative.empty()) return "is empty";
+    if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) return "is not a relative path";
     int depth = 0;
     for (const auto& part : rel.lexically_normal()) {
         if (part == "..") {
-            if (--depth < 0) {
-                throw path_error(std::string(what) + ": '" + std::string(relative) + "' escapes the folder " +
-                                 folder.string());
-            }
+            if (--depth < 0) return "climbs out of the folder";
         } else if (!part.empty() && part != ".") {
             ++depth;
         }
     }
-    if (depth == 0) {
-        throw path_error(std::string(what) + ": '" + std::string(relative) + "' names no file inside " +
-                         folder.string());
+    return depth == 0 ? "names the folder itself, not a file" : "";
+}
+
+/// folder / relative, refusing a relative path that cannot name a file inside folder.
+inline std::filesystem::path resolve_inside(const std::filesystem::path& folder, std::string_view relative,
+                                            std::string_view what) {
+    if (const auto reason = outside_folder_reason(relative); !reason.empty()) {
+        throw path_error(std::string(what) + ": '" + std::string(relative) + "' " + reason + " (folder " +
+                         folder.string() + ")");
     }
-    return folder / rel;
+    return folder / std::filesystem::path(std::string(relative));
 }
 
 inline std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
@@ -54,19 +55,19 @@ void write_file_atomically(const std::filesystem::path& target, bool binary, Bod
     std::error_code ec;
     if (!target.parent_path().empty()) {
         std::filesystem::create_directories(target.parent_path(), ec);
-        if (ec) throw path_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
+        if (ec) throw save_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
     }
     const auto temporary = temporary_sibling(target);
     try {
         std::ofstream out(temporary, binary ? std::ios::out | std::ios::binary | std::ios::trunc
                                             : std::ios::out | std::ios::trunc);
-        if (!out) throw path_error("cannot create " + temporary.string());
+        if (!out) throw save_error("cannot create " + temporary.string());
         body(static_cast<std::ostream&>(out));
         out.flush();
-        if (!out) throw path_error("cannot write " + temporary.string());
+        if (!out) throw save_error("cannot write " + temporary.string());
         out.close();
         std::filesystem::rename(temporary, target, ec);
-        if (ec) throw path_error("cannot replace " + target.string() + ": " + ec.message());
+        if (ec) throw save_error("cannot replace " + target.string() + ": " + ec.message());
     } catch (...) {
         std::filesystem::remove(temporary, ec);
         throw;

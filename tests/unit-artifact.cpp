@@ -194,3 +194,33 @@ TEST_CASE("artifact: bad metadata and bad requests get typed errors naming the f
     std::filesystem::remove(dir / set.begin()->fname());
     CHECK_THROWS_WITH(reloaded.load_artifact<std::string>("notes"), Catch::Contains("cannot open"));
 }
+
+namespace {
+struct chart_handler {
+    static constexpr std::string_view alias = "chart";
+    static constexpr std::string_view suffix = "svg";
+    static constexpr bool binary = false;
+    static constexpr bool output_only = true;
+    static void write(const std::vector<double>& ys, std::ostream& out, const ls::json&) { out << "<svg>" << ys.size() << "</svg>"; }
+};
+}  // namespace
+
+TEST_CASE("artifact: writer kwargs are checked when the artifact is logged, not at save") {
+    temp_dir dir;
+    set_t set(dir);
+    CHECK_THROWS_WITH(set.log_artifact_at<"json">(t0, "x", 1, {.kwargs = {{"indnt", 2}}}),
+                      Catch::Contains("lazyscribe.artifact_log_error") && Catch::Contains("indnt"));
+    CHECK_THROWS_AS(set.log_artifact_at<"cereal">(t0, "y", 1, {.kwargs = {{"level", 9}}}), ls::artifact_log_error);
+    CHECK(set.empty());
+}
+
+TEST_CASE("artifact: output-only files are written and refuse to load") {
+    temp_dir dir;
+    using charts = ls::builtin_handlers::with<chart_handler>;
+    ls::basic_artifact_set<charts> set(dir);
+    set.log_artifact_at<"chart">(t0, "loss", std::vector<double>{1, 2, 3});
+    set.save();
+    CHECK(read_file(dir / "loss-20240102030405.svg") == "<svg>3</svg>");
+    const auto reloaded = ls::basic_artifact_set<charts>::from_json(set.to_json(), dir.path(), "t");
+    CHECK_THROWS_WITH(reloaded.load_artifact<std::vector<double>>("loss"), Catch::Contains("is output-only"));
+}

@@ -42,7 +42,7 @@ struct no_read {
     static constexpr std::string_view alias = "x";
     static constexpr std::string_view suffix = "x";
     static constexpr bool binary = false;
-    static constexpr bool output_only = true;
+    static constexpr bool output_only = false;
     static void write(const int&, std::ostream&, const ls::json&) {}
 };
 struct char_array_alias {  // any constant convertible to string_view will do
@@ -163,4 +163,34 @@ TEST_CASE("registry: with<> extends a list and keeps its order, hana sees the ty
     STATIC_REQUIRE(std::is_same_v<L, ls::handler_list<ls::json_handler, ls::cereal_handler, text_handler>>);
     STATIC_REQUIRE(decltype(boost::hana::length(L::types))::value == 3);
     STATIC_REQUIRE(L::aliases[2] == "text");
+}
+
+namespace {
+struct plot_handler {  // output-only: files for people, no read
+    static constexpr std::string_view alias = "plot";
+    static constexpr std::string_view suffix = "svg";
+    static constexpr bool binary = false;
+    static constexpr bool output_only = true;
+    static void write(const std::vector<double>& ys, std::ostream& out, const ls::json&) { out << "<svg>" << ys.size() << "</svg>"; }
+};
+namespace package {
+using handlers = ls::handler_list<text_handler, plot_handler>;
+}
+}  // namespace
+
+TEST_CASE("registry: with<> takes a package's whole handler_list as well as single handlers") {
+    using L = ls::builtin_handlers::with<package::handlers>;
+    STATIC_REQUIRE(std::is_same_v<L, ls::handler_list<ls::json_handler, ls::cereal_handler, text_handler, plot_handler>>);
+    using M = ls::handler_list<>::with<package::handlers, ls::json_handler>;
+    STATIC_REQUIRE(M::size == 3);
+    STATIC_REQUIRE(M::index_of("json") == 2);
+}
+
+TEST_CASE("registry: an output-only handler needs no read") {
+    STATIC_REQUIRE(ls::ArtifactHandler<plot_handler>);
+    STATIC_REQUIRE(ls::WritableBy<plot_handler, std::vector<double>>);
+    STATIC_REQUIRE_FALSE(ls::ReadableAs<plot_handler, std::vector<double>>);
+    STATIC_REQUIRE(ls::ChecksWriteKwargs<ls::json_handler>);
+    STATIC_REQUIRE_FALSE(ls::ChecksWriteKwargs<plot_handler>);
+    CHECK_THROWS_WITH(test_handlers::visit_index(99, [](auto) { return 0; }), Catch::Contains("index 99 is out of range"));
 }

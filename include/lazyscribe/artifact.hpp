@@ -107,6 +107,14 @@ inline std::string default_fname(std::string_view name, time_point created_at, s
 
 }  // namespace detail
 
+class artifact;
+template <class Handlers>
+class basic_repository;
+namespace detail {
+template <class Handlers>
+struct artifact_codec;
+}
+
 /// @brief One artifact: the metadata stored in the project file (FORMAT.md section 6) and,
 /// when it was logged in this session, its value.
 class artifact {
@@ -140,6 +148,10 @@ public:
 private:
     template <class>
     friend class basic_artifact_set;
+    template <class>
+    friend struct detail::artifact_codec;
+    template <class>
+    friend class basic_repository;
 
     std::string name_;
     std::string handler_;
@@ -153,178 +165,58 @@ private:
     json write_kwargs_ = json::object();
 };
 
-/// @brief The artifacts of one experiment or test, stored in one folder.
-/// @tparam Handlers a handler_list; aliases in `log_artifact<"alias">` are checked against it.
+namespace detail {
+
+/// What every owner of artifacts (experiment, test, repository) does with them: make one
+/// from a value after the compile-time check, parse and validate metadata, write a dirty
+/// artifact into a folder, and load one through the alias in its metadata.
 template <class Handlers>
-class basic_artifact_set {
-public:
-    using handlers = Handlers;
-    using const_iterator = std::deque<artifact>::const_iterator;
-
-    basic_artifact_set() = default;
-    /// @brief An empty set whose files live in `folder`.
-    explicit basic_artifact_set(std::filesystem::path folder) : folder_(std::move(folder)) {}
-
-    /// @brief Reads the metadata array of a project file. `where` names it in errors
-    /// (e.g. "project.json: experiment 'x': artifacts"). Aliases that are not in Handlers are
-    /// kept as they are: their metadata round-trips, their files are never touched.
-    static basic_artifact_set from_json(const json& entries, std::filesystem::path folder, std::string_view where) {
-        basic_artifact_set set(std::move(folder));
-        if (!entries.is_array()) throw format_error(std::string(where) + ": expected an array of artifacts");
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            set.entries_.push_back(parse_entry(entries[i], std::string(where) + "[" + std::to_string(i) + "]"));
-        }
-        return set;
-    }
-
-    /// @brief The metadata array, as written in the project file.
-    [[nodiscard]] json to_json() const {
-        json array = json::array();
-        for (const auto& a : entries_) array.push_back(a.to_json());
-        return array;
-    }
-
-    [[nodiscard]] const std::filesystem::path& folder() const noexcept { return folder_; }
-    void set_folder(std::filesystem::path folder) { folder_ = std::move(folder); }
-
-    /// @brief Logs `value` under `name` with the handler registered as Alias. Nothing is
-    /// written until save(). An unknown alias, or a value type the handler cannot write,
-    /// does not compile. Throws artifact_log_error if the name exists and overwrite is false,
-    /// path_error if `options.fname` leaves the folder. The returned reference stays valid
-    /// while the set lives (a replacement by overwrite changes what it refers to).
+struct artifact_codec {
+    /// The compile-time checked half of log_artifact: an artifact with no fname yet.
     template <fixed_string Alias, class T>
-    const artifact& log_artifact(std::string_view name, T&& value, log_options options = {}) {
-        return log_artifact_at<Alias>(detail::now(), name, std::forward<T>(value), std::move(options));
-    }
-
-    /// @brief log_artifact with an explicit creation time (the owner's clock).
-    template <fixed_string Alias, class T>
-    const artifact& log_artifact_at(time_point created_at, std::string_view name, T&& value, log_options options = {}) {
-        using value_type = detail::stored_value_t<T>;
-        constexpr auto writer = detail::checked_writer<Handlers, Alias, value_type>();
+    static artifact make(time_point created_at, std::string_view name, T&& value, json kwargs) {
+        using value_type = stored_value_t<T>;
+        constexpr auto writer = checked_writer<Handlers, Alias, value_type>();
         using H = typename Handlers::template handler_at<writer.second>;
-
-        artifact entry;
-        entry.name_ = std::string(name);
-        entry.handler_ = std::string(H::alias);
-        entry.created_at_ = created_at;
-        entry.fields_ = environment_of<H>();
-        entry.dirty_ = true;
-        entry.value_ = {std::make_shared<const value_type>(std::forward<T>(value)), &typeid(value_type), writer.first};
-        entry.write_kwargs_ = options.kwargs.is_null() ? json::object() : std::move(options.kwargs);
-        return insert(std::move(entry), std::move(options.fname), H::suffix, options.overwrite);
-    }
-
-    /// @brief Reads the artifact `name` as a T. The alias comes from the file, so a handler
-    /// that cannot read T is reported at run time (artifact_load_error). A value logged in
-    /// this session as a T is returned without reading the file.
-    template <class T>
-    [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        const artifact& a = at(name);
-        if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
-        const auto file = detail::resolve_inside(folder_, a.fname_, "artifact '" + a.name_ + "': fname");
-        if (!Handlers::contains(a.handler_)) {
-            throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
-                                        a.handler_ + "', which is not in the handler list; registered: " +
-                                        join_aliases());
-        }
-        return Handlers::visit(a.handler_, [&](auto h) -> T {
-            using H = typename decltype(h)::type;
-            if constexpr (ReadableAs<H, T>) {
-                if constexpr (H::output_only) {
-                    throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
-                                              a.handler_ + "' is output-only; its files cannot be loaded");
-                }
-                if (options.validate) validate_environment<H>(a, file);
-                std::ifstream in(file, H::binary ? std::ios::in | std::ios::binary : std::ios::in);
-                if (!in) {
-                    throw artifact_load_error("artifact '" + a.name_ + "': cannot open " + file.string() +
-                                              (a.dirty_ ? " (logged but not saved yet)" : ""));
-                }
-                try {
-                    return read_with<T, H>(in, options.kwargs.is_null() ? json::object() : options.kwargs);
-                } catch (const std::exception& e) {
-                    throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
-                                              a.handler_ + "' failed to read it: " + e.what());
-                }
-            } else {
-                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
-                                          a.handler_ + "' cannot read a value of type " +
-                                          std::string(detail::type_name<T>()));
+        if (kwargs.is_null()) kwargs = json::object();
+        if constexpr (ChecksWriteKwargs<H>) {
+            try {
+                H::check_write_kwargs(kwargs);
+            } catch (const std::exception& e) {
+                throw artifact_log_error("artifact '" + std::string(name) + "': handler '" + std::string(H::alias) +
+                                         "' rejects the writer kwargs " + kwargs.dump() + ": " + e.what());
             }
-        });
-    }
-
-    /// @brief load_artifact with the handler named at compile time: a handler that cannot
-    /// read T does not compile; a file whose stored alias differs throws artifact_load_error.
-    template <class T, fixed_string Alias>
-    [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        constexpr std::size_t index = Handlers::template checked_index<Alias>();
-        using H = typename Handlers::template handler_at<index>;
-        static_assert(!Handlers::contains(Alias.view()) ||
-                          detail::handler_can_read_value_type<detail::alias_name<Alias>, H, T, ReadableAs<H, T>>::value,
-                      "lazyscribe: load_artifact: the handler cannot read a value of this type (the note below names "
-                      "the alias, the handler and the value type)");
-        const artifact& a = at(name);
-        if (a.handler_ != Alias.view()) {
-            throw artifact_load_error("artifact '" + a.name_ + "' in " + folder_.string() + " was written by handler '" +
-                                      a.handler_ + "', not '" + std::string(Alias.view()) + "'");
         }
-        return load_artifact<T>(name, options);
+        artifact a;
+        a.name_ = std::string(name);
+        a.handler_ = std::string(H::alias);
+        a.created_at_ = created_at;
+        a.fields_ = environment_of<H>();
+        a.dirty_ = true;
+        a.value_ = {std::make_shared<const value_type>(std::forward<T>(value)), &typeid(value_type), writer.first};
+        a.write_kwargs_ = std::move(kwargs);
+        return a;
     }
 
-    /// @brief Writes every dirty artifact into folder(), each through a temporary file that
-    /// replaces the target only when the write succeeded; afterwards they are clean.
-    /// Throws save_error naming the artifact and the file when a write fails.
-    void save() {
-        for (auto& a : entries_) {
-            if (!a.dirty_ || !a.value_.write) continue;
-            const auto file = detail::resolve_inside(folder_, a.fname_, "artifact '" + a.name_ + "': fname");
-            Handlers::visit(a.handler_, [&](auto h) {
-                using H = typename decltype(h)::type;
-                try {
-                    detail::write_file_atomically(file, H::binary, [&](std::ostream& out) {
-                        a.value_.write(a.value_.value.get(), out, a.write_kwargs_);
-                    });
-                } catch (const save_error&) {
-                    throw;
-                } catch (const std::exception& e) {
-                    throw save_error("artifact '" + a.name_ + "': handler '" + a.handler_ +
-                                             "' failed to write " + file.string() + ": " + e.what());
-                }
-            });
-            a.dirty_ = false;
-        }
+    /// The file suffix of a registered alias; for an alias not in the list, the alias itself.
+    static std::string suffix_of(const std::string& alias) {
+        const std::size_t index = Handlers::index_of(alias);
+        if (index == Handlers::npos) return alias;
+        return Handlers::visit_index(index, [](auto h) { return std::string(decltype(h)::type::suffix); });
     }
 
-    /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.
-    [[nodiscard]] const artifact& at(std::string_view name) const {
-        if (const artifact* a = find(name)) return *a;
-        std::string known;
-        for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.name_ + "'";
-        throw artifact_load_error("no artifact named '" + std::string(name) + "' in " + folder_.string() +
-                                  "; artifacts: " + (known.empty() ? "(none)" : known));
-    }
-    [[nodiscard]] const artifact* find(std::string_view name) const noexcept {
-        const auto it = std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == name; });
-        return it == entries_.end() ? nullptr : &*it;
-    }
-    [[nodiscard]] bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
-    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
-    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
-    [[nodiscard]] const_iterator begin() const noexcept { return entries_.begin(); }
-    [[nodiscard]] const_iterator end() const noexcept { return entries_.end(); }
-    /// @brief Whether any artifact has a value that save() would write.
-    [[nodiscard]] bool dirty() const noexcept {
-        return std::any_of(entries_.begin(), entries_.end(), [](const artifact& a) { return a.dirty_; });
-    }
-    /// @brief Whether an artifact of this set already uses this file name.
-    [[nodiscard]] bool uses_fname(std::string_view fname) const noexcept {
-        return std::any_of(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.fname_ == fname; });
+    /// Python's default fname, made distinct from every name `taken` reports as used:
+    /// Python silently reuses a name when two artifacts slugify alike in the same second.
+    template <class Taken>
+    static std::string default_fname_unique(const artifact& a, Taken&& taken) {
+        const std::string suffix = suffix_of(a.handler_);
+        std::string fname = default_fname(a.name_, a.created_at_, suffix);
+        const std::string stem = fname.substr(0, fname.size() - suffix.size() - 1);
+        for (int n = 1; taken(fname); ++n) fname = stem + "-" + std::to_string(n) + "." + suffix;
+        return fname;
     }
 
-private:
-    static std::string join_aliases() {
+    static std::string registered_aliases() {
         std::string out;
         for (auto alias : Handlers::aliases) out += (out.empty() ? "'" : ", '") + std::string(alias) + "'";
         return out.empty() ? "(none)" : out;
@@ -348,42 +240,80 @@ private:
         }
     }
 
-    const artifact& insert(artifact entry, std::string fname, std::string_view suffix, bool overwrite) {
-        auto existing = std::find_if(entries_.begin(), entries_.end(),
-                                     [&](const artifact& a) { return a.name_ == entry.name_; });
-        if (existing != entries_.end() && !overwrite) {
-            throw artifact_log_error("an artifact named '" + entry.name_ + "' is already logged in " +
-                                     folder_.string() + "; pass overwrite = true to replace it");
+    /// Reads `a`, stored in `folder`, as a T through the handler its metadata names.
+    template <class T>
+    static T load(const artifact& a, const std::filesystem::path& folder, const load_options& options) {
+        if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
+        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
+        if (!Handlers::contains(a.handler_)) {
+            throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
+                                        a.handler_ + "', which is not in the handler list; registered: " +
+                                        registered_aliases());
         }
-        const artifact* replaced = existing == entries_.end() ? nullptr : &*existing;
-        if (fname.empty()) {
-            fname = detail::default_fname(entry.name_, entry.created_at_, suffix);
-            // Python reuses a default name when two names slugify alike in the same second
-            // and the second write destroys the first file; pick a distinct one instead.
-            const std::string stem = fname.substr(0, fname.size() - suffix.size() - 1);
-            for (int n = 1; fname_taken(fname, replaced); ++n) {
-                fname = stem + "-" + std::to_string(n) + "." + std::string(suffix);
+        return Handlers::visit(a.handler_, [&](auto h) -> T {
+            using H = typename decltype(h)::type;
+            if constexpr (H::output_only) {
+                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
+                                          "' is output-only; its files are for people, not for loading back");
+            } else if constexpr (ReadableAs<H, T>) {
+                if (options.validate) validate_environment<H>(a, file);
+                std::ifstream in(file, H::binary ? std::ios::in | std::ios::binary : std::ios::in);
+                if (!in) {
+                    throw artifact_load_error("artifact '" + a.name_ + "': cannot open " + file.string() +
+                                              (a.dirty_ ? " (logged but not saved yet)" : ""));
+                }
+                try {
+                    return read_with<T, H>(in, options.kwargs.is_null() ? json::object() : options.kwargs);
+                } catch (const std::exception& e) {
+                    throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
+                                              a.handler_ + "' failed to read it: " + e.what());
+                }
+            } else {
+                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
+                                          a.handler_ + "' cannot read a value of type " + std::string(type_name<T>()));
             }
-        } else if (fname_taken(fname, replaced)) {
-            throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
-                                     "' is already used by another artifact in " + folder_.string());
-        }
-        (void)detail::resolve_inside(folder_, fname, "artifact '" + entry.name_ + "': fname");
-        entry.fname_ = std::move(fname);
-        if (existing != entries_.end()) {
-            *existing = std::move(entry);  // replaced in place, as Python does
-            return *existing;
-        }
-        entries_.push_back(std::move(entry));
-        return entries_.back();
+        });
     }
 
-    bool fname_taken(std::string_view fname, const artifact* except) const noexcept {
-        return std::any_of(entries_.begin(), entries_.end(),
-                           [&](const artifact& a) { return &a != except && a.fname_ == fname; });
+    /// load with the handler named at compile time: a handler that cannot read T does not
+    /// compile; an artifact whose stored alias differs throws artifact_load_error.
+    template <class T, fixed_string Alias>
+    static T load_as(const artifact& a, const std::filesystem::path& folder, const load_options& options) {
+        constexpr std::size_t index = Handlers::template checked_index<Alias>();
+        using H = typename Handlers::template handler_at<index>;
+        static_assert(!Handlers::contains(Alias.view()) ||
+                          handler_can_read_value_type<alias_name<Alias>, H, T, ReadableAs<H, T>>::value,
+                      "lazyscribe: load_artifact: the handler cannot read a value of this type (the note below names "
+                      "the alias, the handler and the value type)");
+        if (a.handler_ != Alias.view()) {
+            throw artifact_load_error("artifact '" + a.name_ + "' in " + folder.string() + " was written by handler '" +
+                                      a.handler_ + "', not '" + std::string(Alias.view()) + "'");
+        }
+        return load<T>(a, folder, options);
     }
 
-    static artifact parse_entry(const json& j, const std::string& where) {
+    /// Writes a dirty artifact into folder/fname through a temporary file; then it is clean.
+    static void write(artifact& a, const std::filesystem::path& folder) {
+        if (!a.dirty_ || !a.value_.write) return;
+        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
+        Handlers::visit(a.handler_, [&](auto h) {
+            using H = typename decltype(h)::type;
+            try {
+                write_file_atomically(file, H::binary, [&](std::ostream& out) {
+                    a.value_.write(a.value_.value.get(), out, a.write_kwargs_);
+                });
+            } catch (const save_error&) {
+                throw;
+            } catch (const std::exception& e) {
+                throw save_error("artifact '" + a.name_ + "': handler '" + a.handler_ + "' failed to write " +
+                                 file.string() + ": " + e.what());
+            }
+        });
+        a.dirty_ = false;
+    }
+
+    /// One metadata object of a project or repository file; `where` names it in errors.
+    static artifact parse(const json& j, const std::string& where) {
         if (!j.is_object()) throw format_error(where + ": expected an artifact object");
         auto text = [&](const char* key) -> std::string {
             const auto it = j.find(key);
@@ -392,7 +322,7 @@ private:
             return it->template get<std::string>();
         };
         auto time = [&](const char* key, const std::string& value) {
-            const auto t = detail::parse_time(value);
+            const auto t = parse_time(value);
             if (!t) throw format_error(where + ": field '" + key + "' is not a date-time: '" + value + "'");
             return *t;
         };
@@ -431,17 +361,142 @@ private:
             if (!it->is_string()) throw format_error(where + ": field 'fname' must be a string");
             a.fname_ = it->template get<std::string>();
             // Refuse a file that would leave the owner's folder now, before anything reads it.
-            if (const auto reason = detail::outside_folder_reason(a.fname_); !reason.empty()) {
+            if (const auto reason = outside_folder_reason(a.fname_); !reason.empty()) {
                 throw format_error(where + ": field 'fname': '" + a.fname_ + "' " + reason);
             }
         } else {
-            const std::string suffix =
-                index == Handlers::npos
-                    ? a.handler_
-                    : Handlers::visit_index(index, [](auto h) { return std::string(decltype(h)::type::suffix); });
-            a.fname_ = detail::default_fname(a.name_, a.created_at_, suffix);
+            a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_));
         }
         return a;
+    }
+};
+
+}  // namespace detail
+
+/// @brief The artifacts of one experiment or test, stored in one folder.
+/// @tparam Handlers a handler_list; aliases in `log_artifact<"alias">` are checked against it.
+template <class Handlers>
+class basic_artifact_set {
+    using codec = detail::artifact_codec<Handlers>;
+
+public:
+    using handlers = Handlers;
+    using const_iterator = std::deque<artifact>::const_iterator;
+
+    basic_artifact_set() = default;
+    /// @brief An empty set whose files live in `folder`.
+    explicit basic_artifact_set(std::filesystem::path folder) : folder_(std::move(folder)) {}
+
+    /// @brief Reads the metadata array of a project file. `where` names it in errors
+    /// (e.g. "project.json: experiment 'x': artifacts"). Aliases that are not in Handlers are
+    /// kept as they are: their metadata round-trips, their files are never touched.
+    static basic_artifact_set from_json(const json& entries, std::filesystem::path folder, std::string_view where) {
+        basic_artifact_set set(std::move(folder));
+        if (!entries.is_array()) throw format_error(std::string(where) + ": expected an array of artifacts");
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            set.entries_.push_back(codec::parse(entries[i], std::string(where) + "[" + std::to_string(i) + "]"));
+        }
+        return set;
+    }
+
+    /// @brief The metadata array, as written in the project file.
+    [[nodiscard]] json to_json() const {
+        json array = json::array();
+        for (const auto& a : entries_) array.push_back(a.to_json());
+        return array;
+    }
+
+    [[nodiscard]] const std::filesystem::path& folder() const noexcept { return folder_; }
+    void set_folder(std::filesystem::path folder) { folder_ = std::move(folder); }
+
+    /// @brief Logs `value` under `name` with the handler registered as Alias. Nothing is
+    /// written until save(). An unknown alias, or a value type the handler cannot write,
+    /// does not compile. Throws artifact_log_error if the name exists and overwrite is false,
+    /// path_error if `options.fname` leaves the folder. The returned reference stays valid
+    /// while the set lives (a replacement by overwrite changes what it refers to).
+    template <fixed_string Alias, class T>
+    const artifact& log_artifact(std::string_view name, T&& value, log_options options = {}) {
+        return log_artifact_at<Alias>(detail::now(), name, std::forward<T>(value), std::move(options));
+    }
+
+    /// @brief log_artifact with an explicit creation time (the owner's clock).
+    template <fixed_string Alias, class T>
+    const artifact& log_artifact_at(time_point created_at, std::string_view name, T&& value, log_options options = {}) {
+        artifact entry = codec::template make<Alias>(created_at, name, std::forward<T>(value), std::move(options.kwargs));
+        return insert(std::move(entry), std::move(options.fname), options.overwrite);
+    }
+
+    /// @brief Reads the artifact `name` as a T. The alias comes from the file, so a handler
+    /// that cannot read T is reported at run time (artifact_load_error). A value logged in
+    /// this session as a T is returned without reading the file.
+    template <class T>
+    [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
+        return codec::template load<T>(at(name), folder_, options);
+    }
+
+    /// @brief load_artifact with the handler named at compile time: a handler that cannot
+    /// read T does not compile; a file whose stored alias differs throws artifact_load_error.
+    template <class T, fixed_string Alias>
+    [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
+        return codec::template load_as<T, Alias>(at(name), folder_, options);
+    }
+
+    /// @brief Writes every dirty artifact into folder(), each through a temporary file that
+    /// replaces the target only when the write succeeded; afterwards they are clean.
+    /// Throws save_error naming the artifact and the file when a write fails.
+    void save() {
+        for (auto& a : entries_) codec::write(a, folder_);
+    }
+
+    /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.
+    [[nodiscard]] const artifact& at(std::string_view name) const {
+        if (const artifact* a = find(name)) return *a;
+        std::string known;
+        for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.name_ + "'";
+        throw artifact_load_error("no artifact named '" + std::string(name) + "' in " + folder_.string() +
+                                  "; artifacts: " + (known.empty() ? "(none)" : known));
+    }
+    [[nodiscard]] const artifact* find(std::string_view name) const noexcept {
+        const auto it = std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == name; });
+        return it == entries_.end() ? nullptr : &*it;
+    }
+    [[nodiscard]] bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
+    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+    [[nodiscard]] const_iterator begin() const noexcept { return entries_.begin(); }
+    [[nodiscard]] const_iterator end() const noexcept { return entries_.end(); }
+    /// @brief Whether any artifact has a value that save() would write.
+    [[nodiscard]] bool dirty() const noexcept {
+        return std::any_of(entries_.begin(), entries_.end(), [](const artifact& a) { return a.dirty_; });
+    }
+
+private:
+    const artifact& insert(artifact entry, std::string fname, bool overwrite) {
+        auto existing = std::find_if(entries_.begin(), entries_.end(),
+                                     [&](const artifact& a) { return a.name_ == entry.name_; });
+        if (existing != entries_.end() && !overwrite) {
+            throw artifact_log_error("an artifact named '" + entry.name_ + "' is already logged in " +
+                                     folder_.string() + "; pass overwrite = true to replace it");
+        }
+        const artifact* replaced = existing == entries_.end() ? nullptr : &*existing;
+        auto taken = [&](std::string_view candidate) {
+            return std::any_of(entries_.begin(), entries_.end(),
+                               [&](const artifact& a) { return &a != replaced && a.fname_ == candidate; });
+        };
+        if (fname.empty()) {
+            fname = codec::default_fname_unique(entry, taken);
+        } else if (taken(fname)) {
+            throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
+                                     "' is already used by another artifact in " + folder_.string());
+        }
+        (void)detail::resolve_inside(folder_, fname, "artifact '" + entry.name_ + "': fname");
+        entry.fname_ = std::move(fname);
+        if (existing != entries_.end()) {
+            *existing = std::move(entry);  // replaced in place, as Python does
+            return *existing;
+        }
+        entries_.push_back(std::move(entry));
+        return entries_.back();
     }
 
     std::filesystem::path folder_;

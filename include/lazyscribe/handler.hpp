@@ -75,10 +75,11 @@ concept has_valid_alias = has_constexpr_alias<H> && std::bool_constant<is_valid_
 }  // namespace detail
 
 /// @brief A type that lazyscribe can use to write and read artifact files.
+/// An output-only handler (files for people: plots, reports) need not declare `read`.
 template <class H>
 concept ArtifactHandler = std::is_class_v<H> && detail::has_valid_alias<H> && detail::has_constexpr_suffix<H> &&
                           detail::has_constexpr_binary<H> && detail::has_constexpr_output_only<H> &&
-                          detail::declares_write<H> && detail::declares_read<H>;
+                          detail::declares_write<H> && (H::output_only || detail::declares_read<H>);
 
 /// @brief True when handler H can write a value of type T.
 template <class H, class T>
@@ -106,6 +107,11 @@ template <class H>
 concept HasEnvironment = ArtifactHandler<H> && requires {
     { H::environment() } -> std::convertible_to<json>;
 };
+
+/// @brief True when handler H checks writer kwargs itself, so that a mistake is reported
+/// when the artifact is logged rather than when it is saved.
+template <class H>
+concept ChecksWriteKwargs = ArtifactHandler<H> && requires(const json& kwargs) { H::check_write_kwargs(kwargs); };
 
 /// @brief Reads a T with handler H, whichever of the two `read` forms H provides.
 template <class T, class H>
@@ -161,7 +167,7 @@ struct handler_requirements {
     static_assert(declares_write<H>,
                   "lazyscribe: artifact handler is missing `static void write(const T& value, std::ostream& out, "
                   "const lazyscribe::json& kwargs)`");
-    static_assert(declares_read<H>,
+    static_assert(!has_constexpr_output_only<H> || H::output_only || declares_read<H>,
                   "lazyscribe: artifact handler is missing `static T read(std::istream& in, const lazyscribe::json& "
                   "kwargs)`");
     static constexpr bool value = ArtifactHandler<H>;

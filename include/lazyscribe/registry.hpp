@@ -184,6 +184,10 @@ decltype(auto) invoke_with_handler(F&& f) {
     return std::forward<F>(f)(std::type_identity<H>{});
 }
 
+// with<...> appends handlers, or the members of whole handler_lists (a package's list).
+template <class List, class... More>
+struct append_handlers;
+
 template <class... H>
 struct all_are_handlers {
     static constexpr bool value = (handler_requirements<H>::value && ...);
@@ -271,9 +275,10 @@ public:
     template <fixed_string Alias>
     using handler_t = at<checked_index<Alias>()>;
 
-    /// @brief This list with more handlers appended.
+    /// @brief This list with more handlers appended; a handler_list given here (a package's
+    /// handlers) contributes its members.
     template <class... More>
-    using with = handler_list<H..., More...>;
+    using with = typename detail::append_handlers<handler_list, More...>::type;
 
     /// @brief Calls `f(std::type_identity<Handler>{})` for the handler at index i.
     /// Every instantiation of f must return the same type.
@@ -281,14 +286,17 @@ public:
     static decltype(auto) visit_index(std::size_t index, F&& f) {
         if constexpr (size == 0) {
             (void)f;
-            detail::throw_unknown_handler("#" + std::to_string(index), nullptr, 0);
+            throw unknown_handler_error("handler index " + std::to_string(index) + " is out of range: the list is empty");
         } else {
             using result = decltype(detail::invoke_with_handler<at<0>>(std::forward<F>(f)));
             static_assert((std::is_same_v<result, decltype(detail::invoke_with_handler<H>(std::forward<F>(f)))> && ...),
                           "lazyscribe: visit: the visitor must return the same type for every handler");
             // A jump table of plain function pointers: the run-time counterpart of a switch.
             static constexpr std::array<result (*)(F&&), size> jump{&detail::invoke_with_handler<H, F>...};
-            if (index >= size) detail::throw_unknown_handler("#" + std::to_string(index), aliases.data(), size);
+            if (index >= size) {
+                throw unknown_handler_error("handler index " + std::to_string(index) + " is out of range: the list has " +
+                                            std::to_string(size) + " handlers");
+            }
             return jump[index](std::forward<F>(f));
         }
     }
@@ -303,6 +311,17 @@ public:
         return visit_index(index, std::forward<F>(f));
     }
 };
+
+namespace detail {
+template <class... H>
+struct append_handlers<handler_list<H...>> {
+    using type = handler_list<H...>;
+};
+template <class... H, class... L, class... More>
+struct append_handlers<handler_list<H...>, handler_list<L...>, More...> : append_handlers<handler_list<H..., L...>, More...> {};
+template <class... H, class Next, class... More>
+struct append_handlers<handler_list<H...>, Next, More...> : append_handlers<handler_list<H..., Next>, More...> {};
+}  // namespace detail
 
 /// @brief The handler registered under Alias in List; an unknown alias does not compile.
 template <class List, fixed_string Alias>

@@ -50,6 +50,9 @@ struct cereal_handler {
                                            std::to_string(CEREAL_VERSION_PATCH)}};
     }
 
+    /// @brief The cereal handler takes no writer kwargs; called at log time.
+    static void check_write_kwargs(const json& kwargs) { reject_kwargs(kwargs, "write"); }
+
     template <CerealWritable T>
     static void write(const T& value, std::ostream& out, const json& kwargs) {
         reject_kwargs(kwargs, "write");

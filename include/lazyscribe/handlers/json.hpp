@@ -46,6 +46,9 @@ struct json_handler {
     static constexpr bool binary = false;
     static constexpr bool output_only = false;
 
+    /// @brief Throws format_error naming an unknown or ill-typed kwarg; called at log time.
+    static void check_write_kwargs(const json& kwargs) { (void)detail::pyjson::options_from_kwargs(kwargs); }
+
     template <JsonWritable T>
     static void write(const T& value, std::ostream& out, const json& kwargs) {
         const auto options = detail::pyjson::options_from_kwargs(kwargs);

@@ -33,8 +33,8 @@ static_assert(!ls::WritableBy<TextArtifact, int>);
 namespace my_package {
 using handlers = ls::handler_list<TextArtifact>;
 }
-// ...and a program appends them to the built-ins.
-using from_package = ls::builtin_handlers::with<TextArtifact>;
+// ...and a program appends the package's list to the built-ins.
+using from_package = ls::builtin_handlers::with<my_package::handlers>;
 
 int main() {
     // Step 5, route two ("subclass scanning" in Python): declare the list right where you log.

@@ -336,6 +336,14 @@ public:
         put_dependency(dependency{upstream.short_slug_, upstream.project_reference_, upstream.slug_});
     }
 
+    /// @brief Adds the artifact `name` to `repo` as a new version (Python's promote_artifact):
+    /// refused (artifact_log_error) unless it is newer than the repository's latest version;
+    /// the file is copied and the repository saved, and the copy undone if that save fails.
+    template <class Repository>
+    void promote_artifact(Repository& repo, std::string_view name) const {
+        repo.promote(this->artifacts_.at(name), path());
+    }
+
     /// @brief The object written in the project file (FORMAT.md 4.1), keys sorted on output.
     [[nodiscard]] json to_json() const {
         json j = extra_keys_;

@@ -13,3 +13,5 @@
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/project.hpp>
 #include <lazyscribe/registry.hpp>
+#include <lazyscribe/release.hpp>
+#include <lazyscribe/repository.hpp>

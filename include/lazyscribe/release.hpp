@@ -1,0 +1,175 @@
+#pragma once
+/// @file release.hpp
+/// @brief Releases: named snapshots of a repository's versions (Python's lazyscribe.release),
+/// with a releases file that Python reads and writes byte for byte.
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <lazyscribe/detail/files.hpp>
+#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/time.hpp>
+#include <lazyscribe/errors.hpp>
+#include <lazyscribe/json.hpp>
+#include <lazyscribe/repository.hpp>
+
+namespace lazyscribe {
+
+/// @brief A release: a tag and, for each artifact name, the version it pins.
+struct release {
+    std::string tag;
+    /// @brief (artifact name, version), sorted by name.
+    std::vector<std::pair<std::string, long long>> artifacts;
+    time_point created_at{};
+    friend bool operator==(const release&, const release&) = default;
+};
+
+/// @brief Pins the latest non-expired version of every artifact name of `repo`. Like Python,
+/// the repository must be open read-only, so that nothing unsaved can be pinned.
+template <class Handlers>
+release create_release(const basic_repository<Handlers>& repo, std::string tag, clock_function clock = &detail::now) {
+    if (repo.open_mode() != mode::read_only) {
+        throw read_only_error("create_release: open repository " + repo.path().string() +
+                              " read-only, so that the release pins only saved versions");
+    }
+    release r{std::move(tag), {}, clock()};
+    std::vector<std::string> names;
+    for (const auto& a : repo) names.push_back(a.name());
+    std::sort(names.begin(), names.end());  // byte order of UTF-8 = code point order
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    // As of the release time: the same as "latest" in real time, and well defined for replays.
+    for (const auto& name : names) r.artifacts.emplace_back(name, repo.find_version(name, r.created_at, match::asof).version());
+    return r;
+}
+
+/// @brief The first release (by creation time) with this tag.
+inline const release& find_release(const std::vector<release>& releases, std::string_view tag) {
+    const release* best = nullptr;
+    for (const auto& r : releases) {
+        if (r.tag == tag && (best == nullptr || r.created_at < best->created_at)) best = &r;
+    }
+    if (best == nullptr) {
+        std::string tags;
+        for (const auto& r : releases) tags += (tags.empty() ? "'" : ", '") + r.tag + "'";
+        throw version_not_found_error("no release tagged '" + std::string(tag) + "'; releases: " +
+                                      (tags.empty() ? "(none)" : tags));
+    }
+    return *best;
+}
+
+/// @brief The release created exactly at `t`, or (asof) the newest created at or before `t`.
+inline const release& find_release(const std::vector<release>& releases, time_point t, match how = match::exact) {
+    const release* best = nullptr;
+    for (const auto& r : releases) {
+        const bool fits = how == match::exact ? r.created_at == t : r.created_at <= t;
+        if (!fits) continue;
+        if (best == nullptr || (how == match::exact ? r.created_at < best->created_at : r.created_at >= best->created_at))
+            best = &r;
+    }
+    if (best == nullptr) {
+        throw version_not_found_error("no release " + std::string(how == match::exact ? "created at " : "as of ") +
+                                      detail::format_time(t) + " among " + std::to_string(releases.size()) +
+                                      " releases");
+    }
+    return *best;
+}
+
+/// @brief The newest release.
+inline const release& find_release(const std::vector<release>& releases) {
+    if (releases.empty()) throw version_not_found_error("no releases");
+    return *std::max_element(releases.begin(), releases.end(),
+                             [](const release& a, const release& b) { return a.created_at <= b.created_at; });
+}
+
+/// @brief Writes releases as Python's `lazyscribe.release.dump(releases, f, **kwargs)`: keys in
+/// the order tag, artifacts, created_at; kwargs are json.dump's (e.g. {"indent": 4}).
+inline void dump_releases(const std::vector<release>& releases, std::ostream& out,
+                          const json& kwargs = json::object()) {
+    ordered_json array = ordered_json::array();
+    for (const auto& r : releases) {
+        ordered_json pairs = ordered_json::array();
+        for (const auto& [name, version] : r.artifacts) pairs.push_back(ordered_json::array({name, version}));
+        ordered_json entry = ordered_json::object();
+        entry["tag"] = r.tag;
+        entry["artifacts"] = std::move(pairs);
+        entry["created_at"] = detail::format_time(r.created_at);
+        array.push_back(std::move(entry));
+    }
+    std::string text;
+    detail::pyjson::dump_to(array, text, detail::pyjson::options_from_kwargs(kwargs));
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+/// @brief Writes a releases file atomically.
+inline void dump_releases(const std::vector<release>& releases, const std::filesystem::path& file,
+                          const json& kwargs = json::object()) {
+    detail::write_file_atomically(file, true, [&](std::ostream& out) { dump_releases(releases, out, kwargs); });
+}
+
+/// @brief Reads a releases file (any layout Python's json.load accepts).
+inline std::vector<release> load_releases(const std::filesystem::path& file) {
+    const std::string where = file.string();
+    const json data = detail::pyjson::parse<json>(detail::read_text_file(file), where);
+    if (!data.is_array()) throw format_error(where + ": expected an array of releases");
+    std::vector<release> out;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const std::string at = where + ": [" + std::to_string(i) + "]";
+        const json& r = data[i];
+        if (!r.is_object()) throw format_error(at + ": expected a release object");
+        release rel;
+        rel.tag = detail::required_string(r, "tag", at);
+        rel.created_at = detail::required_time(r, "created_at", at);
+        const auto it = r.find("artifacts");
+        if (it == r.end() || !it->is_array()) throw format_error(at + ": field 'artifacts' must be an array");
+        for (const auto& pair : *it) {
+            if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_number_integer()) {
+                throw format_error(at + ": field 'artifacts' must hold [name, version] pairs, got " + pair.dump());
+            }
+            rel.artifacts.emplace_back(pair[0].get<std::string>(), pair[1].get<long long>());
+        }
+        out.push_back(std::move(rel));
+    }
+    return out;
+}
+
+/// @brief Copies the versions a release pins into `location` (`<location>/<name>/<fname>`)
+/// and writes `<location>/repository.json`, keeping version, fname, created_at and expiry
+/// (Python's minimal_repository_from_release). Returns the new repository, open read-only.
+template <class Handlers>
+basic_repository<Handlers> minimal_repository_from_release(const std::filesystem::path& location,
+                                                           const basic_repository<Handlers>& repo,
+                                                           const release& rel) {
+    const auto file = location / "repository.json";
+    json entries = json::array();
+    for (const auto& [name, version] : rel.artifacts) {
+        const artifact& a = repo.find_version(name, version);
+        if (a.dirty()) throw save_error("minimal_repository_from_release: '" + name + "' is not saved");
+        const auto source = detail::resolve_inside(repo.artifact_folder(a), a.fname(), "artifact fname");
+        const auto target = detail::resolve_inside(detail::resolve_inside(location, a.name(), "artifact name"),
+                                                   a.fname(), "artifact fname");
+        detail::write_file_atomically(target, true, [&](std::ostream& out) {
+            std::ifstream in(source, std::ios::binary);
+            if (!in) throw save_error("minimal_repository_from_release: cannot open " + source.string());
+            out << in.rdbuf();
+        });
+        entries.push_back(a.to_json());
+    }
+    detail::pyjson::dump_options options;
+    options.indent = 4;
+    options.sort_keys = true;
+    const std::string text = detail::pyjson::dump(entries, options);
+    detail::write_file_atomically(file, true, [&](std::ostream& out) {
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    });
+    return basic_repository<Handlers>(file, mode::read_only);
+}
+
+}  // namespace lazyscribe

@@ -1,0 +1,460 @@
+#pragma once
+/// @file repository.hpp
+/// @brief Versioned artifact repositories, as Python lazyscribe 2.2 stores them
+/// (FORMAT.md section 8): versions per name, expiry, look-ups by version, time or as-of time.
+
+#include <algorithm>
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <lazyscribe/artifact.hpp>
+#include <lazyscribe/builtin_handlers.hpp>
+#include <lazyscribe/detail/files.hpp>
+#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/time.hpp>
+#include <lazyscribe/detail/unified_diff.hpp>
+#include <lazyscribe/errors.hpp>
+#include <lazyscribe/experiment.hpp>
+#include <lazyscribe/json.hpp>
+#include <lazyscribe/project.hpp>
+
+namespace lazyscribe {
+
+/// @brief How a time in a version request is matched.
+enum class match {
+    exact,  ///< the version created at exactly that time
+    asof,   ///< the newest version created at or before that time that was not expired then
+};
+
+namespace detail {
+// Python parses version strings with strptime("%Y-%m-%dT%H:%M:%S"): nothing else is accepted.
+inline time_point parse_version_time(std::string_view text) {
+    const auto t = text.size() == 19 && text[10] == 'T' ? parse_time(text) : std::nullopt;
+    if (!t) {
+        throw invalid_version_error("'" + std::string(text) + "' is not a version time of the form YYYY-MM-DDTHH:MM:SS");
+    }
+    return *t;
+}
+}  // namespace detail
+
+/// @brief Which version of a repository artifact: the latest (default), an integer version,
+/// or a time, given as a time point or as "YYYY-MM-DDTHH:MM:SS" text.
+class version_spec {
+public:
+    version_spec() = default;
+    version_spec(int number) : value_(static_cast<long long>(number)) {}  // NOLINT: implicit on purpose
+    version_spec(long long number) : value_(number) {}                     // NOLINT
+    version_spec(time_point when) : value_(when) {}                        // NOLINT
+    /// @brief Parses strictly; throws invalid_version_error for anything else.
+    version_spec(std::string_view text) : value_(detail::parse_version_time(text)) {}  // NOLINT
+    version_spec(const char* text) : version_spec(std::string_view(text)) {}           // NOLINT
+    version_spec(const std::string& text) : version_spec(std::string_view(text)) {}    // NOLINT
+
+    [[nodiscard]] bool is_latest() const noexcept { return std::holds_alternative<std::monostate>(value_); }
+    [[nodiscard]] std::optional<long long> number() const {
+        if (const auto* n = std::get_if<long long>(&value_)) return *n;
+        return std::nullopt;
+    }
+    [[nodiscard]] std::optional<time_point> time() const {
+        if (const auto* t = std::get_if<time_point>(&value_)) return *t;
+        return std::nullopt;
+    }
+    [[nodiscard]] std::string describe() const {
+        if (is_latest()) return "latest";
+        if (auto n = number()) return "version " + std::to_string(*n);
+        return detail::format_time(*time());
+    }
+
+private:
+    std::variant<std::monostate, long long, time_point> value_;
+};
+
+/// @brief Options of basic_repository::load_artifact.
+struct repository_load_options {
+    version_spec version{};
+    lazyscribe::match match = match::exact;
+    bool validate = true;
+    json kwargs = json::object();
+};
+
+/// @brief Options for opening a repository.
+struct repository_options {
+    clock_function clock = &detail::now;
+};
+
+/// @brief A repository of versioned artifacts: `<folder>/repository.json` plus
+/// `<folder>/<artifact name>/<fname>` files.
+template <class Handlers>
+class basic_repository {
+    using codec = detail::artifact_codec<Handlers>;
+
+public:
+    using handlers = Handlers;
+    using const_iterator = std::deque<artifact>::const_iterator;
+
+    /// @brief Opens `path` in `open_mode`: read_only, write or edit (the default), Python's
+    /// r, w and w+. A missing file is an empty repository.
+    explicit basic_repository(std::filesystem::path path, mode open_mode = mode::edit,
+                              repository_options options = {})
+        : path_(std::move(path)), mode_(open_mode), clock_(options.clock ? options.clock : &detail::now) {
+        if (mode_ == mode::append) {
+            throw std::invalid_argument("repository " + path_.string() +
+                                        ": the modes are read_only, write and edit (Python's r, w and w+)");
+        }
+        if (mode_ != mode::write) load();
+    }
+
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    /// @brief The folder holding the artifact folders.
+    [[nodiscard]] std::filesystem::path folder() const { return path_.parent_path(); }
+    [[nodiscard]] lazyscribe::mode open_mode() const noexcept { return mode_; }
+
+    /// @brief Logs a new version of `name`: the highest version of that name + 1, or 0.
+    /// Written on save(). The alias and the value type are checked at compile time.
+    template <fixed_string Alias, class T>
+    const artifact& log_artifact(std::string_view name, T&& value, log_options options = {}) {
+        require_writable("log_artifact");
+        artifact a = codec::template make<Alias>(clock_(), name, std::forward<T>(value), std::move(options.kwargs));
+        a.version_ = next_version(a.name_);
+        return entries_[add(std::move(a), std::move(options.fname))];
+    }
+
+    /// @brief Reads a version of `name` as a T (the latest by default).
+    template <class T>
+    [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
+        const artifact& a = find_version(name, options.version, options.match);
+        return codec::template load<T>(a, artifact_folder(a), load_options{options.validate, options.kwargs});
+    }
+    /// @brief load_artifact with the alias checked at compile time against T.
+    template <class T, fixed_string Alias>
+    [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
+        const artifact& a = find_version(name, options.version, options.match);
+        return codec::template load_as<T, Alias>(a, artifact_folder(a), load_options{options.validate, options.kwargs});
+    }
+
+    /// @brief The metadata entry of a version, as in the repository file.
+    [[nodiscard]] json get_artifact_metadata(std::string_view name, const version_spec& version = {},
+                                             lazyscribe::match how = match::exact) const {
+        return find_version(name, version, how).to_json();
+    }
+
+    /// @brief The artifact entry of a version (the latest by default).
+    [[nodiscard]] const artifact& find_version(std::string_view name, const version_spec& version = {},
+                                               lazyscribe::match how = match::exact) const {
+        return entries_[find_index(name, version, how)];
+    }
+
+    /// @brief Sets when a version expires (now, by default): from then on latest and as-of
+    /// look-ups skip it; it can still be loaded by number or exact time.
+    void set_artifact_expiry(std::string_view name, const version_spec& version,
+                             std::optional<time_point> expiry = std::nullopt) {
+        require_writable("set_artifact_expiry");
+        entries_[find_index(name, version, match::exact)].expiry_ = expiry ? *expiry : clock_();
+    }
+    /// @brief set_artifact_expiry with the expiry as "YYYY-MM-DDTHH:MM:SS" text.
+    void set_artifact_expiry(std::string_view name, const version_spec& version, std::string_view expiry) {
+        set_artifact_expiry(name, version, detail::parse_version_time(expiry));
+    }
+
+    /// @brief The unified diff between two saved versions of a text artifact: the text of
+    /// Python's `"\n".join(difflib.unified_diff(a.splitlines(), b.splitlines(), fromfile,
+    /// tofile, lineterm=""))` with the files named `<name>/<fname>`.
+    [[nodiscard]] std::string get_version_diff(std::string_view name, const version_spec& from,
+                                               const version_spec& to = {}) const {
+        const artifact& a = find_version(name, from);
+        const artifact& b = find_version(name, to);
+        return detail::unified_diff_text(read_text(a), read_text(b), a.name_ + "/" + a.fname_, b.name_ + "/" + b.fname_);
+    }
+
+    /// @brief A read-only repository with, for each name, the version that was current at `asof`.
+    [[nodiscard]] basic_repository filter(time_point asof) const {
+        std::vector<std::pair<std::string, long long>> picks;
+        for (const auto& [name, versions] : by_name_) {
+            try {
+                picks.emplace_back(name, find_version(name, asof, match::asof).version_);
+            } catch (const version_not_found_error&) {
+                // nothing of this name existed (or was valid) then
+            }
+        }
+        return filter(picks);
+    }
+    /// @brief A read-only repository with exactly these (name, version) entries.
+    [[nodiscard]] basic_repository filter(const std::vector<std::pair<std::string, long long>>& picks) const {
+        basic_repository out(path_, mode::write, repository_options{clock_});
+        for (const auto& a : entries_) {
+            const bool wanted = std::any_of(picks.begin(), picks.end(), [&](const auto& p) {
+                return p.first == a.name_ && p.second == a.version_;
+            });
+            if (wanted) out.add_loaded(a);
+        }
+        for (const auto& [name, version] : picks) (void)out.find_version(name, version);  // each must exist
+        out.mode_ = mode::read_only;
+        return out;
+    }
+
+    /// @brief Writes new versions (each atomically), then the repository file (atomically).
+    void save() {
+        require_writable("save");
+        for (auto& a : entries_) codec::write(a, artifact_folder(a));
+        const std::string text = to_text();
+        detail::write_file_atomically(path_, true, [&](std::ostream& out) {
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        });
+    }
+
+    /// @brief The repository file's content, byte for byte as Python writes it.
+    [[nodiscard]] std::string to_text() const {
+        detail::pyjson::dump_options options;
+        options.indent = 4;
+        options.sort_keys = true;
+        return detail::pyjson::dump(to_json(), options);
+    }
+    [[nodiscard]] json to_json() const {
+        json array = json::array();
+        for (const auto& a : entries_) array.push_back(a.to_json());
+        return array;
+    }
+
+    /// @brief Whether any version of `name` exists.
+    [[nodiscard]] bool contains(std::string_view name) const { return by_name_.count(std::string(name)) != 0; }
+    /// @brief The latest version of `name`.
+    [[nodiscard]] const artifact& operator[](std::string_view name) const { return find_version(name); }
+    /// @brief Every entry, in file order.
+    [[nodiscard]] const_iterator begin() const noexcept { return entries_.begin(); }
+    [[nodiscard]] const_iterator end() const noexcept { return entries_.end(); }
+    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+    /// @brief Whether any version was logged and not saved.
+    [[nodiscard]] bool dirty() const noexcept {
+        return std::any_of(entries_.begin(), entries_.end(), [](const artifact& a) { return a.dirty_; });
+    }
+    /// @brief The folder of one artifact's files: `<folder>/<name>` (the name verbatim, as Python).
+    [[nodiscard]] std::filesystem::path artifact_folder(const artifact& a) const {
+        return detail::resolve_inside(folder(), a.name_, "repository artifact name");
+    }
+
+    /// @brief Adds `a`, an artifact of an experiment or test stored in `source_folder`, as a
+    /// new version (Python's promote_artifact): refused unless it is newer than the latest
+    /// version; its file is copied when it is on disk and the repository saved, and the copy
+    /// is undone if that save fails. Never reuses a version number.
+    void promote(const artifact& a, const std::filesystem::path& source_folder) {
+        require_writable("promote_artifact");
+        if (const auto it = by_name_.find(a.name_); it != by_name_.end() && !it->second.empty()) {
+            const artifact& latest = entries_[it->second.back()];
+            if (a.created_at_ <= latest.created_at_) {
+                throw artifact_log_error("promote_artifact: '" + a.name_ + "' created at " +
+                                         detail::format_time(a.created_at_) + " is not newer than version " +
+                                         std::to_string(latest.version_) + " created at " +
+                                         detail::format_time(latest.created_at_));
+            }
+        }
+        artifact copy = a;
+        copy.version_ = next_version(a.name_);
+        copy.expiry_.reset();
+        const std::size_t index = add(std::move(copy), a.fname_);
+        const artifact& added = entries_[index];
+        const auto source = detail::resolve_inside(source_folder, a.fname_, "artifact '" + a.name_ + "': fname");
+        std::error_code ec;
+        std::optional<std::filesystem::path> copied;
+        if (!a.dirty_ && std::filesystem::exists(source, ec)) {
+            const auto target = detail::resolve_inside(artifact_folder(added), added.fname_, "promoted fname");
+            std::filesystem::create_directories(target.parent_path(), ec);
+            if (!std::filesystem::copy_file(source, target, std::filesystem::copy_options::overwrite_existing, ec)) {
+                remove_entry(index);
+                throw save_error("promote_artifact: cannot copy " + source.string() + " to " + target.string() + ": " +
+                                 ec.message());
+            }
+            entries_[index].dirty_ = false;
+            copied = target;
+        }
+        try {
+            save();
+        } catch (...) {
+            if (copied) std::filesystem::remove(*copied, ec);
+            remove_entry(index);
+            throw;
+        }
+    }
+
+private:
+    // Look-ups work on one name's indices, sorted by time: binary searches, not scans of
+    // the whole repository.
+    std::size_t find_index(std::string_view name, const version_spec& version, lazyscribe::match how) const {
+        const auto& versions = versions_of(name);
+        if (version.is_latest()) return pick_not_expired(name, versions, versions.size(), clock_(), "latest");
+        if (const auto number = version.number()) {
+            if (how == match::asof) {
+                throw invalid_version_error("'" + std::string(name) + "': an as-of match needs a time, not version " +
+                                            std::to_string(*number));
+            }
+            for (const std::size_t i : versions) {
+                if (entries_[i].version_ == *number) return i;
+            }
+            throw not_found(name, versions, version.describe());
+        }
+        const time_point t = *version.time();
+        const auto after = std::upper_bound(versions.begin(), versions.end(), t, [&](time_point v, std::size_t i) {
+            return v < entries_[i].created_at_;
+        });
+        if (how == match::exact) {
+            const auto first = std::lower_bound(versions.begin(), after, t, [&](std::size_t i, time_point v) {
+                return entries_[i].created_at_ < v;
+            });
+            if (first != after) return *first;
+            throw not_found(name, versions, "created at " + detail::format_time(t));
+        }
+        return pick_not_expired(name, versions, static_cast<std::size_t>(after - versions.begin()), t,
+                                "as of " + detail::format_time(t));
+    }
+
+    void require_writable(const char* operation) const {
+        if (mode_ == mode::read_only) {
+            throw read_only_error(std::string(operation) + ": repository " + path_.string() + " is open read-only");
+        }
+    }
+
+    long long next_version(const std::string& name) const {
+        long long next = 0;
+        if (const auto it = by_name_.find(name); it != by_name_.end()) {
+            for (const std::size_t i : it->second) next = std::max(next, entries_[i].version_ + 1);
+        }
+        return next;
+    }
+
+    const std::vector<std::size_t>& versions_of(std::string_view name) const {
+        const auto it = by_name_.find(std::string(name));
+        if (it == by_name_.end()) {
+            std::string names;
+            for (const auto& [n, v] : by_name_) names += (names.empty() ? "'" : ", '") + n + "'";
+            throw version_not_found_error("repository " + path_.string() + " has no artifact named '" +
+                                          std::string(name) + "'; artifacts: " + (names.empty() ? "(none)" : names));
+        }
+        return it->second;
+    }
+
+    // The newest of versions[0, end) that is not expired at t.
+    std::size_t pick_not_expired(std::string_view name, const std::vector<std::size_t>& versions, std::size_t end,
+                                 time_point t, const std::string& what) const {
+        for (std::size_t k = end; k > 0; --k) {
+            const artifact& a = entries_[versions[k - 1]];
+            if (!a.expiry_ || t < *a.expiry_) return versions[k - 1];
+        }
+        throw not_found(name, versions, what + " (at " + detail::format_time(t) + ")");
+    }
+
+    version_not_found_error not_found(std::string_view name, const std::vector<std::size_t>& versions,
+                                      const std::string& what) const {
+        std::string list;
+        for (const std::size_t i : versions) {
+            const artifact& a = entries_[i];
+            list += (list.empty() ? "" : ", ") + std::to_string(a.version_) + " (" + detail::format_time(a.created_at_) +
+                    (a.expiry_ ? ", expires " + detail::format_time(*a.expiry_) : "") + ")";
+        }
+        return version_not_found_error("'" + std::string(name) + "': no version matches " + what + " in " +
+                                       path_.string() + "; versions: " + list);
+    }
+
+    std::string read_text(const artifact& a) const {
+        if (a.dirty_) {
+            throw artifact_load_error("get_version_diff: '" + a.name_ + "' version " + std::to_string(a.version_) +
+                                      " is not saved yet");
+        }
+        const bool binary = Handlers::contains(a.handler_) &&
+                            Handlers::visit(a.handler_, [](auto h) { return decltype(h)::type::binary; });
+        if (binary) {
+            throw artifact_load_error("get_version_diff: '" + a.name_ + "' uses the binary handler '" + a.handler_ +
+                                      "'; only text artifacts can be compared");
+        }
+        const auto file = detail::resolve_inside(artifact_folder(a), a.fname_, "artifact fname");
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw artifact_load_error("get_version_diff: cannot open " + file.string());
+        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    }
+
+    // Adds a new entry: a default fname distinct from every file of that name's folder.
+    std::size_t add(artifact a, std::string fname) {
+        const auto folder_of_name = artifact_folder(a);  // refuses names that leave the folder
+        auto taken = [&](std::string_view candidate) {
+            const auto it = by_name_.find(a.name_);
+            if (it == by_name_.end()) return false;
+            return std::any_of(it->second.begin(), it->second.end(),
+                               [&](std::size_t i) { return entries_[i].fname_ == candidate; });
+        };
+        if (fname.empty() || taken(fname)) {
+            // Python reuses the same default name for two versions logged in one second and
+            // the second write destroys the first file; each version gets its own file here.
+            fname = fname.empty() ? codec::default_fname_unique(a, taken) : unique_variant(fname, taken);
+        }
+        (void)detail::resolve_inside(folder_of_name, fname, "artifact '" + a.name_ + "': fname");
+        a.fname_ = std::move(fname);
+        return add_loaded(std::move(a));
+    }
+
+    template <class Taken>
+    static std::string unique_variant(const std::string& fname, Taken&& taken) {
+        const auto dot = fname.find_last_of('.');
+        const std::string stem = dot == std::string::npos ? fname : fname.substr(0, dot);
+        const std::string ext = dot == std::string::npos ? "" : fname.substr(dot);
+        std::string candidate = fname;
+        for (int n = 1; taken(candidate); ++n) candidate = stem + "-" + std::to_string(n) + ext;
+        return candidate;
+    }
+
+    // Appends an entry and indexes it by name, keeping each name's list sorted by time
+    // (stable: equal times keep file order).
+    std::size_t add_loaded(artifact a) {
+        entries_.push_back(std::move(a));
+        const std::size_t index = entries_.size() - 1;
+        auto& versions = by_name_[entries_[index].name_];
+        const auto pos = std::upper_bound(versions.begin(), versions.end(), entries_[index].created_at_,
+                                          [&](time_point t, std::size_t i) { return t < entries_[i].created_at_; });
+        versions.insert(pos, index);
+        return index;
+    }
+
+    void remove_entry(std::size_t index) {
+        entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(index));
+        by_name_.clear();
+        std::deque<artifact> all = std::move(entries_);
+        entries_.clear();
+        for (auto& a : all) add_loaded(std::move(a));
+    }
+
+    void load() {
+        std::error_code ec;
+        if (!std::filesystem::exists(path_, ec)) return;
+        const std::string file = path_.string();
+        const json data = detail::pyjson::parse<json>(detail::read_text_file(path_), file);
+        if (!data.is_array()) throw format_error(file + ": expected an array of artifacts at the top level");
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            artifact a = codec::parse(data[i], file + ": [" + std::to_string(i) + "]");
+            if (const auto reason = detail::outside_folder_reason(a.name_); !reason.empty()) {
+                throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" + a.name_ + "' " + reason +
+                                   " (repository artifacts are stored in a folder named after them)");
+            }
+            add_loaded(std::move(a));
+        }
+    }
+
+    std::filesystem::path path_;
+    lazyscribe::mode mode_;
+    clock_function clock_;
+    std::deque<artifact> entries_;  // file order; a deque, so references handed out stay valid
+    std::unordered_map<std::string, std::vector<std::size_t>> by_name_;  // indices sorted by created_at
+};
+
+/// @brief A repository with the built-in handlers.
+using repository = basic_repository<builtin_handlers>;
+
+}  // namespace lazyscribe

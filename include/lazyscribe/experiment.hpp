@@ -25,6 +25,7 @@
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/fixed_string.hpp>
 #include <lazyscribe/json.hpp>
+#include <lazyscribe/time.hpp>
 
 namespace lazyscribe {
 

@@ -15,3 +15,4 @@
 #include <lazyscribe/registry.hpp>
 #include <lazyscribe/release.hpp>
 #include <lazyscribe/repository.hpp>
+#include <lazyscribe/time.hpp>

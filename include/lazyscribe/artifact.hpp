@@ -293,15 +293,15 @@ struct artifact_codec {
     }
 
     /// Writes a dirty artifact into folder/fname through a temporary file; then it is clean.
-    static void write(artifact& a, const std::filesystem::path& folder) {
+    static void write(artifact& a, const std::filesystem::path& folder, bool durable = true) {
         if (!a.dirty_ || !a.value_.write) return;
         const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
         Handlers::visit(a.handler_, [&](auto h) {
             using H = typename decltype(h)::type;
             try {
-                write_file_atomically(file, H::binary, [&](std::ostream& out) {
-                    a.value_.write(a.value_.value.get(), out, a.write_kwargs_);
-                });
+                write_file_atomically(
+                    file, H::binary, [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); },
+                    durable);
             } catch (const save_error&) {
                 throw;
             } catch (const std::exception& e) {
@@ -443,9 +443,10 @@ public:
 
     /// @brief Writes every dirty artifact into folder(), each through a temporary file that
     /// replaces the target only when the write succeeded; afterwards they are clean.
-    /// Throws save_error naming the artifact and the file when a write fails.
-    void save() {
-        for (auto& a : entries_) codec::write(a, folder_);
+    /// Throws save_error naming the artifact and the file when a write fails. `durable` false
+    /// skips the syncs to disk (see project_options::durable).
+    void save(bool durable = true) {
+        for (auto& a : entries_) codec::write(a, folder_, durable);
     }
 
     /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.

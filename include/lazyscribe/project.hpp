@@ -110,6 +110,9 @@ struct project_options {
     std::string author{};
     /// @brief Where "now" comes from.
     clock_function clock = &detail::now;
+    /// @brief Sync every file to disk before it replaces the old one (crash- and power-loss
+    /// safe). false keeps saves atomic but skips the syncs: for scratch work.
+    bool durable = true;
 };
 
 /// @brief A project: the experiments of one JSON file.
@@ -179,13 +182,14 @@ public:
         : path_(std::move(path)),
           mode_(open_mode),
           author_(options.author.empty() ? detail::os_user_name() : std::move(options.author)),
-          clock_(options.clock ? options.clock : &detail::now) {
+          clock_(options.clock ? options.clock : &detail::now),
+          durable_(options.durable) {
         if (mode_ != mode::write) load();
     }
 
     basic_project(const basic_project& other)
         : path_(other.path_), mode_(other.mode_), author_(other.author_), clock_(other.clock_),
-          snapshot_(other.snapshot_), upstream_(other.upstream_) {
+          durable_(other.durable_), snapshot_(other.snapshot_), upstream_(other.upstream_) {
         for (const auto& e : other.experiments_) insert(std::make_unique<experiment_type>(*e));
     }
     basic_project(basic_project&& other) noexcept = default;
@@ -239,10 +243,10 @@ public:
         }
         for (auto& e : experiments_) {
             if (e->read_only_) continue;
-            e->artifacts_.save();
-            for (auto& t : e->tests_) t.artifacts_.save();
+            e->artifacts_.save(durable_);
+            for (auto& t : e->tests_) t.artifacts_.save(durable_);
         }
-        detail::write_file_atomically(path_, true, [&](std::ostream& out) { write_text(out); });
+        detail::write_file_atomically(path_, true, [&](std::ostream& out) { write_text(out); }, durable_);
     }
 
     /// @brief The project file's content, byte for byte as Python lazyscribe writes it.
@@ -331,7 +335,7 @@ public:
         (merge_into(merged, others), ...);
         std::unordered_map<std::string, std::size_t> last;
         for (std::size_t i = 0; i < merged.size(); ++i) last[merged[i]->slug_] = i;
-        basic_project result(path_, mode::write, project_options{author_, clock_});
+        basic_project result(path_, mode::write, project_options{author_, clock_, durable_});
         result.mode_ = mode_;
         for (std::size_t i = 0; i < merged.size(); ++i) {
             if (last[merged[i]->slug_] == i) {
@@ -349,6 +353,7 @@ public:
         swap(mode_, other.mode_);
         swap(author_, other.author_);
         swap(clock_, other.clock_);
+        swap(durable_, other.durable_);
         swap(experiments_, other.experiments_);
         swap(by_slug_, other.by_slug_);
         swap(by_short_slug_, other.by_short_slug_);
@@ -479,6 +484,7 @@ private:
     lazyscribe::mode mode_;
     std::string author_;
     clock_function clock_;
+    bool durable_ = true;
     std::vector<std::unique_ptr<experiment_type>> experiments_;
     std::unordered_map<std::string, std::vector<const experiment_type*>> by_slug_;
     std::unordered_map<std::string, std::vector<const experiment_type*>> by_short_slug_;

@@ -91,6 +91,8 @@ struct repository_load_options {
 /// @brief Options for opening a repository.
 struct repository_options {
     clock_function clock = &detail::now;
+    /// @brief Sync files to disk before they replace old ones (see project_options::durable).
+    bool durable = true;
 };
 
 /// @brief A repository of versioned artifacts: `<folder>/repository.json` plus
@@ -107,7 +109,10 @@ public:
     /// r, w and w+. A missing file is an empty repository.
     explicit basic_repository(std::filesystem::path path, mode open_mode = mode::edit,
                               repository_options options = {})
-        : path_(std::move(path)), mode_(open_mode), clock_(options.clock ? options.clock : &detail::now) {
+        : path_(std::move(path)),
+          mode_(open_mode),
+          clock_(options.clock ? options.clock : &detail::now),
+          durable_(options.durable) {
         if (mode_ == mode::append) {
             throw std::invalid_argument("repository " + path_.string() +
                                         ": the modes are read_only, write and edit (Python's r, w and w+)");
@@ -191,7 +196,7 @@ public:
     }
     /// @brief A read-only repository with exactly these (name, version) entries.
     [[nodiscard]] basic_repository filter(const std::vector<std::pair<std::string, long long>>& picks) const {
-        basic_repository out(path_, mode::write, repository_options{clock_});
+        basic_repository out(path_, mode::write, repository_options{clock_, durable_});
         for (const auto& a : entries_) {
             const bool wanted = std::any_of(picks.begin(), picks.end(), [&](const auto& p) {
                 return p.first == a.name_ && p.second == a.version_;
@@ -206,11 +211,11 @@ public:
     /// @brief Writes new versions (each atomically), then the repository file (atomically).
     void save() {
         require_writable("save");
-        for (auto& a : entries_) codec::write(a, artifact_folder(a));
+        for (auto& a : entries_) codec::write(a, artifact_folder(a), durable_);
         const std::string text = to_text();
-        detail::write_file_atomically(path_, true, [&](std::ostream& out) {
-            out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        });
+        detail::write_file_atomically(
+            path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+            durable_);
     }
 
     /// @brief The repository file's content, byte for byte as Python writes it.
@@ -450,6 +455,7 @@ private:
     std::filesystem::path path_;
     lazyscribe::mode mode_;
     clock_function clock_;
+    bool durable_ = true;
     std::deque<artifact> entries_;  // file order; a deque, so references handed out stay valid
     std::unordered_map<std::string, std::vector<std::size_t>> by_name_;  // indices sorted by created_at
 };

@@ -12,6 +12,11 @@
 
 #include <lazyscribe/errors.hpp>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 namespace lazyscribe::detail {
 
 /// Why `relative` cannot name a file inside a folder (empty, absolute, climbs out, names the
@@ -48,10 +53,27 @@ inline std::filesystem::path temporary_sibling(const std::filesystem::path& targ
     return target.parent_path() / name;
 }
 
-/// Writes target through `body(std::ostream&)` into a sibling temporary file, then renames it
-/// over target. If body throws, the temporary file is removed and target is untouched.
+/// Flushes a file's (or a folder's) data to the device, so that a rename that follows is
+/// not reordered before the data on a crash or power loss.
+inline void sync_to_disk(const std::filesystem::path& path, bool is_directory) {
+#if defined(__unix__) || defined(__APPLE__)
+    const int fd = ::open(path.c_str(), is_directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+    if (fd < 0) throw save_error("cannot open " + path.string() + " to sync it");
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw save_error("cannot sync " + path.string() + " to disk");
+#else
+    (void)path;
+    (void)is_directory;
+#endif
+}
+
+/// Writes target through `body(std::ostream&)` into a sibling temporary file, syncs it,
+/// renames it over target and syncs the folder: a crash leaves the old file or the new one.
+/// With `durable` false the syncs are skipped (scratch work: atomic, but not crash-proof
+/// against power loss). If body throws, the temporary file is removed and target is untouched.
 template <class Body>
-void write_file_atomically(const std::filesystem::path& target, bool binary, Body&& body) {
+void write_file_atomically(const std::filesystem::path& target, bool binary, Body&& body, bool durable = true) {
     std::error_code ec;
     if (!target.parent_path().empty()) {
         std::filesystem::create_directories(target.parent_path(), ec);
@@ -66,8 +88,10 @@ void write_file_atomically(const std::filesystem::path& target, bool binary, Bod
         out.flush();
         if (!out) throw save_error("cannot write " + temporary.string());
         out.close();
+        if (durable) sync_to_disk(temporary, false);
         std::filesystem::rename(temporary, target, ec);
         if (ec) throw save_error("cannot replace " + target.string() + ": " + ec.message());
+        if (durable) sync_to_disk(target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path(), true);
     } catch (...) {
         std::filesystem::remove(temporary, ec);
         throw;

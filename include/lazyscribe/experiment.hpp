@@ -497,6 +497,7 @@ protected:
     json extra_keys_ = json::object();  // keys this version does not know: kept, never dropped
     std::string project_reference_;     // how a downstream project names our project
     mutable std::size_t position_ = 0;  // index in the project's order, for "latest wins"
+    bool from_disk_ = false;            // loaded from the project file, not logged in this session
     detail::member_mutex tests_mutex_;
 };
 

@@ -189,7 +189,8 @@ public:
 
     basic_project(const basic_project& other)
         : path_(other.path_), mode_(other.mode_), author_(other.author_), clock_(other.clock_),
-          durable_(other.durable_), snapshot_(other.snapshot_), upstream_(other.upstream_) {
+          durable_(other.durable_), disk_signature_(other.disk_signature_), snapshot_(other.snapshot_),
+          upstream_(other.upstream_) {
         for (const auto& e : other.experiments_) insert(std::make_unique<experiment_type>(*e));
     }
     basic_project(basic_project&& other) noexcept = default;
@@ -231,10 +232,20 @@ public:
 
     /// @brief Writes the artifacts that were logged and not saved yet, then the project file
     /// (atomically: a crash leaves the old file or the new one, never a torn one). In edit
-    /// mode, changed experiments get `last_updated_by` = author, as in Python.
+    /// mode, changed experiments get `last_updated_by` = author, as in Python. If another
+    /// process saved the file since it was loaded, its experiments are merged in first (under
+    /// an advisory lock on `<file>.lock`), so no writer's experiments are lost; in write mode
+    /// the file is replaced, as in Python.
     void save() {
         if (mode_ == mode::read_only) throw read_only_error("save: project " + path_.string() + " is open read-only");
         std::lock_guard lock(mutex_->mutex);
+        // Other processes may save the same project: the lock makes read-merge-write one step.
+        detail::file_lock writers(path_);
+        if (mode_ != mode::write) {
+            if (auto current = detail::read_if_exists(path_); current && signature_of(*current) != disk_signature_) {
+                merge_from_disk(*current);
+            }
+        }
         if (mode_ == mode::edit) {
             for (auto& e : experiments_) {
                 const auto it = snapshot_.find(e->slug_);
@@ -246,7 +257,11 @@ public:
             e->artifacts_.save(durable_);
             for (auto& t : e->tests_) t.artifacts_.save(durable_);
         }
-        detail::write_file_atomically(path_, true, [&](std::ostream& out) { write_text(out); }, durable_);
+        const std::string text = to_text();
+        detail::write_file_atomically(
+            path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+            durable_);
+        disk_signature_ = signature_of(text);
     }
 
     /// @brief The project file's content, byte for byte as Python lazyscribe writes it.
@@ -354,6 +369,7 @@ public:
         swap(author_, other.author_);
         swap(clock_, other.clock_);
         swap(durable_, other.durable_);
+        swap(disk_signature_, other.disk_signature_);
         swap(experiments_, other.experiments_);
         swap(by_slug_, other.by_slug_);
         swap(by_short_slug_, other.by_short_slug_);
@@ -371,8 +387,18 @@ private:
     }
 
     void load() {
-        std::error_code ec;
-        if (!std::filesystem::exists(path_, ec)) return;  // a missing file is an empty project
+        auto text = detail::read_if_exists(path_);
+        if (!text) return;  // a missing file is an empty project
+        disk_signature_ = signature_of(*text);
+        for (auto& e : parse_file(*text)) {
+            snapshot_[e.slug_] = e.last_updated_;
+            insert(std::make_unique<experiment_type>(std::move(e)));
+        }
+    }
+
+    static std::size_t signature_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes) ^ bytes.size(); }
+
+    std::vector<experiment_type> parse_file(const std::string& text) {
         auto& loading = detail::projects_being_loaded();
         const auto me = detail::canonical_or_absolute(path_);
         if (std::find(loading.begin(), loading.end(), me) != loading.end()) {
@@ -387,17 +413,46 @@ private:
         } pop{loading};
 
         const std::string file = path_.string();
-        const json data = detail::pyjson::parse<json>(detail::read_text_file(path_), file);
+        const json data = detail::pyjson::parse<json>(text, file);
         if (!data.is_array()) throw format_error(file + ": expected an array of experiments at the top level");
         const bool read_only = mode_ != mode::edit;
         const std::string reader = detail::os_user_name();
         const std::string ref = reference();
+        std::vector<experiment_type> out;
+        out.reserve(data.size());
         for (std::size_t i = 0; i < data.size(); ++i) {
             auto e = experiment_type::from_json(data[i], path_, ref, read_only, file + ": [" + std::to_string(i) + "]",
                                                 reader);
             resolve_dependencies(e, file + ": [" + std::to_string(i) + "]");
-            snapshot_[e.slug_] = e.last_updated_;
-            insert(std::make_unique<experiment_type>(std::move(e)));
+            e.from_disk_ = true;
+            out.push_back(std::move(e));
+        }
+        return out;
+    }
+
+    // Another process saved since we loaded: take in what it wrote (Python's merge rules:
+    // what we already have stays; for an experiment both sides loaded, the newer wins).
+    void merge_from_disk(const std::string& text) {
+        for (auto& d : parse_file(text)) {
+            const auto it = by_slug_.find(d.slug_);
+            const experiment_type* ours_loaded = nullptr;
+            bool same = false;
+            if (it != by_slug_.end()) {
+                for (const auto* c : it->second) {
+                    if (*c == d) same = true;
+                    if (c->from_disk_) ours_loaded = c;
+                }
+            }
+            if (same) continue;
+            if (ours_loaded == nullptr) {
+                snapshot_[d.slug_] = d.last_updated_;
+                insert(std::make_unique<experiment_type>(std::move(d)));
+            } else if (d.last_updated_ > ours_loaded->last_updated_) {
+                auto& target = const_cast<experiment_type&>(*ours_loaded);
+                target = std::move(d);  // same slug: the index stays valid
+                snapshot_[target.slug_] = target.last_updated_;
+                positions_valid_ = false;
+            }
         }
     }
 
@@ -485,6 +540,7 @@ private:
     std::string author_;
     clock_function clock_;
     bool durable_ = true;
+    std::size_t disk_signature_ = 0;  // of the file as we last read or wrote it
     std::vector<std::unique_ptr<experiment_type>> experiments_;
     std::unordered_map<std::string, std::vector<const experiment_type*>> by_slug_;
     std::unordered_map<std::string, std::vector<const experiment_type*>> by_short_slug_;

@@ -5,7 +5,10 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <cerrno>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -14,6 +17,7 @@
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 #endif
 
@@ -96,6 +100,48 @@ void write_file_atomically(const std::filesystem::path& target, bool binary, Bod
         std::filesystem::remove(temporary, ec);
         throw;
     }
+}
+
+/// An exclusive advisory lock (flock) on `<file>.lock`, held for the lifetime of the object.
+/// The kernel releases it when the holder exits or dies, so a crashed writer never blocks
+/// the others. It coordinates lazyscribe writers; it does not stop other programs.
+class file_lock {
+public:
+    explicit file_lock(const std::filesystem::path& file) {
+#if defined(__unix__) || defined(__APPLE__)
+        auto lock_path = file;
+        lock_path += ".lock";
+        std::error_code ec;
+        if (!lock_path.parent_path().empty()) std::filesystem::create_directories(lock_path.parent_path(), ec);
+        fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw save_error("cannot open the lock file " + lock_path.string());
+        while (::flock(fd_, LOCK_EX) != 0) {
+            if (errno != EINTR) {
+                ::close(fd_);
+                throw save_error("cannot lock " + lock_path.string());
+            }
+        }
+#else
+        (void)file;
+#endif
+    }
+    ~file_lock() {
+#if defined(__unix__) || defined(__APPLE__)
+        if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
+#endif
+    }
+    file_lock(const file_lock&) = delete;
+    file_lock& operator=(const file_lock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+/// The bytes of a file, or nullopt when it does not exist.
+inline std::optional<std::string> read_if_exists(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace lazyscribe::detail

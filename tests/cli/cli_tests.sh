@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# Tests of the `lazyscribe` command-line tool, one CTest entry per case:
+#   bash cli_tests.sh CASE LAZYSCRIBE JSON_QUERY SOURCE_DIR WORK_DIR
+# Each case runs the built binary on the Python-written fixtures (tests/data/fixtures) and on
+# tests/cli/data, from the fixtures folder, and checks exit codes, output (golden files in
+# tests/cli/expected), JSON parsed back (json_query: strict JSON), CSV, merge and the HTML report.
+# UPDATE_GOLDEN=1 rewrites the golden files instead of comparing them.
+# Exit 77 = skipped (CTest SKIP_RETURN_CODE), e.g. the Chromium case without Chromium.
+set -euo pipefail
+
+case_name=$1
+LAZYSCRIBE=$2
+JSON_QUERY=$3
+SOURCE=$4
+WORK=$5
+FIXTURES=$SOURCE/tests/data/fixtures
+DATA=$SOURCE/tests/cli/data
+EXPECTED=$SOURCE/tests/cli/expected
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cd "$FIXTURES"
+unset NO_COLOR  # colours follow --color and the terminal only
+
+fail() {
+    echo "FAIL [$case_name]: $*" >&2
+    if [ -f "$WORK/out" ]; then echo "--- stdout:" >&2; head -c 4000 "$WORK/out" >&2; fi
+    if [ -f "$WORK/err" ]; then echo "--- stderr:" >&2; head -c 4000 "$WORK/err" >&2; fi
+    exit 1
+}
+
+# run ARGS...: runs lazyscribe, keeping stdout in $WORK/out, stderr in $WORK/err, status in $rc.
+run() {
+    set +e
+    "$LAZYSCRIBE" "$@" >"$WORK/out" 2>"$WORK/err"
+    rc=$?
+    set -e
+}
+expect_rc() { [ "$rc" -eq "$1" ] || fail "expected exit code $1, got $rc (lazyscribe ${last_args:-})"; }
+ok() { last_args="$*"; run "$@"; expect_rc 0; }
+# golden NAME: stdout equals tests/cli/expected/NAME byte for byte.
+golden() {
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+        mkdir -p "$EXPECTED"
+        cp "$WORK/out" "$EXPECTED/$1"
+        return
+    fi
+    [ -f "$EXPECTED/$1" ] || fail "missing golden file $EXPECTED/$1"
+    diff -u "$EXPECTED/$1" "$WORK/out" >&2 || fail "output differs from $1"
+}
+# has FILE TEXT / lacks FILE TEXT: fixed-string search.
+has() { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
+lacks() { ! grep -qF -- "$2" "$1" || fail "$1 unexpectedly holds: $2"; }
+# q POINTER...: the values at JSON pointers of the last stdout (which must be strict JSON).
+q() { "$JSON_QUERY" "$@" <"$WORK/out" || fail "json_query $*"; }
+eq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1' ${3:-}"; }
+
+case "$case_name" in
+
+# ---- list ---------------------------------------------------------------------------------------
+list_table)
+    ok list 01_basic/project.json
+    golden list_01_basic.txt
+    lacks "$WORK/out" $'\033'  # not a terminal: no colours
+    ok list 01_basic  # a folder means <folder>/project.json
+    golden list_01_basic.txt
+    ok list 07_unicode
+    golden list_07_unicode.txt
+    ok list 08_edge_cases/special_numbers
+    golden list_special_numbers.txt
+    has "$WORK/err" "2 more numeric metrics are not shown"
+    ok list 08_edge_cases/empty
+    eq "$(cat "$WORK/out")" "NAME  SLUG  AUTHOR  CREATED  TAGS"
+    ;;
+
+list_json)
+    ok list 01_basic --json
+    eq "$(q '#')" 2
+    eq "$(q /0/slug /0/name /0/author /0/created_at /0/tags/1)" $'baseline-20240115100000\nBaseline\nalice\n2024-01-15T10:00:00\nv1'
+    eq "$(q /0/metrics/accuracy /0/metrics/n_trees /1/metrics/f1 /1/last_updated)" $'0.8125\n100\n0.86\n2024-01-16T09:45:30'
+    ok list 08_edge_cases/special_numbers --json
+    eq "$(q /0/metrics/nan /0/metrics/pos_inf /0/metrics/neg_inf /0/metrics/tiny)" $'null\nnull\nnull\n1e-07'
+    has "$WORK/out" '"big_int": 1180591620717411303424'  # exact, not rounded through a double
+    ok list 07_unicode --json --metric précision
+    eq "$(q /0/author '#/0/metrics' /0/metrics/précision /0/tags/1)" $'Zoë\n1\n0.9\n中文'
+    ok list 08_edge_cases/empty --json
+    eq "$(q '#')" 0
+    ;;
+
+list_select)
+    ok list 01_basic --filter tag=tuned --json
+    eq "$(q '#' /0/slug)" $'1\ntuned-model-20240116083000'
+    ok list 01_basic --filter name=TUNED --json  # name= is a case-insensitive substring
+    eq "$(q '#' /0/short_slug)" $'1\ntuned-model'
+    ok list 01_basic --filter author=alice --filter tag=v1 --json
+    eq "$(q '#' /0/short_slug)" $'1\nbaseline'
+    ok list 01_basic --filter 'accuracy>0.85' --json
+    eq "$(q '#' /0/short_slug)" $'1\ntuned-model'
+    ok list 01_basic --filter 'accuracy<=0.8125' --json
+    eq "$(q '#' /0/short_slug)" $'1\nbaseline'
+    ok list 01_basic --filter author=nobody --json
+    eq "$(q '#')" 0
+    ok list 01_basic --sort accuracy --desc --json
+    eq "$(q /0/short_slug /1/short_slug)" $'tuned-model\nbaseline'
+    ok list 01_basic --sort loss --json  # missing values go last, either way
+    eq "$(q /0/short_slug /1/short_slug)" $'baseline\ntuned-model'
+    ok list 01_basic --sort loss --desc --json
+    eq "$(q /0/short_slug /1/short_slug)" $'baseline\ntuned-model'
+    ok list 01_basic --sort accuracy --limit 1 --json
+    eq "$(q '#' /0/short_slug)" $'1\nbaseline'
+    ok list 01_basic --metric accuracy -m loss --sort f1
+    golden list_01_basic_metrics.txt
+    ok list 08_edge_cases/duplicates --json
+    eq "$(q '#' /0/metrics/run /1/metrics/run /2/metrics/run)" $'3\n1\n2\n3'
+    ;;
+
+# ---- show ---------------------------------------------------------------------------------------
+show)
+    ok show 02_tests churn-model
+    golden show_02_tests.txt
+    ok show 02_tests/project.json churn-model-20240201120000
+    golden show_02_tests.txt
+    ok show 03_artifacts feature-pipeline
+    golden show_03_artifacts.txt
+    ok show 08_edge_cases/special_numbers special-numbers
+    golden show_special_numbers.txt
+    lacks "$WORK/out" $'\x01'  # control characters are made visible, never sent raw
+    has "$WORK/out" 'ctl\x01 del\x7f'
+    ok show 07_unicode shi-yan-yi
+    golden show_07_unicode.txt
+    ok show 02_tests churn-model --json
+    eq "$(q /slug /metrics/auc '#/tests' /tests/0/name /tests/0/description /tests/1/description /folder)" \
+        $'churn-model-20240201120000\n0.91\n2\nHoldout Set (2023)\nCustomers from 2023\nnull\n02_tests/churn-model-20240201120000'
+    ok show 03_artifacts feature-pipeline --json
+    eq "$(q /artifacts/2/handler /artifacts/2/python_version /artifacts/1/fname)" $'pickle\n3.11\nconfig.json'
+    ok show 08_edge_cases/special_numbers special-numbers --json
+    eq "$(q /metrics/nan /metrics/neg_zero /parameters/tuple/1)" $'null\n-0.0\na'
+    ok show 08_edge_cases/duplicates same-name  # the latest of two equal slugs wins, as in Python
+    has "$WORK/out" "same-name-20240702000000"
+    ;;
+
+# ---- compare ------------------------------------------------------------------------------------
+compare)
+    ok compare 01_basic baseline tuned-model
+    golden compare_01_basic.txt
+    lacks "$WORK/out" $'\033'
+    ok compare 01_basic baseline tuned-model --json
+    eq "$(q /experiments/0/slug /experiments/1/slug)" $'baseline-20240115100000\ntuned-model-20240116083000'
+    eq "$(q /metrics/0/key /metrics/0/values /metrics/0/differs /metrics/1/values)" \
+        $'accuracy\n[0.8125,0.875]\ntrue\n[null,0.86]'
+    eq "$(q /parameters/2/key /parameters/2/values)" $'learning_rate\n[0.1,0.05]'
+    ok compare 01_basic baseline baseline --json
+    eq "$(q /metrics/0/differs /parameters/0/differs)" $'false\nfalse'
+    ok --color always compare 01_basic baseline tuned-model
+    has "$WORK/out" $'\033[1;33m0.875\033[0m'
+    ok compare 01_basic baseline tuned-model --color=always  # the option also works after the subcommand
+    has "$WORK/out" $'\033['
+    ok --color always compare 01_basic baseline baseline
+    lacks "$WORK/out" $'\033[1;33m'  # nothing differs: nothing highlighted
+    ok compare 02_tests churn-model --json
+    eq "$(q /test_metrics/0/test /test_metrics/0/key /test_metrics/0/values)" $'Holdout Set (2023)\nauc\n[0.88]'
+    ok compare 08_edge_cases/special_numbers special-numbers special-numbers --json
+    eq "$(q /metrics/2/key /metrics/2/differs)" $'nan\nfalse'  # NaN equals NaN here
+    ;;
+
+# ---- export -------------------------------------------------------------------------------------
+export)
+    ok export 01_basic
+    golden export_01_basic.csv
+    has "$WORK/out" $'\r\n'  # RFC 4180 line ends
+    ok export 01_basic --format csv --output "$WORK/basic.csv"
+    cmp "$WORK/basic.csv" "$EXPECTED/export_01_basic.csv" || fail "--output differs from standard output"
+    ok export 07_unicode --format csv
+    golden export_07_unicode.csv
+    ok export "$DATA/hostile" --format csv
+    golden export_hostile.csv
+    has "$WORK/out" '"parameters.comma,quote"""'
+    has "$WORK/out" $'"a,b ""c""\r\nnext line"'
+    ok export 02_tests --tests
+    golden export_02_tests_tests.csv
+    ok export 08_edge_cases/special_numbers
+    has "$WORK/out" ',1180591620717411303424,1e+16,nan,-inf,-0.0,inf,1e-07,100000.0,'
+    ok export 01_basic --format json
+    eq "$(q '#' '#/0' /0/metrics.accuracy /1/metrics.loss /0/parameters.features/1 /1/tags/0)" \
+        $'2\n18\n0.8125\nnull\nincome\ntuned'
+    ok export 01_basic --json  # --json = --format json
+    eq "$(q '#')" 2
+    ok export 07_unicode --format json
+    eq "$(q /0/parameters.optimizer.name /0/parameters.nested.level1.empty /0/parameters.nested.level1.level2/1/flag)" \
+        $'adam\n{}\nfalse'
+    ok export 02_tests --tests --format json
+    eq "$(q '#' /0/test /0/metrics.n /1/description /1/metrics.n)" $'2\nHoldout Set (2023)\n1200\nnull\nnull'
+    ok export 01_basic --format json --filter tag=v1 --output "$WORK/basic.json"
+    "$JSON_QUERY" '#' </dev/null >/dev/null 2>&1 && fail "json_query accepts empty input"
+    eq "$("$JSON_QUERY" '#' /0/slug <"$WORK/basic.json")" $'1\nbaseline-20240115100000'
+    ;;
+
+# ---- artifacts ----------------------------------------------------------------------------------
+artifacts)
+    ok artifacts 03_artifacts feature-pipeline
+    golden artifacts_03_artifacts.txt
+    has "$WORK/out" "pickle*"
+    ok artifacts 03_artifacts feature-pipeline --json
+    eq "$(q '#' /2/handler /2/builtin_handler /2/exists /2/size /2/fields/python_version /0/builtin_handler)" \
+        $'3\npickle\nfalse\ntrue\n75\n3.11\ntrue'
+    ok artifacts 02_tests churn-model --json
+    eq "$(q /1/owner /1/test /1/path)" \
+        $'test\nHoldout Set (2023)\n02_tests/churn-model-20240201120000/holdout-set-2023/confusion-matrix-20240201120500.json'
+    ok artifacts 01_basic baseline --json
+    eq "$(q '#')" 0
+    # a missing file is reported, not an error
+    cp -r 02_tests "$WORK/copy"
+    rm "$WORK/copy/churn-model-20240201120000/thresholds-20240201120000.json"
+    ok artifacts "$WORK/copy" churn-model --json
+    eq "$(q /0/exists /0/size /1/exists)" $'false\nnull\ntrue'
+    ok artifacts "$WORK/copy" churn-model
+    grep -qE 'thresholds-20240201120000.json +- +no$' "$WORK/out" || fail "missing file not reported"
+    ;;
+
+# ---- dependencies: relative to the working directory ---------------------------------------------
+dependencies)
+    ok -C 04_dependencies show downstream/project.json model --json
+    eq "$(q /dependencies/0 /dependencies/1)" \
+        $'upstream/project.json|feature-set-20240401000000\nupstream/project.json|label-set-20240401060000'
+    (cd 04_dependencies && "$LAZYSCRIBE" list downstream --json >"$WORK/out") || fail "list from 04_dependencies/"
+    eq "$(q /0/slug)" model-20240402000000
+    ok --directory 04_dependencies show downstream model
+    has "$WORK/out" "upstream/project.json|label-set-20240401060000 (short slug label-set)"
+    ;;
+
+# ---- errors -------------------------------------------------------------------------------------
+errors)
+    run list no/such/project.json
+    expect_rc 1
+    has "$WORK/err" "lazyscribe: error: no/such/project.json: no such project file"
+    eq "$(cat "$WORK/out")" ""
+    run show 01_basic no-such-slug
+    expect_rc 1
+    has "$WORK/err" "01_basic/project.json: no experiment with slug or short slug 'no-such-slug'"
+    run compare 01_basic baseline nope
+    expect_rc 1
+    run artifacts 01_basic nope
+    expect_rc 1
+    printf '[{"name": "x",' >"$WORK/broken.json"
+    run list "$WORK/broken.json"
+    expect_rc 1
+    has "$WORK/err" "[lazyscribe.parse_error] $WORK/broken.json:1:"
+    printf '[{"name": "x"}]' >"$WORK/incomplete.json"
+    run show "$WORK/incomplete.json" x
+    expect_rc 1
+    has "$WORK/err" "[lazyscribe.format_error] $WORK/incomplete.json"
+    has "$WORK/err" "created_at"
+    run list 04_dependencies/downstream  # from the wrong folder
+    expect_rc 1
+    has "$WORK/err" "upstream/project.json does not exist"
+    has "$WORK/err" "lazyscribe: hint:"
+    run report 01_basic -o "$WORK/no/such/folder/r.html"
+    expect_rc 1
+    has "$WORK/err" "$WORK/no/such/folder/r.html: cannot open for writing"
+    run export 01_basic --output "$WORK/no/such/folder/x.csv"
+    expect_rc 1
+    ;;
+
+usage)
+    for args in "" "bogus" "list" "show 01_basic" "list 01_basic --bogus" "export 01_basic --format xml" \
+        "list 01_basic --filter nonsense" "list 01_basic --filter accuracy=0.5" "list 01_basic --filter acc>x" \
+        "list 01_basic --limit -1" "list 01_basic --limit many" "--color sometimes list 01_basic" \
+        "compare 01_basic" "merge $WORK/out.json" "report 01_basic" "-C /no/such/dir list 01_basic"; do
+        # shellcheck disable=SC2086
+        last_args=$args
+        run $args
+        expect_rc 2
+        [ -s "$WORK/err" ] || fail "no message for usage error: $args"
+        eq "$(cat "$WORK/out")" "" "(stdout of: $args)"
+    done
+    ok --help
+    has "$WORK/out" "Exit codes: 0 ok, 1 failure"
+    for sub in list show compare export artifacts merge report; do
+        ok "$sub" --help
+        has "$WORK/out" "$sub"
+    done
+    ok --version
+    has "$WORK/out" "lazyscribe "
+    ;;
+
+# ---- merge --------------------------------------------------------------------------------------
+merge)
+    ok merge "$WORK/merged/merged.json" 01_basic 02_tests 03_artifacts/project.json 08_edge_cases/duplicates
+    has "$WORK/out" "6 experiments from 4 projects (1 older version of a slug dropped); copied 2 experiment folders"
+    ok list "$WORK/merged/merged.json" --json
+    eq "$(q '#' /0/short_slug /2/short_slug /3/short_slug /4/metrics/run /5/metrics/run)" \
+        $'6\nbaseline\nchurn-model\nfeature-pipeline\n2\n3'
+    ok show "$WORK/merged/merged.json" churn-model --json
+    eq "$(q /tests/0/metrics/n /artifacts/0/name)" $'1200\nthresholds'
+    # the merged file is byte for byte what the library writes (sorted keys, 4-space indent)
+    head -c 2 "$WORK/merged/merged.json" | grep -q '^\[' || fail "merged file does not start with ["
+    has "$WORK/merged/merged.json" '        "artifacts": ['
+    # artifact files came along, the pickle one untouched
+    ok artifacts "$WORK/merged/merged.json" feature-pipeline --json
+    eq "$(q /0/exists /1/exists /2/exists /2/handler /2/fields/python_version)" $'true\ntrue\ntrue\npickle\n3.11'
+    cmp "$WORK/merged/feature-pipeline-20240310140000/scaler-20240310140200.pkl" \
+        03_artifacts/feature-pipeline-20240310140000/scaler-20240310140200.pkl || fail "pickle file changed"
+    ok artifacts "$WORK/merged/merged.json" churn-model --json
+    eq "$(q /1/exists)" true
+    # --no-artifacts writes only the project file; merging a project into itself is a no-op
+    ok merge "$WORK/bare/p.json" 03_artifacts --no-artifacts
+    [ ! -e "$WORK/bare/feature-pipeline-20240310140000" ] || fail "--no-artifacts copied files"
+    cp "$WORK/merged/merged.json" "$WORK/before.json"
+    ok merge "$WORK/merged/merged.json" "$WORK/merged/merged.json"
+    cmp "$WORK/merged/merged.json" "$WORK/before.json" || fail "merging a project into itself changed it"
+    # merging the same fixture twice gives the fixture's own bytes back
+    ok merge "$WORK/again.json" 01_basic 01_basic
+    cmp "$WORK/again.json" 01_basic/project.json || fail "merge of 01_basic with itself differs from 01_basic"
+    run merge "$WORK/x.json" 01_basic no/such.json
+    expect_rc 1
+    [ ! -e "$WORK/x.json" ] || fail "a failed merge wrote its output"
+    ;;
+
+# ---- nothing but merge/report/export --output writes ----------------------------------------------
+read_only)
+    before=$(find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    ok list 01_basic
+    ok list 03_artifacts --json
+    ok show 03_artifacts feature-pipeline
+    ok show 02_tests churn-model --json
+    ok compare 01_basic baseline tuned-model
+    ok export 07_unicode
+    ok export 02_tests --tests --format json
+    ok artifacts 03_artifacts feature-pipeline
+    ok report 02_tests -o "$WORK/r.html"
+    ok merge "$WORK/m.json" 01_basic 03_artifacts
+    ok -C 04_dependencies list downstream
+    after=$(find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    [ "$before" == "$after" ] || fail "the fixtures changed"
+    ;;
+
+# ---- report -------------------------------------------------------------------------------------
+report_html)
+    ok report 01_basic -o "$WORK/basic.html"
+    has "$WORK/out" "wrote $WORK/basic.html: 2 experiments, 4 metric charts"
+    html=$WORK/basic.html
+    has "$html" "<!DOCTYPE html>"
+    has "$html" "<title>lazyscribe report: project.json</title>"
+    eq "$(grep -o '<tr class="experiment"' "$html" | wc -l)" 2
+    eq "$(grep -o '<figure class="chart metric-chart"' "$html" | wc -l)" 4
+    eq "$(grep -o '<rect class="bar"' "$html" | wc -l)" 5
+    # self-contained: no external resource of any kind
+    lacks "$html" "<link"
+    lacks "$html" "src="
+    lacks "$html" "@import"
+    lacks "$html" "url("
+    eq "$(grep -o 'https\?://[^"]*' "$html" | sort -u)" "http://www.w3.org/2000/svg"
+    # every user string is escaped
+    ok report "$DATA/hostile" -o "$WORK/hostile.html" --title '<b>T</b> & co'
+    html=$WORK/hostile.html
+    has "$html" "<title>&lt;b&gt;T&lt;/b&gt; &amp; co</title>"
+    has "$html" "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;"
+    has "$html" "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+    lacks "$html" "<script>alert"
+    lacks "$html" "<img"
+    lacks "$html" "<svg onload"
+    lacks "$html" "</td><b>"
+    lacks "$html" $'\033'
+    eq "$(grep -o '<script' "$html" | wc -l)" 1
+    # list metrics become line charts; non-finite values are counted, not drawn
+    ok report 07_unicode -o "$WORK/unicode.html"
+    eq "$(grep -o '<polyline class="series"' "$WORK/unicode.html" | wc -l)" 1
+    eq "$(grep -o '<circle class="point"' "$WORK/unicode.html" | wc -l)" 3
+    ok report 08_edge_cases/special_numbers -o "$WORK/special.html" --metric nan --metric tiny
+    has "$WORK/special.html" "Not drawn: 1 value that are not finite"
+    eq "$(grep -o '<rect class="bar"' "$WORK/special.html" | wc -l)" 1
+    ok report 08_edge_cases/empty -o "$WORK/empty.html"
+    has "$WORK/empty.html" "No numeric metrics."
+    ;;
+
+report_chromium)
+    chromium=${CHROMIUM:-}
+    if [ -z "$chromium" ]; then
+        for c in chromium chromium-browser google-chrome; do
+            if command -v "$c" >/dev/null 2>&1; then chromium=$(command -v "$c"); break; fi
+        done
+    fi
+    if [ -z "$chromium" ] || [ ! -x "$chromium" ]; then
+        echo "SKIP: Chromium not found (install Debian's chromium, or set CHROMIUM=/path/to/chromium)"
+        exit 77
+    fi
+    ok merge "$WORK/p/project.json" 01_basic 02_tests "$DATA/hostile" --no-artifacts
+    ok report "$WORK/p" -o "$WORK/report.html"
+    browse() {  # browse OUTPUT_OPTION URL
+        local profile
+        profile=$(mktemp -d "$WORK/chromium-profile.XXXXXX")
+        timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
+            --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+            --window-size=1280,2000 "$@" 2>>"$WORK/chromium.log"
+    }
+    # The fragment asks the page's script to sort the experiments by accuracy (column 7), descending.
+    browse --dump-dom "file://$WORK/report.html#sort=experiments:7:desc" >"$WORK/dom.html" \
+        || fail "chromium --dump-dom failed (see $WORK/chromium.log)"
+    dom=$WORK/dom.html
+    has "$dom" 'data-ready="1"'  # the script ran to the end
+    eq "$(grep -o '<tr class="experiment"' "$dom" | wc -l)" 5 "(table rows)"
+    eq "$(grep -o '<tr class="test"' "$dom" | wc -l)" 3 "(test rows)"
+    eq "$(grep 'class="chart metric-chart"' "$dom" | grep -o '<rect class="bar"' | wc -l)" 10 "(metric bars)"
+    eq "$(grep 'class="chart test-chart"' "$dom" | grep -o '<rect class="bar"' | wc -l)" 4 "(test bars)"
+    eq "$(grep -o '<figure class="chart metric-chart"' "$dom" | wc -l)" 7 "(metric charts)"
+    order=$(grep -o '<tr class="experiment" data-index="[0-9]*" data-slug="[^"]*"' "$dom" | sed 's/.*data-slug="//; s/"$//' | tr '\n' ' ')
+    eq "$order" "tuned-model-20240116083000 baseline-20240115100000 churn-model-20240201120000 script-alert-name-script-20240801000000 plain-simple-20240802000000 " "(sorted rows)"
+    has "$dom" 'aria-sort="descending"'
+    # nothing the hostile project holds became markup
+    eq "$(grep -o '<script' "$dom" | wc -l)" 1 "(script elements)"
+    lacks "$dom" "<img"
+    lacks "$dom" "<svg onload"
+    # and the page renders to a non-trivial image
+    browse --screenshot="$WORK/report.png" "file://$WORK/report.html" || fail "chromium --screenshot failed"
+    [ "$(head -c 8 "$WORK/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "not a PNG"
+    [ "$(stat -c %s "$WORK/report.png")" -gt 20000 ] || fail "the screenshot is nearly empty"
+    ;;
+
+*)
+    echo "unknown case: $case_name" >&2
+    exit 2
+    ;;
+esac
+echo "ok [$case_name]"

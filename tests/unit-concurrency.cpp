@@ -1,0 +1,97 @@
+// Many writers: threads of one process, and processes saving the same project.
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace ls = lazyscribe;
+using lazyscribe_test::temp_dir;
+
+TEST_CASE("concurrency: save from several threads while others log") {
+    temp_dir dir;
+    ls::project p(dir / "p.json", ls::mode::write, "t");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&p, t] {
+            for (int i = 0; i < 50; ++i) {
+                {
+                    auto e = p.log("t" + std::to_string(t) + "-" + std::to_string(i));
+                    e.log_artifact<"json">("v", i);
+                }
+                if (i % 10 == 0) p.save();
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    p.save();
+    ls::project reloaded(dir / "p.json", ls::mode::read_only);
+    REQUIRE(reloaded.size() == 200);
+    for (const auto& e : reloaded) CHECK(std::filesystem::exists(e.path() / e.artifacts().at("v").fname()));
+}
+
+TEST_CASE("concurrency: four processes saving one project lose nothing") {
+    temp_dir dir;
+    const auto file = dir / "shared/project.json";
+    constexpr int processes = 4;
+    constexpr int per_process = 50;
+    std::vector<pid_t> children;
+    for (int c = 0; c < processes; ++c) {
+        const pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            int status = 0;
+            try {
+                ls::project p(file, ls::mode::append, "proc" + std::to_string(c));
+                for (int i = 0; i < per_process; ++i) {
+                    {
+                        auto e = p.log("proc " + std::to_string(c) + " run " + std::to_string(i));
+                        e.log_metric("i", i);
+                        e.log_artifact<"json">("payload", std::vector<int>{c, i});
+                    }
+                    p.save();  // after every experiment, racing the other processes
+                }
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "child %d: %s\n", c, e.what());
+                status = 1;
+            }
+            ::_exit(status);  // no Catch teardown in the child
+        }
+        children.push_back(pid);
+    }
+    for (const pid_t pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+    ls::project p(file, ls::mode::read_only);
+    CHECK(p.size() == processes * per_process);
+    for (int c = 0; c < processes; ++c)
+        for (int i = 0; i < per_process; ++i)
+            CHECK(p.contains("proc-" + std::to_string(c) + "-run-" + std::to_string(i)));
+    for (const auto& e : p) {
+        CHECK(e.load_artifact<std::vector<int>>("payload") ==
+              std::vector<int>{std::stoi(e.author().substr(4)), e.metrics()["i"].get<int>()});
+    }
+}
+
+TEST_CASE("concurrency: a lock left by a dead process does not block") {
+    temp_dir dir;
+    const auto file = dir / "p.json";
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ls::detail::file_lock held(file);
+        ::_exit(0);  // dies holding the lock
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ls::project p(file, ls::mode::write, "t");
+    p.log("after", [](auto&) {});
+    p.save();  // would hang if the lock outlived its holder
+    CHECK(ls::project(file, ls::mode::read_only).size() == 1);
+}

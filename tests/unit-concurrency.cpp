@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <set>
 #include <thread>
 
 namespace ls = lazyscribe;
@@ -94,4 +95,50 @@ TEST_CASE("concurrency: a lock left by a dead process does not block") {
     p.log("after", [](auto&) {});
     p.save();  // would hang if the lock outlived its holder
     CHECK(ls::project(file, ls::mode::read_only).size() == 1);
+}
+
+TEST_CASE("concurrency: processes logging versions never share a number or a file") {
+    temp_dir dir;
+    const auto file = dir / "repo/repository.json";
+    constexpr int processes = 4;
+    constexpr int per_process = 25;
+    std::vector<pid_t> children;
+    for (int c = 0; c < processes; ++c) {
+        const pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            int status = 0;
+            try {
+                ls::repository repo(file, ls::mode::edit);
+                for (int i = 0; i < per_process; ++i) {
+                    repo.log_artifact<"json">("model", std::vector<int>{c, i});
+                    repo.save();
+                }
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "child %d: %s\n", c, e.what());
+                status = 1;
+            }
+            ::_exit(status);
+        }
+        children.push_back(pid);
+    }
+    for (const pid_t pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+    ls::repository repo(file, ls::mode::read_only);
+    REQUIRE(repo.size() == processes * per_process);
+    std::set<long long> versions;
+    std::set<std::string> fnames;
+    std::set<std::vector<int>> payloads;
+    for (const auto& a : repo) {
+        versions.insert(a.version());
+        fnames.insert(a.fname());
+        payloads.insert(repo.load_artifact<std::vector<int>>("model", {.version = a.version()}));
+    }
+    CHECK(versions.size() == processes * per_process);
+    CHECK(*versions.rbegin() == processes * per_process - 1);
+    CHECK(fnames.size() == processes * per_process);
+    CHECK(payloads.size() == processes * per_process);  // every process's every value survived
 }

@@ -242,7 +242,7 @@ public:
         // Other processes may save the same project: the lock makes read-merge-write one step.
         detail::file_lock writers(path_);
         if (mode_ != mode::write) {
-            if (auto current = detail::read_if_exists(path_); current && signature_of(*current) != disk_signature_) {
+            if (auto current = detail::reread_for_save(path_); current && signature_of(*current) != disk_signature_) {
                 merge_from_disk(*current);
             }
         }

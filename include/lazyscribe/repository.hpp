@@ -15,6 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -165,7 +166,9 @@ public:
     void set_artifact_expiry(std::string_view name, const version_spec& version,
                              std::optional<time_point> expiry = std::nullopt) {
         require_writable("set_artifact_expiry");
-        entries_[find_index(name, version, match::exact)].expiry_ = expiry ? *expiry : clock_();
+        artifact& a = entries_[find_index(name, version, match::exact)];
+        a.expiry_ = expiry ? *expiry : clock_();
+        expiry_changes_.emplace_back(a.name_, a.version_, a.expiry_);
     }
     /// @brief set_artifact_expiry with the expiry as "YYYY-MM-DDTHH:MM:SS" text.
     void set_artifact_expiry(std::string_view name, const version_spec& version, std::string_view expiry) {
@@ -209,13 +212,25 @@ public:
     }
 
     /// @brief Writes new versions (each atomically), then the repository file (atomically).
+    /// If another process saved since this one loaded, its versions are merged in first
+    /// (under an advisory lock on `<file>.lock`): this session's unsaved versions then take the
+    /// next free numbers, so concurrent writers never produce the same (name, version) twice
+    /// nor overwrite each other's files. In write mode the file is replaced, as in Python.
     void save() {
         require_writable("save");
+        detail::file_lock writers(path_);
+        if (mode_ != mode::write) {
+            if (auto current = detail::reread_for_save(path_); current && signature_of(*current) != disk_signature_) {
+                merge_from_disk(*current);
+            }
+        }
         for (auto& a : entries_) codec::write(a, artifact_folder(a), durable_);
         const std::string text = to_text();
         detail::write_file_atomically(
             path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
             durable_);
+        disk_signature_ = signature_of(text);
+        expiry_changes_.clear();
     }
 
     /// @brief The repository file's content, byte for byte as Python writes it.
@@ -437,18 +452,51 @@ private:
     }
 
     void load() {
-        std::error_code ec;
-        if (!std::filesystem::exists(path_, ec)) return;
+        auto text = detail::read_if_exists(path_);
+        if (!text) return;
+        disk_signature_ = signature_of(*text);
+        for (auto& a : parse_file(*text)) add_loaded(std::move(a));
+    }
+
+    static std::size_t signature_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes) ^ bytes.size(); }
+
+    std::vector<artifact> parse_file(const std::string& text) const {
         const std::string file = path_.string();
-        const json data = detail::pyjson::parse<json>(detail::read_text_file(path_), file);
+        const json data = detail::pyjson::parse<json>(text, file);
         if (!data.is_array()) throw format_error(file + ": expected an array of artifacts at the top level");
+        std::vector<artifact> out;
+        out.reserve(data.size());
         for (std::size_t i = 0; i < data.size(); ++i) {
             artifact a = codec::parse(data[i], file + ": [" + std::to_string(i) + "]");
             if (const auto reason = detail::outside_folder_reason(a.name_); !reason.empty()) {
                 throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" + a.name_ + "' " + reason +
                                    " (repository artifacts are stored in a folder named after them)");
             }
-            add_loaded(std::move(a));
+            out.push_back(std::move(a));
+        }
+        return out;
+    }
+
+    // Another process saved since we loaded: start from its file, re-apply our expiry
+    // changes, and append our unsaved versions with fresh numbers and file names, so that
+    // no (name, version) repeats and no file is overwritten.
+    void merge_from_disk(const std::string& text) {
+        std::deque<artifact> mine = std::move(entries_);
+        entries_.clear();
+        by_name_.clear();
+        for (auto& a : parse_file(text)) add_loaded(std::move(a));
+        for (const auto& [name, version, expiry] : expiry_changes_) {
+            const auto it = by_name_.find(name);
+            if (it == by_name_.end()) continue;
+            for (const std::size_t i : it->second) {
+                if (entries_[i].version_ == version) entries_[i].expiry_ = expiry;
+            }
+        }
+        for (auto& a : mine) {
+            if (!a.dirty_) continue;  // saved before: it is in the file already
+            a.version_ = next_version(a.name_);
+            std::string fname = std::move(a.fname_);
+            add(std::move(a), std::move(fname));
         }
     }
 
@@ -456,6 +504,8 @@ private:
     lazyscribe::mode mode_;
     clock_function clock_;
     bool durable_ = true;
+    std::size_t disk_signature_ = 0;  // of the file as we last read or wrote it
+    std::vector<std::tuple<std::string, long long, std::optional<time_point>>> expiry_changes_;  // since the last save
     std::deque<artifact> entries_;  // file order; a deque, so references handed out stay valid
     std::unordered_map<std::string, std::vector<std::size_t>> by_name_;  // indices sorted by created_at
 };

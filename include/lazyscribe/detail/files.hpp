@@ -137,11 +137,30 @@ private:
     int fd_ = -1;
 };
 
-/// The bytes of a file, or nullopt when it does not exist.
+/// The bytes of a file, or nullopt when it does not exist; path_error when it cannot be read.
 inline std::optional<std::string> read_if_exists(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (status.type() == std::filesystem::file_type::not_found) return std::nullopt;
+    if (status.type() == std::filesystem::file_type::directory) {
+        throw path_error(file.string() + " is a folder, not a file");
+    }
     std::ifstream in(file, std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in) throw path_error("cannot open " + file.string());
+    try {
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::exception& e) {
+        throw path_error("cannot read " + file.string() + ": " + e.what());
+    }
+}
+
+/// read_if_exists for a save: a file that cannot be re-read fails the save (save_error).
+inline std::optional<std::string> reread_for_save(const std::filesystem::path& file) {
+    try {
+        return read_if_exists(file);
+    } catch (const path_error& e) {
+        throw save_error(std::string("cannot re-read before saving: ") + e.what());
+    }
 }
 
 }  // namespace lazyscribe::detail

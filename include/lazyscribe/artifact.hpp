@@ -242,9 +242,11 @@ struct artifact_codec {
 
     /// Reads `a`, stored in `folder`, as a T through the handler its metadata names.
     template <class T>
-    static T load(const artifact& a, const std::filesystem::path& folder, const load_options& options) {
+    static T load(const artifact& a, const std::filesystem::path& folder, const load_options& options,
+                  const std::filesystem::path& root) {
         if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
         const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
+        ensure_real_path_inside(root, file, "artifact '" + a.name_ + "'");
         if (!Handlers::contains(a.handler_)) {
             throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
                                         a.handler_ + "', which is not in the handler list; registered: " +
@@ -278,7 +280,8 @@ struct artifact_codec {
     /// load with the handler named at compile time: a handler that cannot read T does not
     /// compile; an artifact whose stored alias differs throws artifact_load_error.
     template <class T, fixed_string Alias>
-    static T load_as(const artifact& a, const std::filesystem::path& folder, const load_options& options) {
+    static T load_as(const artifact& a, const std::filesystem::path& folder, const load_options& options,
+                     const std::filesystem::path& root) {
         constexpr std::size_t index = Handlers::template checked_index<Alias>();
         using H = typename Handlers::template handler_at<index>;
         static_assert(!Handlers::contains(Alias.view()) ||
@@ -289,13 +292,14 @@ struct artifact_codec {
             throw artifact_load_error("artifact '" + a.name_ + "' in " + folder.string() + " was written by handler '" +
                                       a.handler_ + "', not '" + std::string(Alias.view()) + "'");
         }
-        return load<T>(a, folder, options);
+        return load<T>(a, folder, options, root);
     }
 
     /// Writes a dirty artifact into folder/fname through a temporary file; then it is clean.
-    static void write(artifact& a, const std::filesystem::path& folder, bool durable = true) {
+    static void write(artifact& a, const std::filesystem::path& folder, bool durable, const std::filesystem::path& root) {
         if (!a.dirty_ || !a.value_.write) return;
         const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
+        ensure_real_path_inside(root, file, "artifact '" + a.name_ + "'");
         Handlers::visit(a.handler_, [&](auto h) {
             using H = typename decltype(h)::type;
             try {
@@ -362,7 +366,7 @@ struct artifact_codec {
             a.fname_ = it->template get<std::string>();
             // Refuse a file that would leave the owner's folder now, before anything reads it.
             if (const auto reason = outside_folder_reason(a.fname_); !reason.empty()) {
-                throw format_error(where + ": field 'fname': '" + a.fname_ + "' " + reason);
+                throw format_error(where + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
             }
         } else {
             a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_));
@@ -385,13 +389,15 @@ public:
 
     basic_artifact_set() = default;
     /// @brief An empty set whose files live in `folder`.
-    explicit basic_artifact_set(std::filesystem::path folder) : folder_(std::move(folder)) {}
+    explicit basic_artifact_set(std::filesystem::path folder) : folder_(std::move(folder)), root_(folder_) {}
 
     /// @brief Reads the metadata array of a project file. `where` names it in errors
     /// (e.g. "project.json: experiment 'x': artifacts"). Aliases that are not in Handlers are
     /// kept as they are: their metadata round-trips, their files are never touched.
-    static basic_artifact_set from_json(const json& entries, std::filesystem::path folder, std::string_view where) {
-        basic_artifact_set set(std::move(folder));
+    static basic_artifact_set from_json(const json& entries, std::filesystem::path folder, std::string_view where,
+                                        std::filesystem::path root = {}) {
+        basic_artifact_set set;
+        set.set_folder(std::move(folder), std::move(root));
         if (!entries.is_array()) throw format_error(std::string(where) + ": expected an array of artifacts");
         for (std::size_t i = 0; i < entries.size(); ++i) {
             set.entries_.push_back(codec::parse(entries[i], std::string(where) + "[" + std::to_string(i) + "]"));
@@ -407,7 +413,14 @@ public:
     }
 
     [[nodiscard]] const std::filesystem::path& folder() const noexcept { return folder_; }
-    void set_folder(std::filesystem::path folder) { folder_ = std::move(folder); }
+    /// @brief The folder every file must resolve inside.
+    [[nodiscard]] const std::filesystem::path& root() const noexcept { return root_; }
+    /// @brief Moves the set to `folder`; files must resolve (symbolic links followed) inside
+    /// `root`, the project's folder (by default the set's own folder).
+    void set_folder(std::filesystem::path folder, std::filesystem::path root = {}) {
+        folder_ = std::move(folder);
+        root_ = root.empty() ? folder_ : std::move(root);
+    }
 
     /// @brief Logs `value` under `name` with the handler registered as Alias. Nothing is
     /// written until save(). An unknown alias, or a value type the handler cannot write,
@@ -431,14 +444,14 @@ public:
     /// this session as a T is returned without reading the file.
     template <class T>
     [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        return codec::template load<T>(at(name), folder_, options);
+        return codec::template load<T>(at(name), folder_, options, root_);
     }
 
     /// @brief load_artifact with the handler named at compile time: a handler that cannot
     /// read T does not compile; a file whose stored alias differs throws artifact_load_error.
     template <class T, fixed_string Alias>
     [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        return codec::template load_as<T, Alias>(at(name), folder_, options);
+        return codec::template load_as<T, Alias>(at(name), folder_, options, root_);
     }
 
     /// @brief Writes every dirty artifact into folder(), each through a temporary file that
@@ -446,7 +459,7 @@ public:
     /// Throws save_error naming the artifact and the file when a write fails. `durable` false
     /// skips the syncs to disk (see project_options::durable).
     void save(bool durable = true) {
-        for (auto& a : entries_) codec::write(a, folder_, durable);
+        for (auto& a : entries_) codec::write(a, folder_, durable, root_);
     }
 
     /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.
@@ -501,6 +514,7 @@ private:
     }
 
     std::filesystem::path folder_;
+    std::filesystem::path root_;
     std::deque<artifact> entries_;  // a deque: references handed out by log_artifact stay valid
 };
 

@@ -140,7 +140,8 @@ protected:
     }
 
     // Reads metrics/parameters/artifacts of a file entry; `where` names it in errors.
-    void read_common(const json& j, const std::string& where, std::filesystem::path folder) {
+    void read_common(const json& j, const std::string& where, std::filesystem::path folder,
+                     std::filesystem::path root) {
         auto object_field = [&](const char* key) -> json {
             const auto it = j.find(key);
             if (it == j.end()) return json::object();
@@ -151,7 +152,7 @@ protected:
         parameters_ = object_field("parameters");
         const auto it = j.find("artifacts");
         artifacts_ = basic_artifact_set<Handlers>::from_json(it == j.end() ? json::array() : *it, std::move(folder),
-                                                              where + ": artifacts");
+                                                              where + ": artifacts", std::move(root));
     }
 
     std::string name_;
@@ -207,15 +208,15 @@ public:
 protected:
     basic_test() = default;
     basic_test(std::string name, std::optional<std::string> description, const std::filesystem::path& experiment_folder,
-               clock_function clock) {
+               const std::filesystem::path& root, clock_function clock) {
         this->name_ = std::move(name);
         description_ = std::move(description);
         this->clock_ = clock;
-        this->artifacts_.set_folder(experiment_folder / detail::slugify(this->name_));
+        this->artifacts_.set_folder(experiment_folder / detail::slugify(this->name_), root);
     }
 
-    static basic_test from_json(const json& j, const std::filesystem::path& experiment_folder, bool read_only,
-                                const std::string& where) {
+    static basic_test from_json(const json& j, const std::filesystem::path& experiment_folder,
+                                const std::filesystem::path& root, bool read_only, const std::string& where) {
         if (!j.is_object()) throw format_error(where + ": expected a test object");
         basic_test t;
         t.name_ = detail::required_string(j, "name", where);
@@ -225,7 +226,7 @@ protected:
             t.description_ = it->template get<std::string>();
         }
         // Python recomputes the test folder from the name at load time; it is never stored.
-        t.read_common(j, here, experiment_folder / detail::slugify(t.name_));
+        t.read_common(j, here, experiment_folder / detail::slugify(t.name_), root);
         t.read_only_ = read_only;
         return t;
     }
@@ -316,7 +317,8 @@ public:
     /// an exception. Safe to call from several threads at once.
     [[nodiscard]] test_scope<Handlers> log_test(std::string name, std::optional<std::string> description = std::nullopt) {
         this->require_writable("log_test");
-        return test_scope<Handlers>(*this, test_type(std::move(name), std::move(description), path(), this->clock_));
+        return test_scope<Handlers>(
+            *this, test_type(std::move(name), std::move(description), path(), this->artifacts_.root(), this->clock_));
     }
     /// @brief Logs a test inside `f(test&)`; it joins only if f returns normally.
     template <class F>
@@ -397,7 +399,7 @@ protected:
         short_slug_ = detail::slugify(this->name_);
         slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_));
         project_reference_ = std::move(project_reference);
-        this->artifacts_.set_folder(project_file.parent_path() / slug_);
+        this->artifacts_.set_folder(project_file.parent_path() / slug_, project_file.parent_path());
     }
 
     // Reads one experiment of a project file. Dependencies are kept encoded; the project
@@ -443,13 +445,18 @@ protected:
                 e.dependencies_.push_back(dependency{"", text.substr(0, bar), text.substr(bar + 1)});
             }
         }
-        const auto folder = project_file.parent_path() / e.slug_;
-        e.read_common(j, here, folder);
+        // The stored slug names the experiment's folder: it must not lead out of the project.
+        if (const auto reason = detail::outside_folder_reason(e.slug_); !reason.empty()) {
+            throw format_error(here + ": field 'slug': '" + detail::printable(e.slug_) + "' " + reason);
+        }
+        const auto root = project_file.parent_path();
+        const auto folder = root / e.slug_;
+        e.read_common(j, here, folder, root);
         if (const auto it = j.find("tests"); it != j.end()) {
             if (!it->is_array()) throw format_error(here + ": field 'tests' must be an array");
             for (std::size_t i = 0; i < it->size(); ++i) {
-                e.tests_.push_back(
-                    test_type::from_json((*it)[i], folder, read_only, here + ": tests[" + std::to_string(i) + "]"));
+                e.tests_.push_back(test_type::from_json((*it)[i], folder, root, read_only,
+                                                        here + ": tests[" + std::to_string(i) + "]"));
             }
         }
         static constexpr std::string_view known[] = {"artifacts", "author", "created_at", "dependencies",

@@ -223,9 +223,9 @@ public:
         if (mode_ == mode::read_only) throw read_only_error("append: project " + path_.string() + " is open read-only");
         std::lock_guard lock(mutex_->mutex);
         experiment.project_reference_ = reference();
-        experiment.artifacts_.set_folder(path_.parent_path() / experiment.slug_);
+        experiment.artifacts_.set_folder(path_.parent_path() / experiment.slug_, path_.parent_path());
         for (auto& t : experiment.tests_) {
-            t.artifacts_.set_folder(experiment.artifacts_.folder() / detail::slugify(t.name()));
+            t.artifacts_.set_folder(experiment.artifacts_.folder() / detail::slugify(t.name()), path_.parent_path());
         }
         insert(std::make_unique<experiment_type>(std::move(experiment)));
     }

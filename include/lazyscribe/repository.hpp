@@ -140,13 +140,14 @@ public:
     template <class T>
     [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
         const artifact& a = find_version(name, options.version, options.match);
-        return codec::template load<T>(a, artifact_folder(a), load_options{options.validate, options.kwargs});
+        return codec::template load<T>(a, artifact_folder(a), load_options{options.validate, options.kwargs}, folder());
     }
     /// @brief load_artifact with the alias checked at compile time against T.
     template <class T, fixed_string Alias>
     [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
         const artifact& a = find_version(name, options.version, options.match);
-        return codec::template load_as<T, Alias>(a, artifact_folder(a), load_options{options.validate, options.kwargs});
+        return codec::template load_as<T, Alias>(a, artifact_folder(a), load_options{options.validate, options.kwargs},
+                                                 folder());
     }
 
     /// @brief The metadata entry of a version, as in the repository file.
@@ -224,7 +225,7 @@ public:
                 merge_from_disk(*current);
             }
         }
-        for (auto& a : entries_) codec::write(a, artifact_folder(a), durable_);
+        for (auto& a : entries_) codec::write(a, artifact_folder(a), durable_, folder());
         const std::string text = to_text();
         detail::write_file_atomically(
             path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
@@ -469,7 +470,7 @@ private:
         for (std::size_t i = 0; i < data.size(); ++i) {
             artifact a = codec::parse(data[i], file + ": [" + std::to_string(i) + "]");
             if (const auto reason = detail::outside_folder_reason(a.name_); !reason.empty()) {
-                throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" + a.name_ + "' " + reason +
+                throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" + detail::printable(a.name_) + "' " + reason +
                                    " (repository artifacts are stored in a folder named after them)");
             }
             out.push_back(std::move(a));

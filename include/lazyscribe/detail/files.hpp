@@ -2,6 +2,7 @@
 // Paths that must stay inside a folder, and files replaced atomically: a crash or a throwing
 // writer leaves the previous file (or no file) in place, never a torn one.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -23,9 +24,26 @@
 
 namespace lazyscribe::detail {
 
+/// `text` with control characters (a NUL byte, say) shown as \xNN, for error messages.
+inline std::string printable(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            out += hex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 /// Why `relative` cannot name a file inside a folder (empty, absolute, climbs out, names the
 /// folder itself), or an empty string when it can.
 inline std::string outside_folder_reason(std::string_view relative) {
+    if (relative.find('\0') != std::string_view::npos) return "contains a NUL byte";
     const std::filesystem::path rel{std::string(relative)};
     if (relative.empty()) return "is empty";
     if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) return "is not a relative path";
@@ -44,10 +62,26 @@ inline std::string outside_folder_reason(std::string_view relative) {
 inline std::filesystem::path resolve_inside(const std::filesystem::path& folder, std::string_view relative,
                                             std::string_view what) {
     if (const auto reason = outside_folder_reason(relative); !reason.empty()) {
-        throw path_error(std::string(what) + ": '" + std::string(relative) + "' " + reason + " (folder " +
+        throw path_error(std::string(what) + ": '" + printable(relative) + "' " + reason + " (folder " +
                          folder.string() + ")");
     }
     return folder / std::filesystem::path(std::string(relative));
+}
+
+/// Refuses `file` when, with symbolic links followed, it lies outside `root`: a link planted
+/// inside a project folder must not lead a read or a write elsewhere. Checked before opening.
+inline void ensure_real_path_inside(const std::filesystem::path& root, const std::filesystem::path& file,
+                                    std::string_view what) {
+    std::error_code ec;
+    const auto real_root = std::filesystem::weakly_canonical(root.empty() ? std::filesystem::path(".") : root, ec);
+    if (ec) return;  // the root itself does not resolve: nothing below it exists yet
+    const auto real_file = std::filesystem::weakly_canonical(file, ec);
+    if (ec) return;
+    const auto [r, f] = std::mismatch(real_root.begin(), real_root.end(), real_file.begin(), real_file.end());
+    if (r != real_root.end()) {
+        throw format_error(std::string(what) + ": " + file.string() + " resolves to " + real_file.string() +
+                           ", outside " + real_root.string() + " (a symbolic link leads out of the folder)");
+    }
 }
 
 inline std::filesystem::path temporary_sibling(const std::filesystem::path& target) {

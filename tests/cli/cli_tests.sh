@@ -114,6 +114,30 @@ list_select)
     eq "$(q '#' /0/metrics/run /1/metrics/run /2/metrics/run)" $'3\n1\n2\n3'
     ;;
 
+list_fast_reader)
+    # `list` reads projects with its own parallel splitter + lazyscribe's JSON reader; it must
+    # give exactly what lazyscribe::project gives (LAZYSCRIBE_LIST_READER=library).
+    same_both_ways() {
+        ok "$@"
+        mv "$WORK/out" "$WORK/fast"
+        LAZYSCRIBE_LIST_READER=library ok "$@"
+        cmp "$WORK/fast" "$WORK/out" || { diff "$WORK/fast" "$WORK/out" | head -20 >&2; fail "fast reader differs: $*"; }
+    }
+    for p in 01_basic 02_tests 03_artifacts 07_unicode 08_edge_cases/special_numbers 08_edge_cases/duplicates \
+        08_edge_cases/empty 08_edge_cases/legacy 08_edge_cases/legacy/input.json "$DATA/hostile"; do
+        same_both_ways list "$p" --json
+        same_both_ways list "$p"
+    done
+    same_both_ways -C 04_dependencies list downstream --json  # dependencies: the library reads it
+    # 3000 experiments (the parallel path), written out of order, with equal creation times and
+    # repeated slugs: the order must be the library's
+    SHUFFLE=1 WORK="$WORK/big" RUNS=1 bash "$SOURCE/benchmarks/cli_list_100k.sh" "$LAZYSCRIBE" 3000 >/dev/null
+    same_both_ways list "$WORK/big/project.json" --json
+    same_both_ways list "$WORK/big/project.json" --sort accuracy --desc --filter tag=batch-7
+    ok list "$WORK/big/project.json" --json
+    eq "$(q '#' /0/created_at)" $'3000\n2024-01-01T00:00:00'  # repeated slugs are all kept, as in Python
+    ;;
+
 # ---- show ---------------------------------------------------------------------------------------
 show)
     ok show 02_tests churn-model
@@ -250,6 +274,12 @@ errors)
     expect_rc 1
     has "$WORK/err" "[lazyscribe.format_error] $WORK/incomplete.json"
     has "$WORK/err" "created_at"
+    printf '[{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00", "tags": "oops"}]' \
+        >"$WORK/tags.json"
+    run list "$WORK/tags.json"
+    expect_rc 1
+    has "$WORK/err" "[lazyscribe.format_error] $WORK/tags.json"
+    has "$WORK/err" "'tags'"
     run list 04_dependencies/downstream  # from the wrong folder
     expect_rc 1
     has "$WORK/err" "upstream/project.json does not exist"

@@ -1,0 +1,75 @@
+#pragma once
+// The bodies of the fuzz targets, shared with the unit tests that replay the regression
+// corpus: a loader may throw lazyscribe::error for any input, and must do nothing else
+// (no crash, no other exception, no file opened outside its folder).
+
+#include <lazyscribe/lazyscribe.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <system_error>
+#include <unistd.h>
+
+namespace lazyscribe_fuzz {
+
+// A private folder per process, reused across inputs.
+inline const std::filesystem::path& scratch() {
+    static const std::filesystem::path dir = [] {
+        auto d = std::filesystem::temp_directory_path() / ("lazyscribe-fuzz-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+inline std::filesystem::path write_input(const char* name, const std::uint8_t* data, std::size_t size) {
+    const auto file = scratch() / name;
+    std::ofstream(file, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data),
+                                                                 static_cast<std::streamsize>(size));
+    return file;
+}
+
+/// Loads the bytes as a project, then touches everything a reader would.
+inline void load_project(const std::uint8_t* data, std::size_t size) {
+    const auto file = write_input("project.json", data, size);
+    try {
+        lazyscribe::project p(file, lazyscribe::mode::read_only);
+        for (const auto& e : p) {
+            (void)e.to_json();
+            (void)p.find(e.slug());
+            for (const auto& a : e.artifacts()) {
+                try {
+                    (void)e.load_artifact<lazyscribe::json>(a.name());
+                } catch (const lazyscribe::error&) {
+                }
+            }
+        }
+        (void)p.to_text();
+    } catch (const lazyscribe::error&) {
+    } catch (const std::out_of_range&) {
+    }
+}
+
+/// Loads the bytes as a repository and runs the look-ups.
+inline void load_repository(const std::uint8_t* data, std::size_t size) {
+    const auto file = write_input("repository.json", data, size);
+    try {
+        lazyscribe::repository r(file, lazyscribe::mode::read_only);
+        for (const auto& a : r) {
+            try {
+                (void)r.find_version(a.name());
+                (void)r.find_version(a.name(), a.version());
+                (void)r.find_version(a.name(), a.created_at(), lazyscribe::match::asof);
+                (void)r.load_artifact<lazyscribe::json>(a.name(), {.version = a.version()});
+            } catch (const lazyscribe::error&) {
+            }
+        }
+        (void)r.to_text();
+    } catch (const lazyscribe::error&) {
+    }
+}
+
+}  // namespace lazyscribe_fuzz

@@ -552,3 +552,23 @@ TEST_CASE("project: a loaded artifact that was never read is never rewritten") {
     p.save();
     CHECK(read_file(artifact_file) == "[42]");
 }
+
+TEST_CASE("project: a dependency on the same project is refused, unknown test keys are kept") {
+    temp_dir dir;
+    project_t p(dir / "p.json", ls::mode::write, "a");
+    p.log("up", [](auto&) {});
+    p.save();
+    project_t q(dir / "p.json", ls::mode::append, "a");
+    CHECK_THROWS_WITH(q.log("down", [&](experiment_t& e) { e.add_dependency(q["up"]); }),
+                      Catch::Contains("dependencies must point to other projects"));
+    CHECK(q.size() == 1);
+
+    lazyscribe_test::write_file(dir / "t.json", R"([{"name": "x", "created_at": "2024-01-01T00:00:00",
+        "last_updated": "2024-01-01T00:00:00", "tests": [{"name": "t", "future": [1, 2]}]}])");
+    project_t t(dir / "t.json", ls::mode::append);
+    t.log("other", [](experiment_t& e) { e.log_test("no description", [](auto& test) { test.log_metric("m", 1); }); });
+    t.save();
+    const auto saved = ls::json::parse(read_file(dir / "t.json"));
+    CHECK(saved[0]["tests"][0]["future"] == ls::json{1, 2});
+    CHECK(saved[1]["tests"][0]["description"].is_null());
+}

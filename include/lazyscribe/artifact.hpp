@@ -29,6 +29,7 @@
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/registry.hpp>
+#include <lazyscribe/storage.hpp>
 
 namespace lazyscribe {
 
@@ -243,10 +244,10 @@ struct artifact_codec {
     /// Reads `a`, stored in `folder`, as a T through the handler its metadata names.
     template <class T>
     static T load(const artifact& a, const std::filesystem::path& folder, const load_options& options,
-                  const std::filesystem::path& root) {
+                  const std::filesystem::path& root, storage& files) {
         if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
         const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
-        ensure_real_path_inside(root, file, "artifact '" + a.name_ + "'");
+        files.check_inside(root, file);
         if (!Handlers::contains(a.handler_)) {
             throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
                                         a.handler_ + "', which is not in the handler list; registered: " +
@@ -259,13 +260,13 @@ struct artifact_codec {
                                           "' is output-only; its files are for people, not for loading back");
             } else if constexpr (ReadableAs<H, T>) {
                 if (options.validate) validate_environment<H>(a, file);
-                std::ifstream in(file, H::binary ? std::ios::in | std::ios::binary : std::ios::in);
-                if (!in) {
+                const auto stream = files.open(file, H::binary);
+                if (!stream) {
                     throw artifact_load_error("artifact '" + a.name_ + "': cannot open " + file.string() +
                                               (a.dirty_ ? " (logged but not saved yet)" : ""));
                 }
                 try {
-                    return read_with<T, H>(in, options.kwargs.is_null() ? json::object() : options.kwargs);
+                    return read_with<T, H>(*stream, options.kwargs.is_null() ? json::object() : options.kwargs);
                 } catch (const std::exception& e) {
                     throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
                                               a.handler_ + "' failed to read it: " + e.what());
@@ -281,7 +282,7 @@ struct artifact_codec {
     /// compile; an artifact whose stored alias differs throws artifact_load_error.
     template <class T, fixed_string Alias>
     static T load_as(const artifact& a, const std::filesystem::path& folder, const load_options& options,
-                     const std::filesystem::path& root) {
+                     const std::filesystem::path& root, storage& files) {
         constexpr std::size_t index = Handlers::template checked_index<Alias>();
         using H = typename Handlers::template handler_at<index>;
         static_assert(!Handlers::contains(Alias.view()) ||
@@ -292,18 +293,19 @@ struct artifact_codec {
             throw artifact_load_error("artifact '" + a.name_ + "' in " + folder.string() + " was written by handler '" +
                                       a.handler_ + "', not '" + std::string(Alias.view()) + "'");
         }
-        return load<T>(a, folder, options, root);
+        return load<T>(a, folder, options, root, files);
     }
 
     /// Writes a dirty artifact into folder/fname through a temporary file; then it is clean.
-    static void write(artifact& a, const std::filesystem::path& folder, bool durable, const std::filesystem::path& root) {
+    static void write(artifact& a, const std::filesystem::path& folder, bool durable, const std::filesystem::path& root,
+                      storage& files) {
         if (!a.dirty_ || !a.value_.write) return;
         const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
-        ensure_real_path_inside(root, file, "artifact '" + a.name_ + "'");
+        files.check_inside(root, file);
         Handlers::visit(a.handler_, [&](auto h) {
             using H = typename decltype(h)::type;
             try {
-                write_file_atomically(
+                files.write(
                     file, H::binary, [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); },
                     durable);
             } catch (const save_error&) {
@@ -395,9 +397,9 @@ public:
     /// (e.g. "project.json: experiment 'x': artifacts"). Aliases that are not in Handlers are
     /// kept as they are: their metadata round-trips, their files are never touched.
     static basic_artifact_set from_json(const json& entries, std::filesystem::path folder, std::string_view where,
-                                        std::filesystem::path root = {}) {
+                                        std::filesystem::path root = {}, std::shared_ptr<storage> files = {}) {
         basic_artifact_set set;
-        set.set_folder(std::move(folder), std::move(root));
+        set.set_folder(std::move(folder), std::move(root), std::move(files));
         if (!entries.is_array()) throw format_error(std::string(where) + ": expected an array of artifacts");
         for (std::size_t i = 0; i < entries.size(); ++i) {
             set.entries_.push_back(codec::parse(entries[i], std::string(where) + "[" + std::to_string(i) + "]"));
@@ -416,11 +418,15 @@ public:
     /// @brief The folder every file must resolve inside.
     [[nodiscard]] const std::filesystem::path& root() const noexcept { return root_; }
     /// @brief Moves the set to `folder`; files must resolve (symbolic links followed) inside
-    /// `root`, the project's folder (by default the set's own folder).
-    void set_folder(std::filesystem::path folder, std::filesystem::path root = {}) {
+    /// `root`, the project's folder (by default the set's own folder), in `files` (by default
+    /// the local file system).
+    void set_folder(std::filesystem::path folder, std::filesystem::path root = {}, std::shared_ptr<storage> files = {}) {
         folder_ = std::move(folder);
         root_ = root.empty() ? folder_ : std::move(root);
+        if (files) storage_ = std::move(files);
     }
+    /// @brief Where the files are read and written.
+    [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return storage_; }
 
     /// @brief Logs `value` under `name` with the handler registered as Alias. Nothing is
     /// written until save(). An unknown alias, or a value type the handler cannot write,
@@ -444,14 +450,14 @@ public:
     /// this session as a T is returned without reading the file.
     template <class T>
     [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        return codec::template load<T>(at(name), folder_, options, root_);
+        return codec::template load<T>(at(name), folder_, options, root_, *storage_);
     }
 
     /// @brief load_artifact with the handler named at compile time: a handler that cannot
     /// read T does not compile; a file whose stored alias differs throws artifact_load_error.
     template <class T, fixed_string Alias>
     [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        return codec::template load_as<T, Alias>(at(name), folder_, options, root_);
+        return codec::template load_as<T, Alias>(at(name), folder_, options, root_, *storage_);
     }
 
     /// @brief Writes every dirty artifact into folder(), each through a temporary file that
@@ -459,7 +465,7 @@ public:
     /// Throws save_error naming the artifact and the file when a write fails. `durable` false
     /// skips the syncs to disk (see project_options::durable).
     void save(bool durable = true) {
-        for (auto& a : entries_) codec::write(a, folder_, durable, root_);
+        for (auto& a : entries_) codec::write(a, folder_, durable, root_, *storage_);
     }
 
     /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.
@@ -515,6 +521,7 @@ private:
 
     std::filesystem::path folder_;
     std::filesystem::path root_;
+    std::shared_ptr<storage> storage_ = lazyscribe::local();
     std::deque<artifact> entries_;  // a deque: references handed out by log_artifact stay valid
 };
 

@@ -25,6 +25,7 @@
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/fixed_string.hpp>
 #include <lazyscribe/json.hpp>
+#include <lazyscribe/storage.hpp>
 #include <lazyscribe/time.hpp>
 
 namespace lazyscribe {
@@ -141,7 +142,7 @@ protected:
 
     // Reads metrics/parameters/artifacts of a file entry; `where` names it in errors.
     void read_common(const json& j, const std::string& where, std::filesystem::path folder,
-                     std::filesystem::path root) {
+                     std::filesystem::path root, std::shared_ptr<storage> files) {
         auto object_field = [&](const char* key) -> json {
             const auto it = j.find(key);
             if (it == j.end()) return json::object();
@@ -152,7 +153,7 @@ protected:
         parameters_ = object_field("parameters");
         const auto it = j.find("artifacts");
         artifacts_ = basic_artifact_set<Handlers>::from_json(it == j.end() ? json::array() : *it, std::move(folder),
-                                                              where + ": artifacts", std::move(root));
+                                                              where + ": artifacts", std::move(root), std::move(files));
     }
 
     std::string name_;
@@ -196,11 +197,13 @@ public:
 
     /// @brief The object written in the project file.
     [[nodiscard]] json to_json() const {
-        return json{{"artifacts", this->artifacts_.to_json()},
-                    {"description", description_ ? json(*description_) : json(nullptr)},
-                    {"metrics", this->metrics_},
-                    {"name", this->name_},
-                    {"parameters", this->parameters_}};
+        json j = extra_keys_;
+        j["artifacts"] = this->artifacts_.to_json();
+        j["description"] = description_ ? json(*description_) : json(nullptr);
+        j["metrics"] = this->metrics_;
+        j["name"] = this->name_;
+        j["parameters"] = this->parameters_;
+        return j;
     }
 
     friend bool operator==(const basic_test& a, const basic_test& b) { return a.to_json() == b.to_json(); }
@@ -208,15 +211,16 @@ public:
 protected:
     basic_test() = default;
     basic_test(std::string name, std::optional<std::string> description, const std::filesystem::path& experiment_folder,
-               const std::filesystem::path& root, clock_function clock) {
+               const std::filesystem::path& root, std::shared_ptr<storage> files, clock_function clock) {
         this->name_ = std::move(name);
         description_ = std::move(description);
         this->clock_ = clock;
-        this->artifacts_.set_folder(experiment_folder / detail::slugify(this->name_), root);
+        this->artifacts_.set_folder(experiment_folder / detail::slugify(this->name_), root, std::move(files));
     }
 
     static basic_test from_json(const json& j, const std::filesystem::path& experiment_folder,
-                                const std::filesystem::path& root, bool read_only, const std::string& where) {
+                                const std::filesystem::path& root, const std::shared_ptr<storage>& files,
+                                bool read_only, const std::string& where) {
         if (!j.is_object()) throw format_error(where + ": expected a test object");
         basic_test t;
         t.name_ = detail::required_string(j, "name", where);
@@ -226,7 +230,11 @@ protected:
             t.description_ = it->template get<std::string>();
         }
         // Python recomputes the test folder from the name at load time; it is never stored.
-        t.read_common(j, here, experiment_folder / detail::slugify(t.name_), root);
+        t.read_common(j, here, experiment_folder / detail::slugify(t.name_), root, files);
+        for (const auto& [key, value] : j.items()) {
+            if (key != "artifacts" && key != "description" && key != "metrics" && key != "name" && key != "parameters")
+                t.extra_keys_[key] = value;  // kept, never dropped
+        }
         t.read_only_ = read_only;
         return t;
     }
@@ -235,6 +243,7 @@ protected:
     std::string describe() const { return "test '" + this->name_ + "'"; }
 
     std::optional<std::string> description_;
+    json extra_keys_ = json::object();
 };
 
 /// @brief The scope of a test being logged: use it as the test; it joins its experiment
@@ -318,7 +327,8 @@ public:
     [[nodiscard]] test_scope<Handlers> log_test(std::string name, std::optional<std::string> description = std::nullopt) {
         this->require_writable("log_test");
         return test_scope<Handlers>(
-            *this, test_type(std::move(name), std::move(description), path(), this->artifacts_.root(), this->clock_));
+            *this, test_type(std::move(name), std::move(description), path(), this->artifacts_.root(),
+                             this->artifacts_.files(), this->clock_));
     }
     /// @brief Logs a test inside `f(test&)`; it joins only if f returns normally.
     template <class F>
@@ -327,6 +337,12 @@ public:
         auto scope = log_test(std::move(name), std::move(description));
         std::forward<F>(f)(static_cast<test_type&>(scope));
     }
+    /// @brief log_test without a description, inside `f(test&)`.
+    template <class F>
+        requires std::invocable<F&, test_type&>
+    void log_test(std::string name, F&& f) {
+        log_test(std::move(name), std::nullopt, std::forward<F>(f));
+    }
 
     /// @brief Records a dependency on `upstream`, an experiment of another project, under
     /// its short slug (a second one with the same short slug replaces the first).
@@ -334,6 +350,11 @@ public:
         this->require_writable("add_dependency");
         if (upstream.project_reference_.empty()) {
             throw format_error("add_dependency: experiment '" + upstream.slug_ + "' does not belong to a saved project");
+        }
+        if (upstream.project_reference_ == project_reference_) {
+            // Python recurses forever loading such a file; refuse to write one.
+            throw format_error("add_dependency: '" + upstream.slug_ + "' is in this experiment's own project (" +
+                               project_reference_ + "); dependencies must point to other projects");
         }
         touch();
         put_dependency(dependency{upstream.short_slug_, upstream.project_reference_, upstream.slug_});
@@ -389,7 +410,7 @@ protected:
 
     // A new experiment of the project whose file is `project_file` (held as the user gave it).
     basic_experiment(std::string name, std::string author, const std::filesystem::path& project_file,
-                     std::string project_reference, clock_function clock) {
+                     std::string project_reference, clock_function clock, std::shared_ptr<storage> files) {
         this->name_ = std::move(name);
         this->clock_ = clock;
         author_ = std::move(author);
@@ -399,14 +420,14 @@ protected:
         short_slug_ = detail::slugify(this->name_);
         slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_));
         project_reference_ = std::move(project_reference);
-        this->artifacts_.set_folder(project_file.parent_path() / slug_, project_file.parent_path());
+        this->artifacts_.set_folder(project_file.parent_path() / slug_, project_file.parent_path(), std::move(files));
     }
 
     // Reads one experiment of a project file. Dependencies are kept encoded; the project
     // resolves them. `where` names the file and the entry in errors.
     static basic_experiment from_json(const json& j, const std::filesystem::path& project_file,
                                       std::string project_reference, bool read_only, const std::string& where,
-                                      const std::string& reader_user) {
+                                      const std::string& reader_user, const std::shared_ptr<storage>& files) {
         if (!j.is_object()) throw format_error(where + ": expected an experiment object");
         basic_experiment e;
         e.name_ = detail::required_string(j, "name", where);
@@ -451,11 +472,11 @@ protected:
         }
         const auto root = project_file.parent_path();
         const auto folder = root / e.slug_;
-        e.read_common(j, here, folder, root);
+        e.read_common(j, here, folder, root, files);
         if (const auto it = j.find("tests"); it != j.end()) {
             if (!it->is_array()) throw format_error(here + ": field 'tests' must be an array");
             for (std::size_t i = 0; i < it->size(); ++i) {
-                e.tests_.push_back(test_type::from_json((*it)[i], folder, root, read_only,
+                e.tests_.push_back(test_type::from_json((*it)[i], folder, root, files, read_only,
                                                         here + ": tests[" + std::to_string(i) + "]"));
             }
         }

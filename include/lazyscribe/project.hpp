@@ -26,6 +26,7 @@
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
 #include <lazyscribe/json.hpp>
+#include <lazyscribe/storage.hpp>
 
 namespace lazyscribe {
 
@@ -96,11 +97,6 @@ inline std::filesystem::path canonical_or_absolute(const std::filesystem::path& 
     return ec ? std::filesystem::absolute(p) : c;
 }
 
-inline std::string read_text_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw path_error("cannot open " + file.string());
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 }  // namespace detail
 
@@ -113,6 +109,9 @@ struct project_options {
     /// @brief Sync every file to disk before it replaces the old one (crash- and power-loss
     /// safe). false keeps saves atomic but skips the syncs: for scratch work.
     bool durable = true;
+    /// @brief Where the files live; empty = from the path's protocol ("memory://", "file://",
+    /// or a bare local path).
+    std::shared_ptr<storage> files{};
 };
 
 /// @brief A project: the experiments of one JSON file.
@@ -179,16 +178,24 @@ public:
         : basic_project(std::move(path), open_mode, project_options{std::move(author)}) {}
 
     basic_project(std::filesystem::path path, mode open_mode, project_options options)
-        : path_(std::move(path)),
+        : basic_project(resolve_storage(path, options.files), open_mode, options) {}
+
+private:
+    basic_project(std::pair<std::shared_ptr<storage>, std::filesystem::path> where, mode open_mode,
+                  const project_options& options)
+        : path_(std::move(where.second)),
+          storage_(std::move(where.first)),
           mode_(open_mode),
-          author_(options.author.empty() ? detail::os_user_name() : std::move(options.author)),
+          author_(options.author.empty() ? detail::os_user_name() : options.author),
           clock_(options.clock ? options.clock : &detail::now),
           durable_(options.durable) {
         if (mode_ != mode::write) load();
     }
 
+public:
+
     basic_project(const basic_project& other)
-        : path_(other.path_), mode_(other.mode_), author_(other.author_), clock_(other.clock_),
+        : path_(other.path_), storage_(other.storage_), mode_(other.mode_), author_(other.author_), clock_(other.clock_),
           durable_(other.durable_), disk_signature_(other.disk_signature_), snapshot_(other.snapshot_),
           upstream_(other.upstream_) {
         for (const auto& e : other.experiments_) insert(std::make_unique<experiment_type>(*e));
@@ -207,7 +214,7 @@ public:
     /// an exception. Safe to call from several threads. Throws read_only_error in read-only mode.
     [[nodiscard]] experiment_scope log(std::string name) {
         if (mode_ == mode::read_only) throw read_only_error("log: project " + path_.string() + " is open read-only");
-        return experiment_scope(*this, experiment_type(std::move(name), author_, path_, reference(), clock_));
+        return experiment_scope(*this, experiment_type(std::move(name), author_, path_, reference(), clock_, storage_));
     }
 
     /// @brief Logs an experiment inside `f(experiment&)`; it joins only if f returns normally.
@@ -223,9 +230,10 @@ public:
         if (mode_ == mode::read_only) throw read_only_error("append: project " + path_.string() + " is open read-only");
         std::lock_guard lock(mutex_->mutex);
         experiment.project_reference_ = reference();
-        experiment.artifacts_.set_folder(path_.parent_path() / experiment.slug_, path_.parent_path());
+        experiment.artifacts_.set_folder(path_.parent_path() / experiment.slug_, path_.parent_path(), storage_);
         for (auto& t : experiment.tests_) {
-            t.artifacts_.set_folder(experiment.artifacts_.folder() / detail::slugify(t.name()), path_.parent_path());
+            t.artifacts_.set_folder(experiment.artifacts_.folder() / detail::slugify(t.name()), path_.parent_path(),
+                                    storage_);
         }
         insert(std::make_unique<experiment_type>(std::move(experiment)));
     }
@@ -240,9 +248,9 @@ public:
         if (mode_ == mode::read_only) throw read_only_error("save: project " + path_.string() + " is open read-only");
         std::lock_guard lock(mutex_->mutex);
         // Other processes may save the same project: the lock makes read-merge-write one step.
-        detail::file_lock writers(path_);
+        const auto writers = storage_->lock(path_);
         if (mode_ != mode::write) {
-            if (auto current = detail::reread_for_save(path_); current && signature_of(*current) != disk_signature_) {
+            if (auto current = reread_for_save(); current && signature_of(*current) != disk_signature_) {
                 merge_from_disk(*current);
             }
         }
@@ -258,11 +266,14 @@ public:
             for (auto& t : e->tests_) t.artifacts_.save(durable_);
         }
         const std::string text = to_text();
-        detail::write_file_atomically(
+        storage_->write(
             path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
             durable_);
         disk_signature_ = signature_of(text);
     }
+
+    /// @brief Where the project's files are read and written.
+    [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return storage_; }
 
     /// @brief The project file's content, byte for byte as Python lazyscribe writes it.
     [[nodiscard]] std::string to_text() const {
@@ -317,7 +328,6 @@ public:
     [[nodiscard]] const experiment_type* find(std::string_view key) const {
         const std::string k(key);
         const experiment_type* best = nullptr;
-        renumber_if_needed();
         for (const auto* index : {&by_slug_, &by_short_slug_}) {
             if (const auto it = index->find(k); it != index->end()) {
                 for (const auto* e : it->second)
@@ -350,7 +360,7 @@ public:
         (merge_into(merged, others), ...);
         std::unordered_map<std::string, std::size_t> last;
         for (std::size_t i = 0; i < merged.size(); ++i) last[merged[i]->slug_] = i;
-        basic_project result(path_, mode::write, project_options{author_, clock_, durable_});
+        basic_project result(path_, mode::write, project_options{author_, clock_, durable_, storage_});
         result.mode_ = mode_;
         for (std::size_t i = 0; i < merged.size(); ++i) {
             if (last[merged[i]->slug_] == i) {
@@ -358,13 +368,14 @@ public:
                 result.index(*result.experiments_.back());
             }
         }
-        result.positions_valid_ = false;
+        for (std::size_t i = 0; i < result.experiments_.size(); ++i) result.experiments_[i]->position_ = i;
         return result;
     }
 
     void swap(basic_project& other) noexcept {
         using std::swap;
         swap(path_, other.path_);
+        swap(storage_, other.storage_);
         swap(mode_, other.mode_);
         swap(author_, other.author_);
         swap(clock_, other.clock_);
@@ -373,7 +384,6 @@ public:
         swap(experiments_, other.experiments_);
         swap(by_slug_, other.by_slug_);
         swap(by_short_slug_, other.by_short_slug_);
-        swap(positions_valid_, other.positions_valid_);
         swap(snapshot_, other.snapshot_);
         swap(upstream_, other.upstream_);
         swap(mutex_, other.mutex_);
@@ -386,8 +396,16 @@ private:
         return path_.generic_string();
     }
 
+    std::optional<std::string> reread_for_save() {
+        try {
+            return storage_->read(path_);
+        } catch (const path_error& e) {
+            throw save_error(std::string("cannot re-read before saving: ") + e.what());
+        }
+    }
+
     void load() {
-        auto text = detail::read_if_exists(path_);
+        auto text = storage_->read(path_);
         if (!text) return;  // a missing file is an empty project
         disk_signature_ = signature_of(*text);
         for (auto& e : parse_file(*text)) {
@@ -422,7 +440,7 @@ private:
         out.reserve(data.size());
         for (std::size_t i = 0; i < data.size(); ++i) {
             auto e = experiment_type::from_json(data[i], path_, ref, read_only, file + ": [" + std::to_string(i) + "]",
-                                                reader);
+                                                reader, storage_);
             resolve_dependencies(e, file + ": [" + std::to_string(i) + "]");
             e.from_disk_ = true;
             out.push_back(std::move(e));
@@ -449,9 +467,10 @@ private:
                 insert(std::make_unique<experiment_type>(std::move(d)));
             } else if (d.last_updated_ > ours_loaded->last_updated_) {
                 auto& target = const_cast<experiment_type&>(*ours_loaded);
+                const std::size_t position = target.position_;
                 target = std::move(d);  // same slug: the index stays valid
+                target.position_ = position;
                 snapshot_[target.slug_] = target.last_updated_;
-                positions_valid_ = false;
             }
         }
     }
@@ -465,12 +484,15 @@ private:
             auto it = upstream_.find(d.project);
             if (it == upstream_.end()) {
                 std::filesystem::path file = project_registry::find(d.project).value_or(std::filesystem::path(d.project));
-                if (!std::filesystem::exists(file)) {
+                if (!storage_->exists(file)) {
                     throw format_error(where + ": dependency '" + d.encoded() + "': project file " + file.string() +
                                        " does not exist (relative paths are resolved against the working directory, "
                                        "as in Python)");
                 }
-                it = upstream_.emplace(d.project, std::make_shared<basic_project>(file, mode::read_only)).first;
+                project_options upstream_options;
+                upstream_options.files = storage_;
+                it = upstream_.emplace(d.project, std::make_shared<basic_project>(file, mode::read_only, upstream_options))
+                         .first;
             }
             const experiment_type* upstream = it->second->find(d.slug);
             if (upstream == nullptr) {
@@ -518,8 +540,10 @@ private:
             ref.position_ = experiments_.size();
             experiments_.push_back(std::move(e));
         } else {
+            // Rare (an experiment older than the newest): renumber now, so that look-ups stay
+            // read-only and safe to run from several threads.
             experiments_.insert(experiments_.begin() + static_cast<std::ptrdiff_t>(lo), std::move(e));
-            positions_valid_ = false;
+            for (std::size_t i = lo; i < experiments_.size(); ++i) experiments_[i]->position_ = i;
         }
         index(ref);
     }
@@ -529,13 +553,9 @@ private:
         by_short_slug_[e.short_slug_].push_back(&e);
     }
 
-    void renumber_if_needed() const {
-        if (positions_valid_) return;
-        for (std::size_t i = 0; i < experiments_.size(); ++i) experiments_[i]->position_ = i;
-        positions_valid_ = true;
-    }
 
     std::filesystem::path path_;
+    std::shared_ptr<storage> storage_;
     lazyscribe::mode mode_;
     std::string author_;
     clock_function clock_;
@@ -544,7 +564,6 @@ private:
     std::vector<std::unique_ptr<experiment_type>> experiments_;
     std::unordered_map<std::string, std::vector<const experiment_type*>> by_slug_;
     std::unordered_map<std::string, std::vector<const experiment_type*>> by_short_slug_;
-    mutable bool positions_valid_ = true;
     std::unordered_map<std::string, time_point> snapshot_;  // slug → last_updated when loaded
     std::unordered_map<std::string, std::shared_ptr<basic_project>> upstream_;
     std::unique_ptr<detail::member_mutex> mutex_ = std::make_unique<detail::member_mutex>();
@@ -552,5 +571,9 @@ private:
 
 /// @brief A project with the built-in handlers.
 using project = basic_project<builtin_handlers>;
+/// @brief An experiment of a project with the built-in handlers.
+using experiment = basic_experiment<builtin_handlers>;
+/// @brief A test of an experiment with the built-in handlers.
+using test = basic_test<builtin_handlers>;
 
 }  // namespace lazyscribe

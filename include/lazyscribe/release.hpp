@@ -85,8 +85,11 @@ inline const release& find_release(const std::vector<release>& releases, time_po
 /// @brief The newest release.
 inline const release& find_release(const std::vector<release>& releases) {
     if (releases.empty()) throw version_not_found_error("no releases");
-    return *std::max_element(releases.begin(), releases.end(),
-                             [](const release& a, const release& b) { return a.created_at <= b.created_at; });
+    const release* newest = &releases.front();
+    for (const auto& r : releases) {
+        if (r.created_at >= newest->created_at) newest = &r;  // the last of equals, as the file order has it
+    }
+    return *newest;
 }
 
 /// @brief Writes releases as Python's `lazyscribe.release.dump(releases, f, **kwargs)`: keys in
@@ -117,7 +120,9 @@ inline void dump_releases(const std::vector<release>& releases, const std::files
 /// @brief Reads a releases file (any layout Python's json.load accepts).
 inline std::vector<release> load_releases(const std::filesystem::path& file) {
     const std::string where = file.string();
-    const json data = detail::pyjson::parse<json>(detail::read_text_file(file), where);
+    const auto text = detail::read_if_exists(file);
+    if (!text) throw path_error("releases file " + where + " does not exist");
+    const json data = detail::pyjson::parse<json>(*text, where);
     if (!data.is_array()) throw format_error(where + ": expected an array of releases");
     std::vector<release> out;
     for (std::size_t i = 0; i < data.size(); ++i) {
@@ -148,6 +153,7 @@ basic_repository<Handlers> minimal_repository_from_release(const std::filesystem
                                                            const basic_repository<Handlers>& repo,
                                                            const release& rel) {
     const auto file = location / "repository.json";
+    storage& files = *repo.files();
     json entries = json::array();
     for (const auto& [name, version] : rel.artifacts) {
         const artifact& a = repo.find_version(name, version);
@@ -155,21 +161,22 @@ basic_repository<Handlers> minimal_repository_from_release(const std::filesystem
         const auto source = detail::resolve_inside(repo.artifact_folder(a), a.fname(), "artifact fname");
         const auto target = detail::resolve_inside(detail::resolve_inside(location, a.name(), "artifact name"),
                                                    a.fname(), "artifact fname");
-        detail::write_file_atomically(target, true, [&](std::ostream& out) {
-            std::ifstream in(source, std::ios::binary);
-            if (!in) throw save_error("minimal_repository_from_release: cannot open " + source.string());
-            out << in.rdbuf();
-        });
+        auto bytes = files.read(source);
+        if (!bytes) throw save_error("minimal_repository_from_release: cannot open " + source.string());
+        files.write(
+            target, true, [&](std::ostream& out) { out.write(bytes->data(), static_cast<std::streamsize>(bytes->size())); },
+            true);
         entries.push_back(a.to_json());
     }
     detail::pyjson::dump_options options;
     options.indent = 4;
     options.sort_keys = true;
     const std::string text = detail::pyjson::dump(entries, options);
-    detail::write_file_atomically(file, true, [&](std::ostream& out) {
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    });
-    return basic_repository<Handlers>(file, mode::read_only);
+    files.write(
+        file, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); }, true);
+    repository_options open_options;
+    open_options.files = repo.files();
+    return basic_repository<Handlers>(file, mode::read_only, open_options);
 }
 
 }  // namespace lazyscribe

@@ -29,6 +29,7 @@
 #include <lazyscribe/experiment.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/project.hpp>
+#include <lazyscribe/storage.hpp>
 
 namespace lazyscribe {
 
@@ -94,6 +95,8 @@ struct repository_options {
     clock_function clock = &detail::now;
     /// @brief Sync files to disk before they replace old ones (see project_options::durable).
     bool durable = true;
+    /// @brief Where the files live; empty = from the path's protocol.
+    std::shared_ptr<storage> files{};
 };
 
 /// @brief A repository of versioned artifacts: `<folder>/repository.json` plus
@@ -110,7 +113,13 @@ public:
     /// r, w and w+. A missing file is an empty repository.
     explicit basic_repository(std::filesystem::path path, mode open_mode = mode::edit,
                               repository_options options = {})
-        : path_(std::move(path)),
+        : basic_repository(resolve_storage(path, options.files), open_mode, options) {}
+
+private:
+    basic_repository(std::pair<std::shared_ptr<storage>, std::filesystem::path> where, mode open_mode,
+                     const repository_options& options)
+        : path_(std::move(where.second)),
+          storage_(std::move(where.first)),
           mode_(open_mode),
           clock_(options.clock ? options.clock : &detail::now),
           durable_(options.durable) {
@@ -121,13 +130,18 @@ public:
         if (mode_ != mode::write) load();
     }
 
+public:
     [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    /// @brief Where the repository's files are read and written.
+    [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return storage_; }
     /// @brief The folder holding the artifact folders.
     [[nodiscard]] std::filesystem::path folder() const { return path_.parent_path(); }
     [[nodiscard]] lazyscribe::mode open_mode() const noexcept { return mode_; }
 
     /// @brief Logs a new version of `name`: the highest version of that name + 1, or 0.
-    /// Written on save(). The alias and the value type are checked at compile time.
+    /// Written on save(). The alias and the value type are checked at compile time. The
+    /// returned reference stays valid until the next save(): a save that merges versions
+    /// other processes saved meanwhile renumbers this session's unsaved versions.
     template <fixed_string Alias, class T>
     const artifact& log_artifact(std::string_view name, T&& value, log_options options = {}) {
         require_writable("log_artifact");
@@ -140,14 +154,15 @@ public:
     template <class T>
     [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
         const artifact& a = find_version(name, options.version, options.match);
-        return codec::template load<T>(a, artifact_folder(a), load_options{options.validate, options.kwargs}, folder());
+        return codec::template load<T>(a, artifact_folder(a), load_options{options.validate, options.kwargs}, folder(),
+                                       *storage_);
     }
     /// @brief load_artifact with the alias checked at compile time against T.
     template <class T, fixed_string Alias>
     [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
         const artifact& a = find_version(name, options.version, options.match);
         return codec::template load_as<T, Alias>(a, artifact_folder(a), load_options{options.validate, options.kwargs},
-                                                 folder());
+                                                 folder(), *storage_);
     }
 
     /// @brief The metadata entry of a version, as in the repository file.
@@ -200,7 +215,7 @@ public:
     }
     /// @brief A read-only repository with exactly these (name, version) entries.
     [[nodiscard]] basic_repository filter(const std::vector<std::pair<std::string, long long>>& picks) const {
-        basic_repository out(path_, mode::write, repository_options{clock_, durable_});
+        basic_repository out(std::make_pair(storage_, path_), mode::write, repository_options{clock_, durable_, storage_});
         for (const auto& a : entries_) {
             const bool wanted = std::any_of(picks.begin(), picks.end(), [&](const auto& p) {
                 return p.first == a.name_ && p.second == a.version_;
@@ -219,15 +234,15 @@ public:
     /// nor overwrite each other's files. In write mode the file is replaced, as in Python.
     void save() {
         require_writable("save");
-        detail::file_lock writers(path_);
+        const auto writers = storage_->lock(path_);
         if (mode_ != mode::write) {
-            if (auto current = detail::reread_for_save(path_); current && signature_of(*current) != disk_signature_) {
+            if (auto current = reread_for_save(); current && signature_of(*current) != disk_signature_) {
                 merge_from_disk(*current);
             }
         }
-        for (auto& a : entries_) codec::write(a, artifact_folder(a), durable_, folder());
+        for (auto& a : entries_) codec::write(a, artifact_folder(a), durable_, folder(), *storage_);
         const std::string text = to_text();
-        detail::write_file_atomically(
+        storage_->write(
             path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
             durable_);
         disk_signature_ = signature_of(text);
@@ -286,23 +301,28 @@ public:
         const std::size_t index = add(std::move(copy), a.fname_);
         const artifact& added = entries_[index];
         const auto source = detail::resolve_inside(source_folder, a.fname_, "artifact '" + a.name_ + "': fname");
-        std::error_code ec;
         std::optional<std::filesystem::path> copied;
-        if (!a.dirty_ && std::filesystem::exists(source, ec)) {
-            const auto target = detail::resolve_inside(artifact_folder(added), added.fname_, "promoted fname");
-            std::filesystem::create_directories(target.parent_path(), ec);
-            if (!std::filesystem::copy_file(source, target, std::filesystem::copy_options::overwrite_existing, ec)) {
-                remove_entry(index);
-                throw save_error("promote_artifact: cannot copy " + source.string() + " to " + target.string() + ": " +
-                                 ec.message());
+        if (!a.dirty_) {
+            if (auto bytes = storage_->read(source)) {
+                const auto target = detail::resolve_inside(artifact_folder(added), added.fname_, "promoted fname");
+                try {
+                    storage_->check_inside(folder(), target);
+                    storage_->write(
+                        target, true,
+                        [&](std::ostream& out) { out.write(bytes->data(), static_cast<std::streamsize>(bytes->size())); },
+                        durable_);
+                } catch (...) {
+                    remove_entry(index);
+                    throw;
+                }
+                entries_[index].dirty_ = false;
+                copied = target;
             }
-            entries_[index].dirty_ = false;
-            copied = target;
         }
         try {
             save();
         } catch (...) {
-            if (copied) std::filesystem::remove(*copied, ec);
+            if (copied) storage_->remove(*copied);
             remove_entry(index);
             throw;
         }
@@ -398,9 +418,10 @@ private:
                                       "'; only text artifacts can be compared");
         }
         const auto file = detail::resolve_inside(artifact_folder(a), a.fname_, "artifact fname");
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw artifact_load_error("get_version_diff: cannot open " + file.string());
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        storage_->check_inside(folder(), file);
+        auto bytes = storage_->read(file);
+        if (!bytes) throw artifact_load_error("get_version_diff: cannot open " + file.string());
+        return std::move(*bytes);
     }
 
     // Adds a new entry: a default fname distinct from every file of that name's folder.
@@ -452,8 +473,16 @@ private:
         for (auto& a : all) add_loaded(std::move(a));
     }
 
+    std::optional<std::string> reread_for_save() {
+        try {
+            return storage_->read(path_);
+        } catch (const path_error& e) {
+            throw save_error(std::string("cannot re-read before saving: ") + e.what());
+        }
+    }
+
     void load() {
-        auto text = detail::read_if_exists(path_);
+        auto text = storage_->read(path_);
         if (!text) return;
         disk_signature_ = signature_of(*text);
         for (auto& a : parse_file(*text)) add_loaded(std::move(a));
@@ -502,6 +531,7 @@ private:
     }
 
     std::filesystem::path path_;
+    std::shared_ptr<storage> storage_;
     lazyscribe::mode mode_;
     clock_function clock_;
     bool durable_ = true;

@@ -1,0 +1,199 @@
+#pragma once
+/// @file storage.hpp
+/// @brief Where lazyscribe's files live: the counterpart of Python's fsspec. Projects and
+/// repositories do all their file work through a `storage`, so a backend (an object store,
+/// say) can be added without touching them. See docs/storage.md.
+
+#include <functional>
+#include <istream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <lazyscribe/detail/files.hpp>
+#include <lazyscribe/errors.hpp>
+
+namespace lazyscribe {
+
+/// @brief The file operations lazyscribe needs. Implementations must make `write` atomic:
+/// a reader sees the old bytes or the new ones, never a mix, and a failed write leaves the
+/// old bytes. All errors are lazyscribe errors (save_error when writing).
+class storage {
+public:
+    virtual ~storage() = default;
+
+    /// @brief The whole file, or nullopt when it does not exist.
+    virtual std::optional<std::string> read(const std::filesystem::path& file) = 0;
+    /// @brief A stream over the file, or nullptr when it does not exist (for large artifacts).
+    virtual std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) = 0;
+    /// @brief Replaces (or creates) `file` with what `body` writes, atomically. `durable`
+    /// asks for the data to reach stable storage before the call returns.
+    virtual void write(const std::filesystem::path& file, bool binary,
+                       const std::function<void(std::ostream&)>& body, bool durable) = 0;
+    virtual bool exists(const std::filesystem::path& file) = 0;
+    /// @brief Removes a file if present.
+    virtual void remove(const std::filesystem::path& file) = 0;
+    /// @brief Holds an exclusive lock among writers of `file` until the returned object dies.
+    virtual std::shared_ptr<void> lock(const std::filesystem::path& file) = 0;
+    /// @brief Throws format_error when `file`, resolved as the backend resolves it (symbolic
+    /// links, say), lies outside `root`.
+    virtual void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) {
+        (void)root;
+        (void)file;
+    }
+};
+
+/// @brief The local file system: atomic replace by rename, fsync when durable, flock between
+/// processes, symbolic links checked.
+class local_storage final : public storage {
+public:
+    std::optional<std::string> read(const std::filesystem::path& file) override { return detail::read_if_exists(file); }
+    std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) override {
+        auto in = std::make_unique<std::ifstream>(file, binary ? std::ios::in | std::ios::binary : std::ios::in);
+        if (!*in) return nullptr;
+        return in;
+    }
+    void write(const std::filesystem::path& file, bool binary, const std::function<void(std::ostream&)>& body,
+               bool durable) override {
+        detail::write_file_atomically(file, binary, body, durable);
+    }
+    bool exists(const std::filesystem::path& file) override {
+        std::error_code ec;
+        return std::filesystem::exists(file, ec);
+    }
+    void remove(const std::filesystem::path& file) override {
+        std::error_code ec;
+        std::filesystem::remove(file, ec);
+    }
+    std::shared_ptr<void> lock(const std::filesystem::path& file) override {
+        return std::make_shared<detail::file_lock>(file);
+    }
+    void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) override {
+        detail::ensure_real_path_inside(root, file, "file");
+    }
+};
+
+/// @brief Files in memory, for tests and scratch projects ("memory://" paths). Thread-safe.
+class memory_storage final : public storage {
+public:
+    std::optional<std::string> read(const std::filesystem::path& file) override {
+        std::lock_guard guard(mutex_);
+        const auto it = files_.find(key(file));
+        if (it == files_.end()) return std::nullopt;
+        return it->second;
+    }
+    std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool) override {
+        auto bytes = read(file);
+        if (!bytes) return nullptr;
+        return std::make_unique<std::istringstream>(std::move(*bytes));
+    }
+    void write(const std::filesystem::path& file, bool, const std::function<void(std::ostream&)>& body,
+               bool) override {
+        std::ostringstream out;
+        body(out);  // if it throws, nothing is stored
+        std::lock_guard guard(mutex_);
+        files_[key(file)] = std::move(out).str();
+    }
+    bool exists(const std::filesystem::path& file) override {
+        std::lock_guard guard(mutex_);
+        return files_.count(key(file)) != 0;
+    }
+    void remove(const std::filesystem::path& file) override {
+        std::lock_guard guard(mutex_);
+        files_.erase(key(file));
+    }
+    std::shared_ptr<void> lock(const std::filesystem::path& file) override {
+        std::mutex* m = nullptr;
+        {
+            std::lock_guard guard(mutex_);
+            m = &locks_[key(file)];
+        }
+        m->lock();
+        return std::shared_ptr<void>(m, [](void* p) { static_cast<std::mutex*>(p)->unlock(); });
+    }
+    /// @brief Every file, by path (for tests).
+    std::map<std::string, std::string> files() const {
+        std::lock_guard guard(mutex_);
+        return files_;
+    }
+
+private:
+    static std::string key(const std::filesystem::path& file) { return file.lexically_normal().generic_string(); }
+    mutable std::mutex mutex_;
+    std::map<std::string, std::string> files_;
+    std::map<std::string, std::mutex> locks_;
+};
+
+/// @brief Wraps a storage and fails its k-th mutating operation (write or remove, counted
+/// from 1) with save_error, for crash-safety tests. A failing write may first deliver part of
+/// its body to nowhere, as a crash mid-write would.
+class faulty_storage final : public storage {
+public:
+    faulty_storage(std::shared_ptr<storage> inner, std::size_t fail_at) : inner_(std::move(inner)), fail_at_(fail_at) {}
+
+    std::optional<std::string> read(const std::filesystem::path& file) override { return inner_->read(file); }
+    std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) override {
+        return inner_->open(file, binary);
+    }
+    void write(const std::filesystem::path& file, bool binary, const std::function<void(std::ostream&)>& body,
+               bool durable) override {
+        if (++count_ == fail_at_) {
+            std::ostringstream discarded;
+            body(discarded);
+            throw save_error("injected failure writing " + file.string() + " (operation " + std::to_string(count_) + ")");
+        }
+        inner_->write(file, binary, body, durable);
+    }
+    bool exists(const std::filesystem::path& file) override { return inner_->exists(file); }
+    void remove(const std::filesystem::path& file) override {
+        if (++count_ == fail_at_) throw save_error("injected failure removing " + file.string());
+        inner_->remove(file);
+    }
+    std::shared_ptr<void> lock(const std::filesystem::path& file) override { return inner_->lock(file); }
+    void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) override {
+        inner_->check_inside(root, file);
+    }
+    /// @brief Mutating operations seen so far.
+    [[nodiscard]] std::size_t operations() const noexcept { return count_; }
+
+private:
+    std::shared_ptr<storage> inner_;
+    std::size_t fail_at_;
+    std::size_t count_ = 0;
+};
+
+/// @brief The shared local storage.
+inline std::shared_ptr<storage> local() {
+    static const auto instance = std::make_shared<local_storage>();
+    return instance;
+}
+
+/// @brief The process-wide in-memory storage behind "memory://" paths.
+inline std::shared_ptr<memory_storage> memory() {
+    static const auto instance = std::make_shared<memory_storage>();
+    return instance;
+}
+
+/// @brief Splits "protocol://path" as Python's lazyscribe does: "file://" and bare paths are
+/// local, "memory://" is memory(); another protocol needs an explicit storage.
+inline std::pair<std::shared_ptr<storage>, std::filesystem::path> resolve_storage(const std::filesystem::path& location,
+                                                                                   std::shared_ptr<storage> given) {
+    const std::string text = location.string();
+    const auto sep = text.find("://");
+    if (sep == std::string::npos) return {given ? std::move(given) : local(), location};
+    const std::string protocol = text.substr(0, sep);
+    std::filesystem::path rest = text.substr(sep + 3);
+    if (given) return {std::move(given), rest};
+    if (protocol == "file") return {local(), rest};
+    if (protocol == "memory") return {memory(), rest};
+    throw format_error("no storage for protocol '" + protocol + "' in " + text +
+                       "; pass one in the options (see docs/storage.md)");
+}
+
+}  // namespace lazyscribe

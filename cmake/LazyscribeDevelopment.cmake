@@ -3,6 +3,14 @@
 
 add_library(lazyscribe_development INTERFACE)
 target_compile_options(lazyscribe_development INTERFACE -Wall -Wextra -Wpedantic -Werror)
+option(LAZYSCRIBE_TSAN "Build lazyscribe's own targets with ThreadSanitizer" OFF)
+if(LAZYSCRIBE_SANITIZE AND LAZYSCRIBE_TSAN)
+    message(FATAL_ERROR "LAZYSCRIBE_SANITIZE and LAZYSCRIBE_TSAN cannot be combined")
+endif()
+if(LAZYSCRIBE_TSAN)
+    target_compile_options(lazyscribe_development INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+    target_link_options(lazyscribe_development INTERFACE -fsanitize=thread)
+endif()
 if(LAZYSCRIBE_SANITIZE)
     target_compile_options(lazyscribe_development INTERFACE
         -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)

@@ -339,9 +339,8 @@ private:
                 throw invalid_version_error("'" + std::string(name) + "': an as-of match needs a time, not version " +
                                             std::to_string(*number));
             }
-            for (const std::size_t i : versions) {
-                if (entries_[i].version_ == *number) return i;
-            }
+            const auto& numbers = by_version_.find(std::string(name))->second;
+            if (const auto it = numbers.find(*number); it != numbers.end()) return it->second;
             throw not_found(name, versions, version.describe());
         }
         const time_point t = *version.time();
@@ -366,11 +365,8 @@ private:
     }
 
     long long next_version(const std::string& name) const {
-        long long next = 0;
-        if (const auto it = by_name_.find(name); it != by_name_.end()) {
-            for (const std::size_t i : it->second) next = std::max(next, entries_[i].version_ + 1);
-        }
-        return next;
+        const auto it = by_version_.find(name);
+        return it == by_version_.end() || it->second.empty() ? 0 : it->second.rbegin()->first + 1;
     }
 
     const std::vector<std::size_t>& versions_of(std::string_view name) const {
@@ -462,12 +458,17 @@ private:
         const auto pos = std::upper_bound(versions.begin(), versions.end(), entries_[index].created_at_,
                                           [&](time_point t, std::size_t i) { return t < entries_[i].created_at_; });
         versions.insert(pos, index);
+        // Python takes the first entry with that number in time order.
+        auto& numbers = by_version_[entries_[index].name_];
+        const auto [it, fresh] = numbers.emplace(entries_[index].version_, index);
+        if (!fresh && entries_[index].created_at_ < entries_[it->second].created_at_) it->second = index;
         return index;
     }
 
     void remove_entry(std::size_t index) {
         entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(index));
         by_name_.clear();
+        by_version_.clear();
         std::deque<artifact> all = std::move(entries_);
         entries_.clear();
         for (auto& a : all) add_loaded(std::move(a));
@@ -514,6 +515,7 @@ private:
         std::deque<artifact> mine = std::move(entries_);
         entries_.clear();
         by_name_.clear();
+        by_version_.clear();
         for (auto& a : parse_file(text)) add_loaded(std::move(a));
         for (const auto& [name, version, expiry] : expiry_changes_) {
             const auto it = by_name_.find(name);
@@ -539,6 +541,7 @@ private:
     std::vector<std::tuple<std::string, long long, std::optional<time_point>>> expiry_changes_;  // since the last save
     std::deque<artifact> entries_;  // file order; a deque, so references handed out stay valid
     std::unordered_map<std::string, std::vector<std::size_t>> by_name_;  // indices sorted by created_at
+    std::unordered_map<std::string, std::map<long long, std::size_t>> by_version_;  // number → entry, per name
 };
 
 /// @brief A repository with the built-in handlers.

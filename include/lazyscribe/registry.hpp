@@ -67,56 +67,76 @@ constexpr std::uint64_t mix(std::uint64_t h) noexcept {
     return h;
 }
 
-/// Reads every byte of short strings with at most two loads (the first and last 4 or 8
-/// bytes overlap), as the wyhash/xxh3 family does; aliases are short.
-constexpr std::uint64_t alias_hash(std::string_view s) noexcept {
-    const std::size_t n = s.size();
-    const char* p = s.data();
+/// Two words and the length that stand for an alias. Up to 16 bytes they hold every byte
+/// (the first and last 4 or 8 bytes overlap, as the wyhash/xxh3 family reads short input),
+/// so equal keys mean equal strings and a hit needs no memcmp; longer aliases fold the rest
+/// into the first word and are compared in full.
+struct alias_key {
     std::uint64_t a = 0;
     std::uint64_t b = 0;
+    std::size_t n = 0;
+    friend constexpr bool operator==(const alias_key&, const alias_key&) = default;
+};
+
+constexpr alias_key key_of(std::string_view s) noexcept {
+    const std::size_t n = s.size();
+    const char* p = s.data();
+    alias_key k{0, 0, n};
     if (n >= 8) {
-        for (std::size_t i = 0; i + 8 < n; i += 8) {
-            a = (a ^ load_bytes<8>(p + i)) * 0x9e3779b97f4a7c15ULL;
+        if (n <= 16) {
+            k.a = load_bytes<8>(p);
+        } else {
+            for (std::size_t i = 0; i + 8 < n; i += 8) k.a = (k.a ^ load_bytes<8>(p + i)) * 0x9e3779b97f4a7c15ULL;
         }
-        b = load_bytes<8>(p + n - 8);
+        k.b = load_bytes<8>(p + n - 8);
     } else if (n >= 4) {
-        a = load_bytes<4>(p);
-        b = load_bytes<4>(p + n - 4);
+        k.a = load_bytes<4>(p);
+        k.b = load_bytes<4>(p + n - 4);
     } else if (n > 0) {
-        a = (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
-            (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
-            static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1]));
+        k.a = (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+              (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+              static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1]));
     }
-    return mix((a * 0xc2b2ae3d27d4eb4fULL) ^ (b + 0x165667b19e3779f9ULL) ^ (static_cast<std::uint64_t>(n) << 56));
+    return k;
 }
 
-/// Open-addressing table of aliases, built at compile time. Load factor at most 1/4, so
-/// a probe sequence is almost always one slot long; every slot holds index + 1, 0 = empty.
+constexpr std::uint64_t alias_hash(const alias_key& k) noexcept {
+    return mix((k.a * 0xc2b2ae3d27d4eb4fULL) ^ (k.b + 0x165667b19e3779f9ULL) ^ (static_cast<std::uint64_t>(k.n) << 56));
+}
+
+constexpr std::uint64_t alias_hash(std::string_view s) noexcept { return alias_hash(key_of(s)); }
+
+/// Open-addressing table of aliases, built at compile time. Load factor at most 1/4, so a
+/// probe sequence is almost always one slot long. Each slot holds the alias's key next to
+/// its index (0 = empty, else index + 1): a hit reads one slot and compares three words.
 template <std::size_t N>
 struct alias_table {
     static constexpr std::size_t slot_count = std::bit_ceil(N * 4 < 8 ? std::size_t{8} : N * 4);
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
+    struct slot {
+        alias_key key{};
+        std::size_t index_plus_one = 0;
+    };
+
     std::array<std::string_view, N> aliases{};
-    std::array<std::uint64_t, N> hashes{};
-    std::array<std::uint16_t, slot_count> slots{};
+    std::array<slot, slot_count> slots{};
 
     constexpr explicit alias_table(const std::array<std::string_view, N>& names) : aliases(names) {
-        static_assert(N < 0xffff, "lazyscribe: a handler_list holds at most 65534 handlers");
         for (std::size_t i = 0; i < N; ++i) {
-            hashes[i] = alias_hash(names[i]);
-            std::size_t pos = hashes[i] & (slot_count - 1);
-            while (slots[pos] != 0) pos = (pos + 1) & (slot_count - 1);
-            slots[pos] = static_cast<std::uint16_t>(i + 1);
+            const alias_key k = key_of(names[i]);
+            std::size_t pos = alias_hash(k) & (slot_count - 1);
+            while (slots[pos].index_plus_one != 0) pos = (pos + 1) & (slot_count - 1);
+            slots[pos] = slot{k, i + 1};
         }
     }
 
     [[nodiscard]] constexpr std::size_t find(std::string_view alias) const noexcept {
-        const std::uint64_t h = alias_hash(alias);
-        for (std::size_t pos = h & (slot_count - 1);; pos = (pos + 1) & (slot_count - 1)) {
-            const std::size_t slot = slots[pos];
-            if (slot == 0) return npos;
-            if (hashes[slot - 1] == h && aliases[slot - 1] == alias) return slot - 1;
+        const alias_key k = key_of(alias);
+        for (std::size_t pos = alias_hash(k) & (slot_count - 1);; pos = (pos + 1) & (slot_count - 1)) {
+            const slot& s = slots[pos];
+            if (s.index_plus_one == 0) return npos;
+            if (s.key == k && (k.n <= 16 || aliases[s.index_plus_one - 1] == alias)) return s.index_plus_one - 1;
         }
     }
 };

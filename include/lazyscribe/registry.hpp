@@ -190,10 +190,12 @@ struct handler_aliases_are_unique {
 
 [[noreturn]] inline void throw_unknown_handler(std::string_view alias, const std::string_view* registered,
                                                std::size_t count) {
-    std::string message = "no artifact handler with alias '" + std::string(alias) + "' is registered; registered: ";
+    // Appended piece by piece: `"literal" + std::string` trips GCC 12's false -Wrestrict at -O3.
+    std::string message = "no artifact handler with alias '";
+    message.append(alias).append("' is registered; registered: ");
     for (std::size_t i = 0; i < count; ++i) {
         if (i != 0) message += ", ";
-        message += "'" + std::string(registered[i]) + "'";
+        message.append("'").append(registered[i]).append("'");
     }
     if (count == 0) message += "(none)";
     throw unknown_handler_error(message);

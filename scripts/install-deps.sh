@@ -3,7 +3,7 @@
 # Idempotent and non-interactive; runs as root, or through sudo otherwise.
 set -euo pipefail
 
-packages=(cmake g++ make libboost-dev nlohmann-json3-dev libcereal-dev catch2 libbenchmark-dev)
+packages=(cmake g++ make libboost-dev nlohmann-json3-dev libcereal-dev catch2 libbenchmark-dev libcli11-dev chromium clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

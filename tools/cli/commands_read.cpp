@@ -1,0 +1,472 @@
+// list, show, compare, artifacts: the read-only views of one project.
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <lazyscribe/detail/time.hpp>
+
+#include "cli.hpp"
+#include "summary.hpp"
+#include "support.hpp"
+
+namespace lazyscribe::cli {
+
+namespace {
+
+// At most this many metric columns when `list` picks them itself.
+constexpr std::size_t default_metric_columns = 6;
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (const auto& p : parts) {
+        if (!out.empty()) out += separator;
+        out += p;
+    }
+    return out;
+}
+
+ordered_json string_array(const std::vector<std::string>& values) {
+    ordered_json out = ordered_json::array();
+    for (const auto& v : values) out.push_back(v);
+    return out;
+}
+
+cell value_cell(const json* v) {
+    if (v == nullptr) return {};
+    return {cell_text(*v), is_number(*v), false};
+}
+
+// Equal as Python compares them: numbers by value (1 == 1.0; NaN equals NaN here, so that two
+// NaN results are not reported as a difference), everything else structurally.
+bool same_value(const json* a, const json* b) {
+    if (a == nullptr || b == nullptr) return a == b;
+    if (is_number(*a) && is_number(*b)) {
+        const auto x = to_double(*a);
+        const auto y = to_double(*b);
+        if (std::isnan(*x) || std::isnan(*y)) return std::isnan(*x) && std::isnan(*y);
+        return *x == *y && (a->is_binary() == b->is_binary()) && (!a->is_binary() || *a == *b);
+    }
+    return compact_json(*a) == compact_json(*b);
+}
+
+void section(std::string& out, std::string_view title, bool color) {
+    if (!out.empty()) out += '\n';
+    if (color) out += "\033[1m";
+    out += title;
+    if (color) out += "\033[0m";
+    out += '\n';
+}
+
+// key → value rows of one object, flattened with dotted keys.
+table key_values(const json& object) {
+    table t({"", ""}, false);
+    std::vector<std::pair<std::string, json>> flat;
+    flatten(object, "", flat);
+    for (const auto& [key, value] : flat) {
+        if (key.empty()) continue;  // an empty object
+        t.add_row({{printable(key)}, {full_text(value)}});
+    }
+    return t;
+}
+
+}  // namespace
+
+// ---- list -------------------------------------------------------------------------------------
+
+int run_list(const global_options& g, const list_options& o) {
+    const std::vector<summary> all = load_summaries(o.project);
+    std::vector<const summary*> pointers;
+    pointers.reserve(all.size());
+    for (const auto& s : all) pointers.push_back(&s);
+    const auto chosen = select(std::move(pointers), o.selection);
+
+    std::vector<std::string> metrics = o.metrics;
+    std::size_t hidden = 0;
+    if (metrics.empty()) {
+        metrics = numeric_metric_names(chosen);
+        if (!o.json && metrics.size() > default_metric_columns) {
+            hidden = metrics.size() - default_metric_columns;
+            metrics.resize(default_metric_columns);
+        }
+    }
+    if (o.selection.sort_metric &&
+        std::find(metrics.begin(), metrics.end(), *o.selection.sort_metric) == metrics.end()) {
+        metrics.push_back(*o.selection.sort_metric);
+    }
+
+    if (o.json) {
+        ordered_json rows = ordered_json::array();
+        for (const auto* e : chosen) {
+            ordered_json row = ordered_json::object();
+            row["name"] = e->name();
+            row["slug"] = e->slug();
+            row["short_slug"] = e->short_slug();
+            row["author"] = e->author();
+            row["created_at"] = detail::format_time(e->created_at());
+            row["last_updated"] = detail::format_time(e->last_updated());
+            row["last_updated_by"] = e->last_updated_by();
+            row["tags"] = string_array(e->tags());
+            ordered_json m = ordered_json::object();
+            if (o.metrics.empty()) {
+                m = strict(e->metrics());  // every metric, numbers or not
+            } else {
+                for (const auto& name : metrics) {
+                    if (const auto it = e->metrics().find(name); it != e->metrics().end()) m[name] = strict(*it);
+                }
+            }
+            row["metrics"] = std::move(m);
+            row["tests"] = e->tests_;
+            row["artifacts"] = e->artifacts_;
+            rows.push_back(std::move(row));
+        }
+        print_json(rows);
+        return exit_ok;
+    }
+
+    std::vector<std::string> headers = {"NAME", "SLUG", "AUTHOR", "CREATED", "TAGS"};
+    for (const auto& m : metrics) headers.push_back(printable(m));
+    table t(std::move(headers));
+    for (const auto* e : chosen) {
+        std::vector<cell> row;
+        row.reserve(5 + metrics.size());
+        row.push_back({printable(e->name())});
+        row.push_back({printable(e->slug())});
+        row.push_back({printable(e->author())});
+        row.push_back({detail::format_time(e->created_at())});
+        row.push_back({printable(join(e->tags(), ","))});
+        for (const auto& m : metrics) {
+            const auto it = e->metrics().find(m);
+            row.push_back(value_cell(it == e->metrics().end() ? nullptr : &*it));
+        }
+        t.add_row(std::move(row));
+    }
+    std::string out;
+    t.print(out, use_color(g), 40);
+    write_stdout(out);
+    if (hidden > 0) {
+        std::fprintf(stderr, "lazyscribe list: %zu more numeric metric%s not shown; pick columns with --metric\n",
+                     hidden, hidden == 1 ? " is" : "s are");
+    }
+    return exit_ok;
+}
+
+// ---- show -------------------------------------------------------------------------------------
+
+namespace {
+
+void artifact_rows(table& t, const basic_artifact_set<builtin_handlers>& set, const std::string& owner,
+                   const std::filesystem::path& experiment_folder, bool& unknown_handler);
+
+}  // namespace
+
+int run_show(const global_options& g, const show_options& o) {
+    const project p = open_project(o.project);
+    const experiment& e = find_experiment(p, o.slug);
+
+    if (o.json) {
+        ordered_json doc = strict(e.to_json());
+        doc["folder"] = e.path().generic_string();
+        print_json(doc);
+        return exit_ok;
+    }
+
+    const bool color = use_color(g);
+    std::string out;
+    if (color) out += "\033[1m";
+    out += printable(e.name());
+    if (color) out += "\033[0m";
+    out += '\n';
+    {
+        table t({"", ""}, false);
+        t.add_row({{"slug"}, {printable(e.slug())}});
+        t.add_row({{"short slug"}, {printable(e.short_slug())}});
+        t.add_row({{"author"}, {printable(e.author())}});
+        t.add_row({{"created"}, {detail::format_time(e.created_at())}});
+        t.add_row({{"last updated"},
+                   {detail::format_time(e.last_updated()) + " by " + printable(e.last_updated_by())}});
+        t.add_row({{"tags"}, {e.tags().empty() ? "(none)" : printable(join(e.tags(), ", "))}});
+        t.add_row({{"folder"}, {printable(e.path().generic_string())}});
+        if (e.dependencies().empty()) {
+            t.add_row({{"dependencies"}, {"(none)"}});
+        } else {
+            bool first = true;
+            for (const auto& d : e.dependencies()) {
+                t.add_row({{first ? "dependencies" : ""},
+                           {printable(d.encoded()) + " (short slug " + printable(d.short_slug) + ")"}});
+                first = false;
+            }
+        }
+        t.print(out, false, std::string::npos, "  ");
+    }
+
+    section(out, "Metrics", color);
+    if (e.metrics().empty()) out += "  (none)\n";
+    else key_values(e.metrics()).print(out, false, std::string::npos, "  ");
+
+    section(out, "Parameters", color);
+    if (e.parameters().empty()) out += "  (none)\n";
+    else key_values(e.parameters()).print(out, false, std::string::npos, "  ");
+
+    bool unknown_handler = false;
+    std::size_t artifact_count = e.artifacts().size();
+    for (const auto& t : e.tests()) artifact_count += t.artifacts().size();
+    section(out, "Artifacts (" + std::to_string(artifact_count) + ")", color);
+    if (artifact_count == 0) {
+        out += "  (none)\n";
+    } else {
+        table t({"OWNER", "NAME", "HANDLER", "FILE", "CREATED", "VERSION", "EXISTS"});
+        artifact_rows(t, e.artifacts(), "experiment", e.path(), unknown_handler);
+        for (const auto& test : e.tests()) artifact_rows(t, test.artifacts(), "test: " + test.name(), e.path(), unknown_handler);
+        t.print(out, false, 64, "  ");
+    }
+
+    section(out, "Tests (" + std::to_string(e.tests().size()) + ")", color);
+    if (e.tests().empty()) out += "  (none)\n";
+    for (const auto& test : e.tests()) {
+        out += "  " + printable(test.name()) + '\n';
+        table t({"", ""}, false);
+        t.add_row({{"description"}, {test.description() ? printable(*test.description()) : "(none)"}});
+        t.add_row({{"folder"}, {printable(test.path().generic_string())}});
+        t.print(out, false, std::string::npos, "    ");
+        out += "    metrics\n";
+        if (test.metrics().empty()) out += "      (none)\n";
+        else key_values(test.metrics()).print(out, false, std::string::npos, "      ");
+        out += "    parameters\n";
+        if (test.parameters().empty()) out += "      (none)\n";
+        else key_values(test.parameters()).print(out, false, std::string::npos, "      ");
+    }
+    if (unknown_handler) {
+        out += "\n* handler not built into this program: the metadata is kept as is; the file cannot be loaded here\n";
+    }
+    write_stdout(out);
+    return exit_ok;
+}
+
+// ---- artifacts ----------------------------------------------------------------------------------
+
+namespace {
+
+struct artifact_file {
+    std::filesystem::path path;
+    bool exists = false;
+    std::optional<std::uintmax_t> size;
+};
+
+artifact_file inspect(const std::filesystem::path& folder, const artifact& a) {
+    artifact_file f;
+    f.path = detail::resolve_inside(folder, a.fname(), "artifact '" + a.name() + "': fname");
+    std::error_code ec;
+    const auto status = std::filesystem::status(f.path, ec);
+    f.exists = std::filesystem::is_regular_file(status);
+    if (f.exists) {
+        const auto size = std::filesystem::file_size(f.path, ec);
+        if (!ec) f.size = size;
+    }
+    return f;
+}
+
+void artifact_rows(table& t, const basic_artifact_set<builtin_handlers>& set, const std::string& owner,
+                   const std::filesystem::path& experiment_folder, bool& unknown_handler) {
+    for (const auto& a : set) {
+        const auto file = inspect(set.folder(), a);
+        const bool known = builtin_handlers::contains(a.handler());
+        unknown_handler = unknown_handler || !known;
+        auto shown = file.path.lexically_relative(experiment_folder);
+        if (shown.empty()) shown = file.path;
+        t.add_row({{printable(owner)},
+                   {printable(a.name())},
+                   {printable(a.handler()) + (known ? "" : "*")},
+                   {printable(shown.generic_string())},
+                   {detail::format_time(a.created_at())},
+                   {std::to_string(a.version()), true},
+                   {file.exists ? "yes" : "no"}});
+    }
+}
+
+void artifact_json(ordered_json& rows, const basic_artifact_set<builtin_handlers>& set, const test* owner) {
+    for (const auto& a : set) {
+        const auto file = inspect(set.folder(), a);
+        ordered_json row = ordered_json::object();
+        row["owner"] = owner == nullptr ? "experiment" : "test";
+        row["test"] = owner == nullptr ? ordered_json(nullptr) : ordered_json(owner->name());
+        row["name"] = a.name();
+        row["handler"] = a.handler();
+        row["builtin_handler"] = builtin_handlers::contains(a.handler());
+        row["fname"] = a.fname();
+        row["path"] = file.path.generic_string();
+        row["exists"] = file.exists;
+        row["size"] = file.size ? ordered_json(*file.size) : ordered_json(nullptr);
+        row["created_at"] = detail::format_time(a.created_at());
+        row["expiry"] = a.expiry() ? ordered_json(detail::format_time(*a.expiry())) : ordered_json(nullptr);
+        row["version"] = a.version();
+        row["fields"] = strict(a.fields());
+        rows.push_back(std::move(row));
+    }
+}
+
+}  // namespace
+
+int run_artifacts(const global_options& g, const artifacts_options& o) {
+    const project p = open_project(o.project);
+    const experiment& e = find_experiment(p, o.slug);
+
+    if (o.json) {
+        ordered_json rows = ordered_json::array();
+        artifact_json(rows, e.artifacts(), nullptr);
+        for (const auto& t : e.tests()) artifact_json(rows, t.artifacts(), &t);
+        print_json(rows);
+        return exit_ok;
+    }
+
+    table t({"OWNER", "NAME", "HANDLER", "FILE", "SIZE", "EXISTS"});
+    bool unknown_handler = false;
+    const auto add = [&](const basic_artifact_set<builtin_handlers>& set, const std::string& owner) {
+        for (const auto& a : set) {
+            const auto file = inspect(set.folder(), a);
+            const bool known = builtin_handlers::contains(a.handler());
+            unknown_handler = unknown_handler || !known;
+            auto shown = file.path.lexically_relative(e.path());
+            if (shown.empty()) shown = file.path;
+            t.add_row({{printable(owner)},
+                       {printable(a.name())},
+                       {printable(a.handler()) + (known ? "" : "*")},
+                       {printable(shown.generic_string())},
+                       {file.size ? human_size(*file.size) : "-", true},
+                       {file.exists ? "yes" : "no", false, !file.exists}});
+        }
+    };
+    add(e.artifacts(), "experiment");
+    for (const auto& test : e.tests()) add(test.artifacts(), "test: " + test.name());
+
+    std::string out = "Files of " + printable(e.slug()) + " in " + printable(e.path().generic_string()) + "\n";
+    if (t.rows() == 0) {
+        out += "(no artifacts)\n";
+    } else {
+        t.print(out, use_color(g), 64);
+    }
+    if (unknown_handler) {
+        out += "* handler not built into this program: the metadata is kept as is; the file cannot be loaded here\n";
+    }
+    write_stdout(out);
+    return exit_ok;
+}
+
+// ---- compare ------------------------------------------------------------------------------------
+
+int run_compare(const global_options& g, const compare_options& o) {
+    const project p = open_project(o.project);
+    std::vector<const experiment*> chosen;
+    for (const auto& slug : o.slugs) chosen.push_back(&find_experiment(p, slug));
+
+    // key → one value per experiment (nullptr when absent), per section.
+    struct row {
+        std::string label;     // shown in the KEY column
+        std::string test;      // test name, for test metrics
+        std::string key;       // metric or (dotted) parameter name
+        std::vector<const json*> values;
+        bool differs = false;
+    };
+    std::vector<std::vector<std::pair<std::string, json>>> flat_parameters(chosen.size());
+    for (std::size_t i = 0; i < chosen.size(); ++i) flatten(chosen[i]->parameters(), "", flat_parameters[i]);
+
+    const auto build = [&](auto&& values_of) {
+        std::map<std::string, row> rows;  // sorted by label
+        for (std::size_t i = 0; i < chosen.size(); ++i) {
+            values_of(i, [&](const std::string& label, const std::string& test_name, const std::string& key,
+                             const json& v) {
+                auto& r = rows[label];
+                if (r.values.empty()) {
+                    r.label = label;
+                    r.test = test_name;
+                    r.key = key;
+                    r.values.assign(chosen.size(), nullptr);
+                }
+                r.values[i] = &v;
+            });
+        }
+        std::vector<row> out;
+        for (auto& [label, r] : rows) {
+            for (std::size_t i = 1; i < r.values.size(); ++i) {
+                if (!same_value(r.values[0], r.values[i])) r.differs = true;
+            }
+            out.push_back(std::move(r));
+        }
+        return out;
+    };
+    const auto metrics = build([&](std::size_t i, auto&& add) {
+        for (const auto& [key, value] : chosen[i]->metrics().items()) add(key, "", key, value);
+    });
+    const auto parameters = build([&](std::size_t i, auto&& add) {
+        for (const auto& [key, value] : flat_parameters[i]) {
+            if (!key.empty()) add(key, "", key, value);
+        }
+    });
+    const auto test_metrics = build([&](std::size_t i, auto&& add) {
+        for (const auto& t : chosen[i]->tests()) {
+            for (const auto& [key, value] : t.metrics().items()) add(t.name() + " / " + key, t.name(), key, value);
+        }
+    });
+
+    if (o.json) {
+        ordered_json doc = ordered_json::object();
+        ordered_json experiments = ordered_json::array();
+        for (const auto* e : chosen) experiments.push_back({{"slug", e->slug()}, {"name", e->name()}});
+        doc["experiments"] = std::move(experiments);
+        const auto rows_json = [](const std::vector<row>& rows, bool with_test) {
+            ordered_json out = ordered_json::array();
+            for (const auto& r : rows) {
+                ordered_json j = ordered_json::object();
+                if (with_test) j["test"] = r.test;
+                j["key"] = r.key;
+                ordered_json values = ordered_json::array();
+                for (const auto* v : r.values) values.push_back(v == nullptr ? ordered_json(nullptr) : strict(*v));
+                j["values"] = std::move(values);
+                j["differs"] = r.differs;
+                out.push_back(std::move(j));
+            }
+            return out;
+        };
+        doc["metrics"] = rows_json(metrics, false);
+        doc["parameters"] = rows_json(parameters, false);
+        doc["test_metrics"] = rows_json(test_metrics, true);
+        print_json(doc);
+        return exit_ok;
+    }
+
+    const bool color = use_color(g);
+    std::string out;
+    const auto print_rows = [&](std::string_view title, const std::vector<row>& rows) {
+        if (rows.empty()) return;
+        section(out, title, color);
+        std::vector<std::string> headers = {"", "KEY"};
+        for (const auto* e : chosen) headers.push_back(printable(e->slug()));
+        table t(std::move(headers));
+        for (const auto& r : rows) {
+            std::vector<cell> cells;
+            cells.push_back({r.differs ? "*" : ""});
+            cells.push_back({printable(r.label)});
+            for (const auto* v : r.values) {
+                cell c = v == nullptr ? cell{"-", true} : cell{cell_text(*v), is_number(*v)};
+                c.highlight = r.differs;
+                cells.push_back(std::move(c));
+            }
+            t.add_row(std::move(cells));
+        }
+        t.print(out, color, 40);
+    };
+    print_rows("Metrics", metrics);
+    print_rows("Parameters", parameters);
+    print_rows("Test metrics", test_metrics);
+    if (out.empty()) out = "(no metrics or parameters)\n";
+    out += "\n* the values differ (- = not logged)\n";
+    write_stdout(out);
+    return exit_ok;
+}
+
+}  // namespace lazyscribe::cli

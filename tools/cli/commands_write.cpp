@@ -1,0 +1,230 @@
+// export (rows of experiments or tests, CSV or JSON) and merge (writes a new project file).
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+#include <lazyscribe/detail/time.hpp>
+
+#include "cli.hpp"
+#include "support.hpp"
+
+namespace lazyscribe::cli {
+
+namespace {
+
+// One exported row: column → value. Columns: the fixed ones in order, then metrics.* and
+// parameters.* (objects flattened with dotted keys), each group sorted by name.
+struct rows {
+    std::vector<std::string> fixed;
+    std::set<std::string> metric_columns;
+    std::set<std::string> parameter_columns;
+    std::vector<std::unordered_map<std::string, json>> values;
+
+    void add_group(std::unordered_map<std::string, json>& row, std::set<std::string>& columns,
+                   const std::string& prefix, const json& object) {
+        std::vector<std::pair<std::string, json>> flat;
+        for (const auto& [key, value] : object.items()) flatten(value, prefix + "." + key, flat);
+        for (auto& [column, value] : flat) {
+            columns.insert(column);
+            row.emplace(std::move(column), std::move(value));  // the first of two colliding keys wins
+        }
+    }
+
+    std::vector<std::string> columns() const {
+        std::vector<std::string> out = fixed;
+        out.insert(out.end(), metric_columns.begin(), metric_columns.end());
+        out.insert(out.end(), parameter_columns.begin(), parameter_columns.end());
+        return out;
+    }
+};
+
+json string_array(const std::vector<std::string>& values) {
+    json out = json::array();
+    for (const auto& v : values) out.push_back(v);
+    return out;
+}
+
+rows experiment_rows(const std::vector<const experiment*>& chosen) {
+    rows r;
+    r.fixed = {"name", "slug", "short_slug", "author", "created_at", "last_updated", "last_updated_by", "tags",
+               "dependencies"};
+    for (const auto* e : chosen) {
+        std::unordered_map<std::string, json> row;
+        row["name"] = e->name();
+        row["slug"] = e->slug();
+        row["short_slug"] = e->short_slug();
+        row["author"] = e->author();
+        row["created_at"] = detail::format_time(e->created_at());
+        row["last_updated"] = detail::format_time(e->last_updated());
+        row["last_updated_by"] = e->last_updated_by();
+        row["tags"] = string_array(e->tags());
+        json deps = json::array();
+        for (const auto& d : e->dependencies()) deps.push_back(d.encoded());
+        row["dependencies"] = std::move(deps);
+        r.add_group(row, r.metric_columns, "metrics", e->metrics());
+        r.add_group(row, r.parameter_columns, "parameters", e->parameters());
+        r.values.push_back(std::move(row));
+    }
+    return r;
+}
+
+rows test_rows(const std::vector<const experiment*>& chosen) {
+    rows r;
+    r.fixed = {"experiment_slug", "experiment_name", "test", "description"};
+    for (const auto* e : chosen) {
+        for (const auto& t : e->tests()) {
+            std::unordered_map<std::string, json> row;
+            row["experiment_slug"] = e->slug();
+            row["experiment_name"] = e->name();
+            row["test"] = t.name();
+            row["description"] = t.description() ? json(*t.description()) : json(nullptr);
+            r.add_group(row, r.metric_columns, "metrics", t.metrics());
+            r.add_group(row, r.parameter_columns, "parameters", t.parameters());
+            r.values.push_back(std::move(row));
+        }
+    }
+    return r;
+}
+
+// A CSV cell: strings as they are, numbers as Python writes them (nan, inf, -inf), booleans
+// true/false, null or missing empty, lists and objects as JSON text.
+std::string csv_text(const json* v) {
+    if (v == nullptr || v->is_null()) return {};
+    if (v->is_string()) return v->get_ref<const std::string&>();
+    if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
+    if (is_number(*v)) return number_text(*v);
+    return compact_json(*v);
+}
+
+std::string to_csv(const rows& r) {
+    const auto columns = r.columns();
+    std::string out;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (c > 0) out += ',';
+        out += csv_field(columns[c]);
+    }
+    out += "\r\n";
+    for (const auto& row : r.values) {
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            if (c > 0) out += ',';
+            const auto it = row.find(columns[c]);
+            out += csv_field(csv_text(it == row.end() ? nullptr : &it->second));
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
+ordered_json to_json_rows(const rows& r) {
+    const auto columns = r.columns();
+    ordered_json out = ordered_json::array();
+    for (const auto& row : r.values) {
+        ordered_json j = ordered_json::object();
+        for (const auto& column : columns) {
+            const auto it = row.find(column);
+            j[column] = it == row.end() ? ordered_json(nullptr) : strict(it->second);
+        }
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+void write_file(const std::filesystem::path& path, std::string_view text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw failure(path.string() + ": cannot open for writing");
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) throw failure(path.string() + ": write failed");
+}
+
+}  // namespace
+
+int run_export(const global_options&, const export_options& o) {
+    const project p = open_project(o.project);
+    const auto chosen = select(p, o.selection);
+    const rows r = o.tests ? test_rows(chosen) : experiment_rows(chosen);
+    if (o.format == "json") {
+        if (o.output) {
+            detail::pyjson::dump_options options;
+            options.indent = 2;
+            options.ensure_ascii = false;
+            options.allow_nan = false;
+            write_file(*o.output, detail::pyjson::dump(to_json_rows(r), options) + "\n");
+        } else {
+            print_json(to_json_rows(r));
+        }
+        return exit_ok;
+    }
+    const std::string csv = to_csv(r);
+    if (o.output) {
+        write_file(*o.output, csv);
+    } else {
+        write_stdout(csv);
+    }
+    return exit_ok;
+}
+
+int run_merge(const global_options&, const merge_options& o) {
+    std::vector<project> inputs;
+    std::size_t total = 0;
+    for (const auto& in : o.inputs) {
+        inputs.push_back(open_project(in));
+        total += inputs.back().size();
+    }
+    std::filesystem::path out_path(o.output);
+    std::error_code ec;
+    if (std::filesystem::is_directory(out_path, ec)) out_path /= "project.json";
+    const auto out_folder = out_path.parent_path();
+    if (!out_folder.empty()) {
+        std::filesystem::create_directories(out_folder, ec);
+        if (ec) throw failure(out_folder.string() + ": cannot create folder: " + ec.message());
+    }
+
+    project merged(out_path, mode::write);
+    for (const auto& in : inputs) merged = merged.merge(in);
+
+    // Artifact files live in <project folder>/<slug>/: bring them next to OUT (existing files
+    // there are kept), so that the merged project's artifacts can be found.
+    std::size_t copied_folders = 0;
+    if (o.copy_artifacts) {
+        for (const auto& e : merged) {
+            const auto& source = e.path();
+            if (!std::filesystem::is_directory(source, ec)) continue;
+            const auto target = out_folder / e.slug();
+            if (std::filesystem::exists(target, ec) &&
+                std::filesystem::equivalent(source, target, ec)) {
+                continue;  // the same folder: OUT sits next to this input
+            }
+            std::filesystem::create_directories(target, ec);
+            if (ec) throw failure(target.string() + ": cannot create folder: " + ec.message());
+            std::filesystem::copy(source, target,
+                                  std::filesystem::copy_options::recursive | std::filesystem::copy_options::skip_existing,
+                                  ec);
+            if (ec) throw failure("cannot copy " + source.string() + " to " + target.string() + ": " + ec.message());
+            ++copied_folders;
+        }
+    }
+    merged.save();
+
+    std::string message = "wrote " + out_path.string() + ": " + std::to_string(merged.size()) + " experiment" +
+                          (merged.size() == 1 ? "" : "s") + " from " + std::to_string(inputs.size()) + " project" +
+                          (inputs.size() == 1 ? "" : "s");
+    if (total > merged.size()) {
+        message += " (" + std::to_string(total - merged.size()) + " older version" +
+                   (total - merged.size() == 1 ? "" : "s") + " of a slug dropped)";
+    }
+    if (copied_folders > 0) {
+        message += "; copied " + std::to_string(copied_folders) + " experiment folder" +
+                   (copied_folders == 1 ? "" : "s");
+    }
+    write_stdout(message + "\n");
+    return exit_ok;
+}
+
+}  // namespace lazyscribe::cli

@@ -1,0 +1,231 @@
+// The lazyscribe command-line tool: parses the command line (CLI11) and runs a subcommand.
+// Exit codes: 0 ok, 1 failure (file, project, experiment), 2 usage (the command line).
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <lazyscribe/errors.hpp>
+
+#include "cli.hpp"
+
+#ifndef LAZYSCRIBE_VERSION
+#define LAZYSCRIBE_VERSION "unknown"
+#endif
+
+namespace lazyscribe::cli {
+namespace {
+
+// The command to run once the command line parsed.
+using runner = std::function<int()>;
+
+void add_json_flag(CLI::App* sub, bool& json) {
+    sub->add_flag("--json", json, "Print JSON instead of a table (strict JSON: NaN and Infinity become null)");
+}
+
+void add_selection(CLI::App* sub, selection_options& s, std::size_t& limit, CLI::Option*& limit_option) {
+    sub->add_option("--filter,-f", s.filters,
+                    "Keep experiments matching all of: tag=T, author=A, name=SUBSTRING (case-insensitive), "
+                    "METRIC>N, METRIC>=N, METRIC<N, METRIC<=N (repeatable)")
+        ->allow_extra_args(false)
+        ->check([](const std::string& text) { return check_filter(text); }, "FILTER");
+    sub->add_option("--sort,-s", s.sort_metric,
+                    "Sort by this metric, ascending (experiments without a numeric value last)");
+    sub->add_flag("--desc", s.descending, "Sort descending (without --sort: newest first)");
+    limit_option = sub->add_option("--limit,-n", limit, "Show at most N experiments")->check(CLI::NonNegativeNumber);
+}
+
+// What the project subcommands parse into; lives as long as main's App.
+struct project_command_state {
+    list_options list;
+    show_options show;
+    compare_options compare;
+    export_options export_;
+    artifacts_options artifacts;
+    merge_options merge;
+    report_options report;
+    bool export_json = false;
+    bool merge_no_artifacts = false;
+    std::size_t list_limit = 0, export_limit = 0, report_limit = 0;
+    CLI::Option* list_limit_option = nullptr;
+    CLI::Option* export_limit_option = nullptr;
+    CLI::Option* report_limit_option = nullptr;
+};
+
+// Registers the subcommands that read or write one project file; sets `run` for the chosen one.
+void add_project_commands(CLI::App& app, const global_options& g, project_command_state& s, runner& run) {
+    // list
+    {
+        auto& o = s.list;
+        auto*& limit_option = s.list_limit_option;
+        auto* sub = app.add_subcommand("list", "List the experiments of a project as a table");
+        sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
+        sub->add_option("--metric,-m", o.metrics,
+                        "Metric column (repeatable; default: the numeric metrics, at most 6)")
+            ->allow_extra_args(false);
+        add_selection(sub, o.selection, s.list_limit, limit_option);
+        add_json_flag(sub, o.json);
+        sub->callback([&run, &g, &s] {
+            if (s.list_limit_option->count() > 0) s.list.selection.limit = s.list_limit;
+            run = [&g, &s] { return run_list(g, s.list); };
+        });
+    }
+    // show
+    {
+        auto& o = s.show;
+        auto* sub = app.add_subcommand("show", "Show everything about one experiment: metrics, parameters, "
+                                               "tests, artifacts, dependencies");
+        sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
+        sub->add_option("slug", o.slug, "Experiment slug or short slug (the latest one wins)")->required();
+        add_json_flag(sub, o.json);
+        sub->callback([&run, &g, &s] { run = [&g, &s] { return run_show(g, s.show); }; });
+    }
+    // compare
+    {
+        auto& o = s.compare;
+        auto* sub = app.add_subcommand("compare", "Compare experiments' metrics and parameters side by side");
+        sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
+        sub->add_option("slugs", o.slugs, "Experiment slugs or short slugs")->required()->expected(1, -1);
+        add_json_flag(sub, o.json);
+        sub->callback([&run, &g, &s] { run = [&g, &s] { return run_compare(g, s.compare); }; });
+    }
+    // export
+    {
+        auto& o = s.export_;
+        auto* sub = app.add_subcommand("export", "Export experiments (or tests) as CSV or JSON rows");
+        sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
+        sub->add_option("--format", o.format, "csv (RFC 4180) or json")
+            ->check(CLI::IsMember({"csv", "json"}))
+            ->capture_default_str();
+        sub->add_flag("--json", s.export_json, "Same as --format json");
+        sub->add_flag("--tests", o.tests, "One row per test instead of one per experiment");
+        sub->add_option("--output,-o", o.output, "Write to this file instead of standard output");
+        add_selection(sub, o.selection, s.export_limit, s.export_limit_option);
+        sub->callback([&run, &g, &s] {
+            if (s.export_limit_option->count() > 0) s.export_.selection.limit = s.export_limit;
+            if (s.export_json) s.export_.format = "json";
+            run = [&g, &s] { return run_export(g, s.export_); };
+        });
+    }
+    // artifacts
+    {
+        auto& o = s.artifacts;
+        auto* sub = app.add_subcommand("artifacts", "List an experiment's artifacts: handler, file, size, "
+                                                    "whether the file exists");
+        sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
+        sub->add_option("slug", o.slug, "Experiment slug or short slug")->required();
+        add_json_flag(sub, o.json);
+        sub->callback([&run, &g, &s] { run = [&g, &s] { return run_artifacts(g, s.artifacts); }; });
+    }
+    // merge
+    {
+        auto& o = s.merge;
+        auto* sub = app.add_subcommand(
+            "merge", "Merge projects into OUT (replaced if it exists); for each slug the latest version is kept");
+        sub->add_option("out", o.output, "Project file to write")->required();
+        sub->add_option("inputs", o.inputs, "Project files to merge, in order")->required()->expected(1, -1);
+        sub->add_flag("--no-artifacts", s.merge_no_artifacts,
+                      "Do not copy experiment folders (artifact files) next to OUT");
+        sub->callback([&run, &g, &s] {
+            s.merge.copy_artifacts = !s.merge_no_artifacts;
+            run = [&g, &s] { return run_merge(g, s.merge); };
+        });
+    }
+    // report
+    {
+        auto& o = s.report;
+        auto* sub = app.add_subcommand("report", "Write a self-contained HTML report: a sortable table and "
+                                                 "a chart per metric");
+        sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
+        sub->add_option("--output,-o", o.output, "HTML file to write")->required();
+        sub->add_option("--title", o.title, "Page title (default: the project file name)");
+        sub->add_option("--metric,-m", o.metrics,
+                        "Metric to chart (repeatable; default: every metric holding numbers or lists of numbers)")
+            ->allow_extra_args(false);
+        add_selection(sub, o.selection, s.report_limit, s.report_limit_option);
+        sub->callback([&run, &g, &s] {
+            if (s.report_limit_option->count() > 0) s.report.selection.limit = s.report_limit;
+            run = [&g, &s] { return run_report(g, s.report); };
+        });
+    }
+}
+
+int run_guarded(const runner& run) {
+    try {
+        return run();
+    } catch (const lazyscribe::error& e) {
+        std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
+        if (std::string_view(e.what()).find("resolved against the working directory") != std::string_view::npos) {
+            std::fprintf(stderr, "lazyscribe: hint: run from the folder the dependency paths are relative to "
+                                 "(e.g. lazyscribe -C <folder> ...)\n");
+        }
+    } catch (const failure& e) {
+        std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+        std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
+    } catch (const std::out_of_range& e) {
+        std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lazyscribe: error: unexpected failure: %s\n", e.what());
+    }
+    return exit_failure;
+}
+
+}  // namespace
+}  // namespace lazyscribe::cli
+
+int main(int argc, char** argv) {
+    using namespace lazyscribe::cli;
+    CLI::App app{"Inspect, compare, export, merge and report lazyscribe projects (file-compatible with "
+                 "Python lazyscribe 2.2). Read-only unless a subcommand writes a file it names.",
+                 "lazyscribe"};
+    app.set_version_flag("--version", std::string("lazyscribe ") + LAZYSCRIBE_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.footer("Exit codes: 0 ok, 1 failure (missing or malformed file, unknown slug, write error), "
+               "2 usage error.\nDocumentation: docs/cli.md");
+
+    global_options g;
+    std::string directory;
+    std::string color = "auto";
+    app.add_option("--color", color, "Colours: auto (on a terminal, unless NO_COLOR is set), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+    app.add_option("-C,--directory", directory,
+                   "Run as if started in this folder (relative dependency paths are resolved from it)")
+        ->check(CLI::ExistingDirectory);
+
+    runner run;
+    project_command_state project_state;
+    add_project_commands(app, g, project_state, run);
+    // A `repo` subcommand group registers here the same way, e.g.
+    //   repository_command_state repository_state;
+    //   add_repository_commands(app, g, repository_state, run);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_usage;
+    }
+    g.color = color == "always" ? color_mode::always : color == "never" ? color_mode::never : color_mode::automatic;
+    if (!directory.empty()) {
+        std::error_code ec;
+        std::filesystem::current_path(directory, ec);
+        if (ec) {
+            std::fprintf(stderr, "lazyscribe: error: cannot change to %s: %s\n", directory.c_str(),
+                         ec.message().c_str());
+            return exit_failure;
+        }
+    }
+    if (!run) return exit_usage;
+    return run_guarded(run);
+}

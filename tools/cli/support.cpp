@@ -1,0 +1,481 @@
+#include "support.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <limits>
+#include <set>
+#include <system_error>
+
+#include <unistd.h>
+
+#include <lazyscribe/detail/python_json.hpp>
+
+namespace lazyscribe::cli {
+
+namespace pyjson = lazyscribe::detail::pyjson;
+
+// ---- projects and experiments -------------------------------------------------------------
+
+std::filesystem::path project_file(const std::string& argument) {
+    std::filesystem::path path(argument);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) path /= "project.json";
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) throw failure(path.string() + ": no such project file");
+    if (std::filesystem::is_directory(status)) throw failure(path.string() + ": is a directory, not a project file");
+    return path;
+}
+
+project open_project(const std::string& argument) { return project(project_file(argument), mode::read_only); }
+
+const experiment& find_experiment(const project& p, const std::string& slug) {
+    if (const auto* e = p.find(slug)) return *e;
+    throw failure(p.path().string() + ": no experiment with slug or short slug '" + printable(slug) + "'");
+}
+
+namespace {
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// Parses a --filter expression; on error returns nullopt and says why.
+std::optional<filter> parse_filter(const std::string& text, std::string& why) {
+    const auto pos = text.find_first_of("<>=");
+    if (pos == std::string::npos || pos == 0) {
+        why = "'" + text + "' is not KEY=VALUE (tag=, author=, name=) or METRIC>N, METRIC>=N, METRIC<N, METRIC<=N";
+        return std::nullopt;
+    }
+    filter f;
+    f.key = text.substr(0, pos);
+    if (text[pos] == '=') {
+        f.value = text.substr(pos + 1);
+        if (f.key == "tag") {
+            f.what = filter::kind::tag;
+        } else if (f.key == "author") {
+            f.what = filter::kind::author;
+        } else if (f.key == "name") {
+            f.what = filter::kind::name;
+            f.value = lower_ascii(f.value);
+        } else {
+            why = "unknown filter key '" + f.key + "' in '" + text +
+                  "' (KEY=VALUE takes tag, author or name; compare metrics with >, >=, <, <=)";
+            return std::nullopt;
+        }
+        return f;
+    }
+    f.what = filter::kind::metric;
+    std::size_t rest = pos + 1;
+    const bool or_equal = rest < text.size() && text[rest] == '=';
+    if (or_equal) ++rest;
+    f.compare = text[pos] == '<' ? (or_equal ? filter::op::less_equal : filter::op::less)
+                                 : (or_equal ? filter::op::greater_equal : filter::op::greater);
+    const std::string number = text.substr(rest);
+    char* end = nullptr;
+    f.number = std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || std::isnan(f.number)) {
+        why = "'" + text + "': '" + number + "' is not a number";
+        return std::nullopt;
+    }
+    return f;
+}
+
+}  // namespace
+
+std::string check_filter(const std::string& text) {
+    std::string why;
+    return parse_filter(text, why) ? std::string() : why;
+}
+
+std::vector<filter> parse_filters(const std::vector<std::string>& texts) {
+    std::vector<filter> filters;
+    for (const auto& text : texts) {
+        std::string why;
+        auto f = parse_filter(text, why);
+        if (!f) throw failure(why);  // main.cpp checks them first; this is a safety net
+        filters.push_back(std::move(*f));
+    }
+    return filters;
+}
+
+bool matches(const filter& f, const std::string& name, const std::string& author, const std::vector<std::string>& tags,
+             const json& metrics) {
+    switch (f.what) {
+        case filter::kind::tag: return std::find(tags.begin(), tags.end(), f.value) != tags.end();
+        case filter::kind::author: return author == f.value;
+        case filter::kind::name: return lower_ascii(name).find(f.value) != std::string::npos;
+        case filter::kind::metric: {
+            const double v = sort_key(metrics, f.key);
+            if (std::isnan(v)) return false;
+            switch (f.compare) {
+                case filter::op::less: return v < f.number;
+                case filter::op::less_equal: return v <= f.number;
+                case filter::op::greater: return v > f.number;
+                case filter::op::greater_equal: return v >= f.number;
+            }
+        }
+    }
+    return false;
+}
+
+double sort_key(const json& metrics, const std::string& metric) {
+    const auto it = metrics.find(metric);
+    if (it == metrics.end()) return std::numeric_limits<double>::quiet_NaN();
+    const auto v = to_double(*it);
+    return v ? *v : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::vector<std::size_t> sorted_order(const std::vector<double>& keys, bool descending) {
+    std::vector<std::size_t> order(keys.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const double x = keys[a];
+        const double y = keys[b];
+        if (std::isnan(x) || std::isnan(y)) return !std::isnan(x) && std::isnan(y);
+        return descending ? x > y : x < y;
+    });
+    return order;
+}
+
+std::vector<const experiment*> select(const project& p, const selection_options& selection) {
+    std::vector<const experiment*> all;
+    all.reserve(p.size());
+    for (const auto& e : p) all.push_back(&e);
+    return select(std::move(all), selection);
+}
+
+// ---- values ---------------------------------------------------------------------------------
+
+bool is_number(const json& v) noexcept { return v.is_number() || pyjson::is_big_integer(v); }
+
+std::optional<double> to_double(const json& v) noexcept {
+    if (v.is_number_float()) return v.get<double>();
+    if (v.is_number_unsigned()) return static_cast<double>(v.get<std::uint64_t>());
+    if (v.is_number_integer()) return static_cast<double>(v.get<std::int64_t>());
+    if (pyjson::is_big_integer(v)) {
+        const auto& digits = v.get_binary();
+        return std::strtod(std::string(digits.begin(), digits.end()).c_str(), nullptr);
+    }
+    return std::nullopt;
+}
+
+bool is_number_list(const json& v) noexcept {
+    return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const json& x) { return is_number(x); });
+}
+
+std::string number_text(const json& v) {
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::isnan(d)) return "nan";
+        if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+    }
+    return pyjson::dump(v);
+}
+
+std::string compact_json(const json& v) {
+    pyjson::dump_options options;
+    options.ensure_ascii = false;
+    return pyjson::dump(v, options);
+}
+
+std::string full_text(const json& v) {
+    if (v.is_string()) return printable(v.get_ref<const std::string&>());
+    if (is_number(v)) return number_text(v);
+    return printable(compact_json(v));
+}
+
+std::string cell_text(const json& v) {
+    if (v.is_number_float()) {
+        std::string text = number_text(v);
+        if (text.size() > 9) {
+            char buffer[32];
+            std::snprintf(buffer, sizeof buffer, "%.6g", v.get<double>());
+            text = buffer;
+        }
+        return text;
+    }
+    return full_text(v);
+}
+
+std::string printable(std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+            const auto c1 = static_cast<unsigned char>(s[++i]);  // a C1 control, U+0080..U+009F
+            out += "\\u00";
+            out += hex[c1 >> 4];
+            out += hex[c1 & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + s.size() / 8);
+    for (const char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string csv_field(std::string_view s) {
+    if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+    std::string out = "\"";
+    for (const char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+void flatten(const json& v, const std::string& prefix, std::vector<std::pair<std::string, json>>& out) {
+    if (v.is_object() && !v.empty()) {
+        for (const auto& [key, value] : v.items()) flatten(value, prefix.empty() ? key : prefix + "." + key, out);
+    } else {
+        out.emplace_back(prefix, v);
+    }
+}
+
+// ---- output ----------------------------------------------------------------------------------
+
+ordered_json strict(const json& v) {
+    switch (v.type()) {
+        case json::value_t::object: {
+            ordered_json out = ordered_json::object();
+            for (const auto& [key, value] : v.items()) out[key] = strict(value);
+            return out;
+        }
+        case json::value_t::array: {
+            ordered_json out = ordered_json::array();
+            for (const auto& x : v) out.push_back(strict(x));
+            return out;
+        }
+        case json::value_t::number_float: {
+            const double d = v.get<double>();
+            return std::isfinite(d) ? ordered_json(d) : ordered_json(nullptr);
+        }
+        case json::value_t::number_integer: return ordered_json(v.get<std::int64_t>());
+        case json::value_t::number_unsigned: return ordered_json(v.get<std::uint64_t>());
+        case json::value_t::boolean: return ordered_json(v.get<bool>());
+        case json::value_t::string: return ordered_json(v.get_ref<const std::string&>());
+        case json::value_t::binary: {
+            const auto& b = v.get_binary();
+            return ordered_json::binary(ordered_json::binary_t::container_type(b.begin(), b.end()), b.subtype());
+        }
+        default: return ordered_json(nullptr);
+    }
+}
+
+void print_json(const ordered_json& doc) {
+    pyjson::dump_options options;
+    options.indent = 2;
+    options.ensure_ascii = false;
+    options.allow_nan = false;
+    std::string text = pyjson::dump(doc, options);
+    text += '\n';
+    write_stdout(text);
+}
+
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+bool use_color(const global_options& g) {
+    switch (g.color) {
+        case color_mode::always: return true;
+        case color_mode::never: return false;
+        case color_mode::automatic: break;
+    }
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return stdout_is_terminal() && (no_color == nullptr || *no_color == '\0') &&
+           !(term != nullptr && std::string_view(term) == "dumb");
+}
+
+namespace {
+
+// Decodes one UTF-8 sequence at s[i] (advancing i); an invalid byte counts as one character.
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    const auto cont = [&](std::size_t k) -> int {
+        if (i + k >= s.size()) return -1;
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        return (b & 0xc0) == 0x80 ? (b & 0x3f) : -1;
+    };
+    if (b0 < 0x80) {
+        ++i;
+        return b0;
+    }
+    int len = b0 >= 0xf0 ? 4 : b0 >= 0xe0 ? 3 : b0 >= 0xc0 ? 2 : 1;
+    char32_t cp = len == 4 ? (b0 & 0x07) : len == 3 ? (b0 & 0x0f) : (b0 & 0x1f);
+    for (int k = 1; k < len; ++k) {
+        const int c = cont(static_cast<std::size_t>(k));
+        if (c < 0) {
+            len = 1;
+            cp = 0xfffd;
+            break;
+        }
+        cp = (cp << 6) | static_cast<char32_t>(c);
+    }
+    if (len == 1) cp = 0xfffd;
+    i += static_cast<std::size_t>(len);
+    return cp;
+}
+
+int code_point_width(char32_t cp) {
+    if (cp == 0x200d || (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+        (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x20d0 && cp <= 0x20ff))
+        return 0;  // combining marks, joiners, variation selectors
+    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) || (cp >= 0x3041 && cp <= 0x33ff) ||
+        (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
+        (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+        (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+        (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
+        return 2;
+    return 1;
+}
+
+// The longest prefix of s that fits in `width` columns with a trailing "…", or s itself.
+std::string fit(std::string_view s, std::size_t width) {
+    if (display_width(s) <= width) return std::string(s);
+    std::string out;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t start = i;
+        const auto w = static_cast<std::size_t>(code_point_width(next_code_point(s, i)));
+        if (used + w + 1 > width) break;
+        used += w;
+        out.append(s.substr(start, i - start));
+    }
+    return out + "…";
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view s) {
+    std::size_t width = 0;
+    bool ascii = true;
+    for (const char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii) return s.size();
+    for (std::size_t i = 0; i < s.size();) width += static_cast<std::size_t>(code_point_width(next_code_point(s, i)));
+    return width;
+}
+
+void table::print(std::string& out, bool color, std::size_t max_width, std::string_view indent) const {
+    const std::size_t columns = headers_.size();
+    // What each cell shows (cut to max_width) and its width, computed once.
+    std::vector<std::string_view> shown(rows_.size() * columns);
+    std::vector<std::size_t> shown_width(rows_.size() * columns, 0);
+    std::deque<std::string> cut;  // the shortened texts; a deque keeps them in place
+    std::vector<std::size_t> widths(columns, 0);
+    for (std::size_t c = 0; c < columns; ++c) widths[c] = show_header_ ? display_width(headers_[c]) : 0;
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+        for (std::size_t c = 0; c < columns && c < rows_[r].size(); ++c) {
+            std::string_view text = rows_[r][c].text;
+            std::size_t w = display_width(text);
+            if (w > max_width) {
+                text = cut.emplace_back(fit(text, max_width));
+                w = display_width(text);
+            }
+            shown[r * columns + c] = text;
+            shown_width[r * columns + c] = w;
+            widths[c] = std::max(widths[c], w);
+            total += text.size();
+        }
+    }
+    // A column is right-aligned when every non-empty cell in it is numeric.
+    std::vector<bool> numeric(columns, true);
+    std::vector<bool> any(columns, false);
+    for (const auto& row : rows_) {
+        for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
+            if (row[c].text.empty()) continue;
+            any[c] = true;
+            numeric[c] = numeric[c] && row[c].numeric;
+        }
+    }
+    for (std::size_t c = 0; c < columns; ++c) numeric[c] = numeric[c] && any[c];
+    std::size_t line = indent.size();
+    for (const auto w : widths) line += w + 2;
+    out.reserve(out.size() + (rows_.size() + 1) * line + total / 4);
+
+    const auto emit = [&](std::string_view text, std::size_t w, std::size_t c, bool highlight, bool header) {
+        const bool last = c + 1 == columns;
+        if (c > 0) out += "  ";
+        if (numeric[c]) out.append(widths[c] - w, ' ');
+        const bool styled = color && (header || highlight) && !text.empty();
+        if (styled) out += header ? "\033[1m" : "\033[1;33m";
+        out += text;
+        if (styled) out += "\033[0m";
+        if (!numeric[c] && !last) out.append(widths[c] - w, ' ');
+    };
+    const auto end_line = [&] {
+        while (!out.empty() && out.back() == ' ') out.pop_back();  // no trailing spaces
+        out += '\n';
+    };
+    if (show_header_) {
+        out += indent;
+        for (std::size_t c = 0; c < columns; ++c) emit(headers_[c], display_width(headers_[c]), c, false, true);
+        end_line();
+    }
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+        out += indent;
+        for (std::size_t c = 0; c < columns; ++c) {
+            const bool highlight = c < rows_[r].size() && rows_[r][c].highlight;
+            emit(shown[r * columns + c], shown_width[r * columns + c], c, highlight, false);
+        }
+        end_line();
+    }
+}
+
+void write_stdout(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+        throw failure("cannot write to standard output");
+    }
+}
+
+std::string human_size(std::uintmax_t bytes) {
+    if (bytes < 1024) return std::to_string(bytes) + " B";
+    static constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes) / 1024.0;
+    std::size_t unit = 0;
+    while (value >= 1024.0 && unit + 1 < std::size(units)) {
+        value /= 1024.0;
+        ++unit;
+    }
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f %s", value, units[unit]);
+    return buffer;
+}
+
+}  // namespace lazyscribe::cli

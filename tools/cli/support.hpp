@@ -1,0 +1,172 @@
+#pragma once
+// Helpers shared by the subcommands: opening projects, choosing experiments, formatting values,
+// aligned tables, JSON/CSV/HTML output.
+
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <set>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <lazyscribe/json.hpp>
+#include <lazyscribe/project.hpp>
+
+#include "cli.hpp"
+
+namespace lazyscribe::cli {
+
+using experiment = project::experiment_type;
+using test = project::test_type;
+
+bool is_number(const json& v) noexcept;  // declared again, documented, below
+
+// ---- projects and experiments -------------------------------------------------------------
+
+/// The project file `argument` names: a directory means <directory>/project.json. A missing
+/// file is a failure here (the library would treat it as an empty project).
+std::filesystem::path project_file(const std::string& argument);
+
+/// That project file, opened read-only.
+project open_project(const std::string& argument);
+
+/// The experiment with this slug or short slug; failure naming the project otherwise.
+const experiment& find_experiment(const project& p, const std::string& slug);
+
+/// A parsed --filter expression (see check_filter).
+struct filter {
+    enum class kind { tag, author, name, metric } what{};
+    enum class op { less, less_equal, greater, greater_equal } compare{};
+    std::string key;
+    std::string value;  // tag, author, or lower-cased part of the name
+    double number = 0;
+};
+std::vector<filter> parse_filters(const std::vector<std::string>& texts);
+bool matches(const filter& f, const std::string& name, const std::string& author, const std::vector<std::string>& tags,
+             const json& metrics);
+/// The value --sort orders by: the metric as a double, NaN when missing or not a number.
+double sort_key(const json& metrics, const std::string& metric);
+/// Positions in sorted order: ascending or descending, NaN keys last, ties in original order.
+std::vector<std::size_t> sorted_order(const std::vector<double>& keys, bool descending);
+
+/// The items `selection` keeps, in the order it asks for. E has name(), author(), tags(),
+/// metrics(): an experiment, or a summary (summary.hpp).
+template <class E>
+std::vector<const E*> select(std::vector<const E*> items, const selection_options& selection) {
+    const auto filters = parse_filters(selection.filters);
+    if (!filters.empty()) {
+        std::erase_if(items, [&](const E* e) {
+            for (const auto& f : filters)
+                if (!matches(f, e->name(), e->author(), e->tags(), e->metrics())) return true;
+            return false;
+        });
+    }
+    if (selection.sort_metric) {
+        std::vector<double> keys;
+        keys.reserve(items.size());
+        for (const E* e : items) keys.push_back(sort_key(e->metrics(), *selection.sort_metric));
+        const auto order = sorted_order(keys, selection.descending);
+        std::vector<const E*> sorted;
+        sorted.reserve(items.size());
+        for (const auto i : order) sorted.push_back(items[i]);
+        items = std::move(sorted);
+    } else if (selection.descending) {
+        std::reverse(items.begin(), items.end());  // --desc alone: newest first
+    }
+    if (selection.limit && items.size() > *selection.limit) items.resize(*selection.limit);
+    return items;
+}
+
+/// The experiments of a project that `selection` keeps.
+std::vector<const experiment*> select(const project& p, const selection_options& selection);
+
+/// Names of metrics whose value is a number in at least one item, sorted.
+template <class E>
+std::vector<std::string> numeric_metric_names(const std::vector<const E*>& items) {
+    std::set<std::string, std::less<>> names;
+    for (const E* e : items) {
+        for (const auto& [key, value] : e->metrics().items()) {
+            if (names.find(key) == names.end() && is_number(value)) names.insert(key);
+        }
+    }
+    return {names.begin(), names.end()};
+}
+
+// ---- values ---------------------------------------------------------------------------------
+
+/// A JSON number (not a boolean), including integers wider than 64 bits.
+bool is_number(const json& v) noexcept;
+/// The value as a double (big integers approximately); nullopt unless is_number.
+std::optional<double> to_double(const json& v) noexcept;
+/// A non-empty array of numbers.
+bool is_number_list(const json& v) noexcept;
+
+/// A value for a table cell: numbers compact (at most ~7 significant digits), strings as is,
+/// lists and objects as one-line JSON; control characters escaped.
+std::string cell_text(const json& v);
+/// The same with numbers in full (Python's repr).
+std::string full_text(const json& v);
+/// Python's repr of a number (nan, inf, -inf for non-finite floats).
+std::string number_text(const json& v);
+/// One-line JSON text, UTF-8 as is, NaN/Infinity spelled as Python does.
+std::string compact_json(const json& v);
+
+/// Control characters (C0, DEL, C1) written as \n, \t, \x01, ... so that a user string cannot
+/// move the cursor or change colours on a terminal.
+std::string printable(std::string_view s);
+
+/// "<value>" with &, <, >, " and ' replaced by entities.
+std::string html_escape(std::string_view s);
+/// One RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled.
+std::string csv_field(std::string_view s);
+
+/// Objects flattened into dotted keys ("optimizer.name"); arrays, scalars and empty objects
+/// are leaves.
+void flatten(const json& v, const std::string& prefix, std::vector<std::pair<std::string, json>>& out);
+
+// ---- output ----------------------------------------------------------------------------------
+
+/// Strict JSON: NaN and ±Infinity become null; integers wider than 64 bits stay exact.
+ordered_json strict(const json& v);
+/// Writes a strict JSON document (2-space indent, UTF-8) and a newline to stdout.
+void print_json(const ordered_json& doc);
+
+bool stdout_is_terminal();
+bool use_color(const global_options& g);
+
+/// Terminal columns a UTF-8 string takes (wide East Asian characters and emoji count 2).
+std::size_t display_width(std::string_view s);
+
+struct cell {
+    std::string text;
+    bool numeric = false;    // right-aligned
+    bool highlight = false;  // coloured when colours are on
+};
+
+/// An aligned text table. Cells are cut to `max_width` columns with "…".
+class table {
+public:
+    explicit table(std::vector<std::string> headers, bool show_header = true)
+        : headers_(std::move(headers)), show_header_(show_header) {}
+    void add_row(std::vector<cell> row) { rows_.push_back(std::move(row)); }
+    [[nodiscard]] std::size_t rows() const noexcept { return rows_.size(); }
+    void print(std::string& out, bool color, std::size_t max_width = 48, std::string_view indent = "") const;
+
+private:
+    std::vector<std::string> headers_;
+    std::vector<std::vector<cell>> rows_;
+    bool show_header_;
+};
+
+/// Writes `text` to stdout in one go.
+void write_stdout(std::string_view text);
+
+/// Human-readable byte count ("512 B", "1.5 KiB").
+std::string human_size(std::uintmax_t bytes);
+
+}  // namespace lazyscribe::cli

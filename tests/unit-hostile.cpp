@@ -86,3 +86,13 @@ TEST_CASE("hostile: malformed content is a typed error with bounded work") {
                          R"(", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00"}])");
     CHECK(ls::project(file, ls::mode::read_only).size() == 1);
 }
+
+TEST_CASE("hostile: a file of gigabytes is refused before it is read") {
+    temp_dir dir;
+    const auto file = dir / "huge.json";
+    write_file(file, "[");
+    std::filesystem::resize_file(file, (std::uintmax_t{2} << 30) + 1);  // sparse: no disk used
+    CHECK_THROWS_WITH(ls::project(file, ls::mode::read_only),
+                      Catch::Contains("lazyscribe.format_error") && Catch::Contains("at most 1073741824 bytes"));
+    CHECK_THROWS_AS(ls::repository(file, ls::mode::read_only), ls::format_error);
+}

@@ -476,14 +476,14 @@ private:
 
     std::optional<std::string> reread_for_save() {
         try {
-            return storage_->read(path_);
-        } catch (const path_error& e) {
+            return read_bounded(*storage_, path_);
+        } catch (const error& e) {
             throw save_error(std::string("cannot re-read before saving: ") + e.what());
         }
     }
 
     void load() {
-        auto text = storage_->read(path_);
+        auto text = read_bounded(*storage_, path_);
         if (!text) return;
         disk_signature_ = signature_of(*text);
         for (auto& a : parse_file(*text)) add_loaded(std::move(a));

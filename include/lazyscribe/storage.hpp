@@ -4,6 +4,7 @@
 /// repositories do all their file work through a `storage`, so a backend (an object store,
 /// say) can be added without touching them. See docs/storage.md.
 
+#include <cstdint>
 #include <functional>
 #include <istream>
 #include <map>
@@ -37,6 +38,11 @@ public:
     virtual void write(const std::filesystem::path& file, bool binary,
                        const std::function<void(std::ostream&)>& body, bool durable) = 0;
     virtual bool exists(const std::filesystem::path& file) = 0;
+    /// @brief The file's size in bytes, when the backend knows it without reading the file.
+    virtual std::optional<std::uintmax_t> size(const std::filesystem::path& file) {
+        (void)file;
+        return std::nullopt;
+    }
     /// @brief Removes a file if present.
     virtual void remove(const std::filesystem::path& file) = 0;
     /// @brief Holds an exclusive lock among writers of `file` until the returned object dies.
@@ -66,6 +72,12 @@ public:
     bool exists(const std::filesystem::path& file) override {
         std::error_code ec;
         return std::filesystem::exists(file, ec);
+    }
+    std::optional<std::uintmax_t> size(const std::filesystem::path& file) override {
+        std::error_code ec;
+        const auto bytes = std::filesystem::file_size(file, ec);
+        if (ec) return std::nullopt;
+        return bytes;
     }
     void remove(const std::filesystem::path& file) override {
         std::error_code ec;
@@ -151,6 +163,7 @@ public:
         inner_->write(file, binary, body, durable);
     }
     bool exists(const std::filesystem::path& file) override { return inner_->exists(file); }
+    std::optional<std::uintmax_t> size(const std::filesystem::path& file) override { return inner_->size(file); }
     void remove(const std::filesystem::path& file) override {
         if (++count_ == fail_at_) throw save_error("injected failure removing " + file.string());
         inner_->remove(file);
@@ -167,6 +180,21 @@ private:
     std::size_t fail_at_;
     std::size_t count_ = 0;
 };
+
+/// @brief The largest project or repository file lazyscribe reads (1 GiB): a hostile or
+/// corrupt file of many gigabytes is refused with format_error instead of exhausting memory.
+inline constexpr std::uintmax_t max_file_bytes = std::uintmax_t{1} << 30;
+
+/// @brief Reads a project or repository file through `files`, refusing one larger than
+/// max_file_bytes before reading it.
+inline std::optional<std::string> read_bounded(storage& files, const std::filesystem::path& file) {
+    if (const auto bytes = files.size(file); bytes && *bytes > max_file_bytes) {
+        throw format_error(file.string() + ": the file has " + std::to_string(*bytes) +
+                           " bytes; lazyscribe reads project and repository files of at most " +
+                           std::to_string(max_file_bytes) + " bytes");
+    }
+    return files.read(file);
+}
 
 /// @brief The shared local storage.
 inline std::shared_ptr<storage> local() {

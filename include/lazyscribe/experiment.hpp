@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <lazyscribe/artifact.hpp>
+#include <lazyscribe/detail/python_json.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/errors.hpp>
@@ -389,6 +390,58 @@ public:
         for (const auto& t : tests_) tests.push_back(t.to_json());
         j["tests"] = std::move(tests);
         return j;
+    }
+
+    /// @brief Appends this experiment's object to `out` exactly as dump_to(to_json(), out,
+    /// options) would (options.sort_keys and indent are honoured; options.initial_depth is
+    /// the object's nesting level), without copying metrics and parameters: saving a large
+    /// project then costs no more than writing it.
+    void write_json(std::string& out, const detail::pyjson::dump_options& options) const {
+        if (options.indent < 0) {  // the one-line layout is rare here: take the simple road
+            detail::pyjson::dump_to(to_json(), out, options);
+            return;
+        }
+        json small = extra_keys_;  // every member but the two big ones, which are written in place
+        small["artifacts"] = this->artifacts_.to_json();
+        small["author"] = author_;
+        small["created_at"] = detail::format_time(created_at_);
+        json deps = json::array();
+        for (const auto& d : dependencies_) deps.push_back(d.encoded());
+        small["dependencies"] = std::move(deps);
+        small["last_updated"] = detail::format_time(last_updated_);
+        small["last_updated_by"] = last_updated_by_;
+        small["name"] = this->name_;
+        small["short_slug"] = short_slug_;
+        small["slug"] = slug_;
+        small["tags"] = tags_;
+        json tests = json::array();
+        for (const auto& t : tests_) tests.push_back(t.to_json());
+        small["tests"] = std::move(tests);
+        small.erase("metrics");
+        small.erase("parameters");
+        std::vector<std::pair<std::string_view, const json*>> members;
+        members.reserve(small.size() + 2);
+        for (const auto& [key, value] : small.items()) members.emplace_back(key, &value);
+        members.emplace_back("metrics", &this->metrics_);
+        members.emplace_back("parameters", &this->parameters_);
+        if (options.sort_keys) {
+            std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        }
+        const std::size_t indent = options.indent < 0 ? 0 : static_cast<std::size_t>(options.indent);
+        const std::string inner(indent * (options.initial_depth + 1), ' ');
+        detail::pyjson::dump_options child = options;
+        child.initial_depth = options.initial_depth + 1;
+        out += '{';
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            out += i == 0 ? "\n" : ",\n";
+            out += inner;
+            detail::pyjson::dump_to(json(std::string(members[i].first)), out, child);
+            out += options.key_separator;
+            detail::pyjson::dump_to(*members[i].second, out, child);
+        }
+        out += '\n';
+        out.append(indent * options.initial_depth, ' ');
+        out += '}';
     }
 
     /// @brief Equal content, as Python compares experiments (dependencies are not compared).

@@ -296,7 +296,7 @@ public:
         out << '[';
         for (std::size_t i = 0; i < experiments_.size(); ++i) {
             text.assign(i == 0 ? "\n    " : ",\n    ");
-            detail::pyjson::dump_to(experiments_[i]->to_json(), text, options);
+            experiments_[i]->write_json(text, options);
             out.write(text.data(), static_cast<std::streamsize>(text.size()));
         }
         out << "\n]";

@@ -295,7 +295,15 @@ usage)
     for args in "" "bogus" "list" "show 01_basic" "list 01_basic --bogus" "export 01_basic --format xml" \
         "list 01_basic --filter nonsense" "list 01_basic --filter accuracy=0.5" "list 01_basic --filter acc>x" \
         "list 01_basic --limit -1" "list 01_basic --limit many" "--color sometimes list 01_basic" \
-        "compare 01_basic" "merge $WORK/out.json" "report 01_basic" "-C /no/such/dir list 01_basic"; do
+        "compare 01_basic" "merge $WORK/out.json" "report 01_basic" "-C /no/such/dir list 01_basic" \
+        "repo" "repo bogus" "repo list" "repo list 05_repository extra" "repo list 05_repository --bogus" \
+        "repo show 05_repository" "repo show 05_repository model-config --version x" \
+        "repo show 05_repository model-config --version -1" "repo show 05_repository model-config --version" \
+        "repo show 05_repository model-config --version 1 --asof 2024-05-03T00:00:00" \
+        "repo show 05_repository model-config --asof 2024-05-03T00:00:00 --exact 2024-05-02T09:00:00" \
+        "repo show 05_repository model-config --asof yesterday" "repo show 05_repository model-config --exact 2024-05-02" \
+        "repo diff 05_repository model-config" "repo diff 05_repository model-config one" \
+        "repo diff 05_repository model-config 0 2 1"; do
         # shellcheck disable=SC2086
         last_args=$args
         run $args
@@ -305,10 +313,15 @@ usage)
     done
     ok --help
     has "$WORK/out" "Exit codes: 0 ok, 1 failure"
-    for sub in list show compare export artifacts merge report; do
-        ok "$sub" --help
+    for sub in list show compare export artifacts merge report repo "repo list" "repo show" "repo diff"; do
+        # shellcheck disable=SC2086
+        ok $sub --help
         has "$WORK/out" "$sub"
     done
+    run repo show 05_repository model-config --asof yesterday
+    has "$WORK/err" "--asof: 'yesterday' is not a time of the form YYYY-MM-DDTHH:MM:SS"
+    run repo diff 05_repository model-config one
+    has "$WORK/err" "'one' is neither a version number nor a creation time"
     ok --version
     has "$WORK/out" "lazyscribe "
     ;;
@@ -346,7 +359,7 @@ merge)
     [ ! -e "$WORK/x.json" ] || fail "a failed merge wrote its output"
     ;;
 
-# ---- nothing but merge/report/export --output writes ----------------------------------------------
+# ---- nothing but merge/report/export --output writes (repo only reads) ----------------------------------------------
 read_only)
     before=$(find . -type f -print0 | sort -z | xargs -0 sha256sum)
     ok list 01_basic
@@ -360,6 +373,10 @@ read_only)
     ok report 02_tests -o "$WORK/r.html"
     ok merge "$WORK/m.json" 01_basic 03_artifacts
     ok -C 04_dependencies list downstream
+    ok repo list 05_repository
+    ok repo show 05_repository model-config --json
+    ok repo show 05_repository 'Feature List'
+    ok repo diff 05_repository model-config 0 2
     after=$(find . -type f -print0 | sort -z | xargs -0 sha256sum)
     [ "$before" == "$after" ] || fail "the fixtures changed"
     ;;
@@ -444,6 +461,160 @@ report_chromium)
     browse --screenshot="$WORK/report.png" "file://$WORK/report.html" || fail "chromium --screenshot failed"
     [ "$(head -c 8 "$WORK/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "not a PNG"
     [ "$(stat -c %s "$WORK/report.png")" -gt 20000 ] || fail "the screenshot is nearly empty"
+    ;;
+
+# ---- repo: artifact repositories ----------------------------------------------------------------
+# 05_repository: model-config versions 0, 1, 2 (1 expired 2024-05-04T00:00:00), Feature List version 0
+repo_list)
+    ok repo list 05_repository
+    golden repo_list_05_repository.txt
+    lacks "$WORK/out" $'\033'
+    ok repo list 05_repository/repository.json  # the file itself, or its folder
+    golden repo_list_05_repository.txt
+    ok repo list 05_repository --json
+    eq "$(q '#' /0/name /0/version /1/version /2/version /3/name /3/version)" \
+        $'4\nmodel-config\n0\n1\n2\nFeature List\n0'
+    eq "$(q /1/created_at /1/expiry /1/expired /0/expiry /0/expired /2/expired)" \
+        $'2024-05-02T09:00:00\n2024-05-04T00:00:00\ntrue\nnull\nfalse\nfalse'
+    eq "$(q /3/handler /3/builtin_handler /3/fname /3/path /3/exists /3/size /3/fields)" \
+        $'json\ntrue\nfeature-list-20240501090000.json\n05_repository/Feature List/feature-list-20240501090000.json\ntrue\n17\n{}'
+    ok --color always repo list 05_repository
+    has "$WORK/out" $'\033[1;33myes\033[0m'  # the expired version stands out
+    # a missing file is reported, not an error; unknown handlers are kept and marked
+    cp -r 05_repository "$WORK/copy"
+    rm "$WORK/copy/model-config/model-config-20240501090000.json"
+    ok repo list "$WORK/copy" --json
+    eq "$(q /0/exists /0/size /1/exists)" $'false\nnull\ntrue'
+    ok repo list "$WORK/copy"
+    grep -qE '^model-config +0 .* +no$' "$WORK/out" || fail "missing file not reported"
+    mkdir -p "$WORK/other"
+    printf '[{"created_at": "2024-05-01T09:00:00", "expiry": null, "fname": "m.pkl", "handler": "pickle", "name": "m", "python_version": "3.11", "version": 0}]' \
+        >"$WORK/other/repository.json"
+    ok repo list "$WORK/other"
+    has "$WORK/out" "pickle*"
+    has "$WORK/out" "* handler not built into this program"
+    ok repo list "$WORK/other" --json
+    eq "$(q /0/builtin_handler /0/fields/python_version)" $'false\n3.11'
+    printf '[]' >"$WORK/empty.json"
+    ok repo list "$WORK/empty.json"
+    eq "$(cat "$WORK/out")" "NAME  VERSION  CREATED  EXPIRY  EXPIRED  HANDLER  FNAME  EXISTS"
+    ok repo list "$WORK/empty.json" --json
+    eq "$(q '#')" 0
+    ;;
+
+repo_show)
+    ok repo show 05_repository model-config  # the latest
+    golden repo_show_model_config.txt
+    ok repo show 05_repository model-config --json
+    eq "$(q /metadata/version /metadata/expiry /metadata/fname /expired /versions /value)" \
+        $'2\nnull\nmodel-config-20240505090000.json\nfalse\n[0,1,2]\n{"alpha":0.05,"layers":[64,64,32]}'
+    eq "$(q /path /exists /size)" $'05_repository/model-config/model-config-20240505090000.json\ntrue\n39'
+    ok repo show 05_repository model-config --version 1 --json  # expired, still there by number
+    eq "$(q /metadata/version /metadata/expiry /metadata/created_at /expired /value/alpha)" \
+        $'1\n2024-05-04T00:00:00\n2024-05-02T09:00:00\ntrue\n0.2'
+    ok repo show 05_repository model-config --version 1
+    has "$WORK/out" "expired now  yes"
+    has "$WORK/out" "expiry       2024-05-04T00:00:00"
+    # as-of: the newest version created by then and not expired then
+    for pair in 2024-05-01T12:00:00=0 2024-05-03T00:00:00=1 2024-05-04T12:00:00=0 2024-05-05T09:00:00=2; do
+        ok repo show 05_repository model-config --asof "${pair%=*}" --json
+        eq "$(q /metadata/version)" "${pair#*=}" "(--asof ${pair%=*})"
+    done
+    ok repo show 05_repository model-config --exact 2024-05-02T09:00:00 --json
+    eq "$(q /metadata/version /value/layers)" $'1\n[128,64]'
+    ok repo show 05_repository 'Feature List' --json
+    eq "$(q /metadata/name /metadata/version /versions /value)" $'Feature List\n0\n[0]\n["age","income"]'
+    ok repo show 05_repository 'Feature List'
+    golden repo_show_feature_list.txt
+    # a handler this program does not know: the metadata, no value
+    mkdir -p "$WORK/other"
+    printf '[{"created_at": "2024-05-01T09:00:00", "expiry": null, "fname": "m.pkl", "handler": "pickle", "name": "m", "python_version": "3.11", "version": 0}]' \
+        >"$WORK/other/repository.json"
+    ok repo show "$WORK/other" m
+    has "$WORK/out" "python_version  3.11"
+    has "$WORK/out" "(not shown: only the values of json artifacts are shown; this one's handler is 'pickle')"
+    ok repo show "$WORK/other" m --json
+    eq "$(q /metadata/handler /metadata/python_version /exists)" $'pickle\n3.11\nfalse'
+    "$JSON_QUERY" /value <"$WORK/out" >/dev/null 2>&1 && fail "a pickle artifact has a value"
+    ;;
+
+repo_diff)
+    ok repo diff 05_repository model-config 0 2
+    eq "$(cat "$WORK/out")" '--- model-config/model-config-20240501090000.json
++++ model-config/model-config-20240505090000.json
+@@ -1 +1 @@
+-{"alpha": 0.1, "layers": [64, 32]}
++{"alpha": 0.05, "layers": [64, 64, 32]}'
+    cp "$WORK/out" "$WORK/diff_0_2"
+    ok repo diff 05_repository model-config 0  # V2: the latest
+    cmp "$WORK/out" "$WORK/diff_0_2" || fail "V2 does not default to the latest"
+    ok repo diff 05_repository model-config 2024-05-01T09:00:00 2024-05-05T09:00:00  # versions by creation time
+    cmp "$WORK/out" "$WORK/diff_0_2" || fail "versions by time differ from versions by number"
+    lacks "$WORK/out" $'\033'
+    ok repo diff 05_repository model-config 0 2 --json
+    eq "$(q /name /from/version /from/fname /to/version /to/created_at /identical)" \
+        $'model-config\n0\nmodel-config-20240501090000.json\n2\n2024-05-05T09:00:00\nfalse'
+    eq "$(q /diff)" "$(cat "$WORK/diff_0_2")"
+    ok repo diff 05_repository model-config 1 0  # an expired version is still there by number
+    has "$WORK/out" '-{"alpha": 0.2, "layers": [128, 64]}'
+    has "$WORK/out" '+{"alpha": 0.1, "layers": [64, 32]}'
+    ok repo diff 05_repository model-config 2 2
+    eq "$(cat "$WORK/out")" ""
+    has "$WORK/err" "do not differ"
+    ok repo diff 05_repository model-config 2 --json
+    eq "$(q /identical)" true
+    eq "$(q /diff | wc -c)" 1  # the empty text (and json_query's newline)
+    ok --color always repo diff 05_repository model-config 0 2
+    has "$WORK/out" $'\033[31m-{"alpha": 0.1'
+    has "$WORK/out" $'\033[32m+{"alpha": 0.05'
+    ;;
+
+repo_errors)
+    run repo show 05_repository nope
+    expect_rc 1
+    has "$WORK/err" "lazyscribe: error: [lazyscribe.version_not_found_error] repository 05_repository/repository.json has no artifact named 'nope'"
+    eq "$(cat "$WORK/out")" ""
+    run repo show 05_repository model-config --version 7
+    expect_rc 1
+    has "$WORK/err" "'model-config': no version matches version 7 in 05_repository/repository.json; versions: 0"
+    eq "$(cat "$WORK/out")" ""
+    run repo show 05_repository model-config --asof 2024-04-30T00:00:00
+    expect_rc 1
+    has "$WORK/err" "no version matches as of 2024-04-30T00:00:00"
+    run repo show 05_repository model-config --exact 2024-05-02T09:00:01
+    expect_rc 1
+    has "$WORK/err" "no version matches created at 2024-05-02T09:00:01"
+    run repo diff 05_repository model-config 0 9
+    expect_rc 1
+    has "$WORK/err" "no version matches version 9"
+    eq "$(cat "$WORK/out")" ""
+    run repo diff 05_repository nope 0
+    expect_rc 1
+    has "$WORK/err" "has no artifact named 'nope'"
+    run repo list no/such/repository.json
+    expect_rc 1
+    has "$WORK/err" "lazyscribe: error: no/such/repository.json: no such repository file"
+    run repo list 01_basic  # a folder without repository.json
+    expect_rc 1
+    has "$WORK/err" "01_basic/repository.json: no such repository file"
+    printf '[{"name": ' >"$WORK/broken.json"
+    run repo list "$WORK/broken.json"
+    expect_rc 1
+    has "$WORK/err" "[lazyscribe.parse_error] $WORK/broken.json:1:"
+    # files that cannot be read: named in the message, nothing on standard output
+    cp -r 05_repository "$WORK/copy"
+    rm "$WORK/copy/model-config/model-config-20240501090000.json"
+    printf '{"a": ' >"$WORK/copy/Feature List/feature-list-20240501090000.json"
+    run repo show "$WORK/copy" model-config --version 0
+    expect_rc 1
+    has "$WORK/err" "cannot open $WORK/copy/model-config/model-config-20240501090000.json"
+    eq "$(cat "$WORK/out")" ""
+    run repo show "$WORK/copy" 'Feature List'
+    expect_rc 1
+    has "$WORK/err" "$WORK/copy/Feature List/feature-list-20240501090000.json"
+    run repo diff "$WORK/copy" model-config 0
+    expect_rc 1
+    has "$WORK/err" "get_version_diff: cannot open $WORK/copy/model-config/model-config-20240501090000.json"
     ;;
 
 *)

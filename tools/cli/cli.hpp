@@ -3,9 +3,9 @@
 // main.cpp parses the command line (CLI11) into these structs; the run_* functions live in
 // separate translation units that never see CLI11, so they compile in parallel.
 //
-// To add a subcommand group (e.g. `repo`): declare its options and run functions in a header
-// like this one, implement them in their own .cpp, and register them in main.cpp next to
-// add_project_commands().
+// To add a subcommand group: declare its options and run functions in a header like this one
+// (repo.hpp does so for `repo`), implement them in their own .cpp, and register them in
+// main.cpp next to add_project_commands().
 
 #include <cstddef>
 #include <optional>

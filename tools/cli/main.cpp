@@ -1,5 +1,5 @@
 // The lazyscribe command-line tool: parses the command line (CLI11) and runs a subcommand.
-// Exit codes: 0 ok, 1 failure (file, project, experiment), 2 usage (the command line).
+// Exit codes: 0 ok, 1 failure (file, project, experiment, repository version), 2 usage (the command line).
 
 #include <cstdio>
 #include <exception>
@@ -16,6 +16,7 @@
 #include <lazyscribe/errors.hpp>
 
 #include "cli.hpp"
+#include "repo.hpp"
 
 #ifndef LAZYSCRIBE_VERSION
 #define LAZYSCRIBE_VERSION "unknown"
@@ -158,6 +159,67 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
     }
 }
 
+// What the `repo` subcommands parse into; lives as long as main's App.
+struct repository_command_state {
+    repo_list_options list;
+    repo_show_options show;
+    repo_diff_options diff;
+};
+
+// Registers `repo list|show|diff`, the read-only views of an artifact repository.
+void add_repository_commands(CLI::App& app, const global_options& g, repository_command_state& s, runner& run) {
+    auto* repo = app.add_subcommand("repo", "Look at an artifact repository (repository.json and its files): "
+                                            "versions, one version's metadata and value, diffs between versions");
+    repo->require_subcommand(1);
+    const auto add_repository = [](CLI::App* sub, std::string& target) {
+        sub->add_option("repository", target, "Repository file (or a folder holding repository.json)")->required();
+    };
+    // repo list
+    {
+        auto& o = s.list;
+        auto* sub = repo->add_subcommand("list", "One row per version: name, version, creation time, expiry, "
+                                                 "whether it is expired now, handler, file, whether the file exists");
+        add_repository(sub, o.repository);
+        add_json_flag(sub, o.json);
+        sub->callback([&run, &g, &s] { run = [&g, &s] { return run_repo_list(g, s.list); }; });
+    }
+    // repo show
+    {
+        auto& o = s.show;
+        auto* sub = repo->add_subcommand("show", "Show one version of an artifact (the latest by default): its "
+                                                 "metadata and, for json artifacts, its value");
+        add_repository(sub, o.repository);
+        sub->add_option("name", o.name, "Artifact name")->required();
+        auto* version = sub->add_option("--version", o.version, "This version number (0, 1, 2, ...)")
+                            ->check([](const std::string& text) { return check_repo_version_number(text); }, "N");
+        auto* asof = sub->add_option("--asof", o.asof,
+                                     "The newest version created at or before TIME (YYYY-MM-DDTHH:MM:SS, UTC) "
+                                     "and not expired then")
+                         ->check([](const std::string& text) { return check_repo_time(text); }, "TIME");
+        auto* exact = sub->add_option("--exact", o.exact, "The version created at exactly TIME (YYYY-MM-DDTHH:MM:SS, UTC)")
+                          ->check([](const std::string& text) { return check_repo_time(text); }, "TIME");
+        version->excludes(asof)->excludes(exact);
+        asof->excludes(exact);
+        add_json_flag(sub, o.json);
+        sub->callback([&run, &g, &s] { run = [&g, &s] { return run_repo_show(g, s.show); }; });
+    }
+    // repo diff
+    {
+        auto& o = s.diff;
+        auto* sub = repo->add_subcommand("diff", "Unified diff between two versions of a text artifact "
+                                                 "(as Python's get_version_diff)");
+        add_repository(sub, o.repository);
+        sub->add_option("name", o.name, "Artifact name")->required();
+        const auto check_version = [](const std::string& text) { return check_repo_version(text); };
+        sub->add_option("v1", o.from, "From this version: a number, or a creation time YYYY-MM-DDTHH:MM:SS")
+            ->required()
+            ->check(check_version, "VERSION");
+        sub->add_option("v2", o.to, "To this version (default: the latest)")->check(check_version, "VERSION");
+        add_json_flag(sub, o.json);
+        sub->callback([&run, &g, &s] { run = [&g, &s] { return run_repo_diff(g, s.diff); }; });
+    }
+}
+
 int run_guarded(const runner& run) {
     try {
         return run();
@@ -184,14 +246,15 @@ int run_guarded(const runner& run) {
 
 int main(int argc, char** argv) {
     using namespace lazyscribe::cli;
-    CLI::App app{"Inspect, compare, export, merge and report lazyscribe projects (file-compatible with "
-                 "Python lazyscribe 2.2). Read-only unless a subcommand writes a file it names.",
+    CLI::App app{"Inspect, compare, export, merge and report lazyscribe projects, and look at artifact "
+                 "repositories (file-compatible with Python lazyscribe 2.2). Read-only unless a subcommand "
+                 "writes a file it names.",
                  "lazyscribe"};
     app.set_version_flag("--version", std::string("lazyscribe ") + LAZYSCRIBE_VERSION);
     app.require_subcommand(1);
     app.fallthrough();
-    app.footer("Exit codes: 0 ok, 1 failure (missing or malformed file, unknown slug, write error), "
-               "2 usage error.\nDocumentation: docs/cli.md");
+    app.footer("Exit codes: 0 ok, 1 failure (missing or malformed file, unknown slug, artifact or version, "
+               "write error), 2 usage error.\nDocumentation: docs/cli.md");
 
     global_options g;
     std::string directory;
@@ -206,9 +269,8 @@ int main(int argc, char** argv) {
     runner run;
     project_command_state project_state;
     add_project_commands(app, g, project_state, run);
-    // A `repo` subcommand group registers here the same way, e.g.
-    //   repository_command_state repository_state;
-    //   add_repository_commands(app, g, repository_state, run);
+    repository_command_state repository_state;
+    add_repository_commands(app, g, repository_state, run);
 
     try {
         app.parse(argc, argv);

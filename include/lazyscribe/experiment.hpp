@@ -141,14 +141,15 @@ protected:
         }
     }
 
-    // Reads metrics/parameters/artifacts of a file entry; `where` names it in errors.
-    void read_common(const json& j, const std::string& where, std::filesystem::path folder,
-                     std::filesystem::path root, std::shared_ptr<storage> files) {
+    // Reads metrics/parameters/artifacts of a file entry, moving the big values out of the
+    // parsed document rather than copying them; `where` names it in errors.
+    void read_common(json& j, const std::string& where, std::filesystem::path folder, std::filesystem::path root,
+                     std::shared_ptr<storage> files) {
         auto object_field = [&](const char* key) -> json {
             const auto it = j.find(key);
             if (it == j.end()) return json::object();
             if (!it->is_object()) throw format_error(where + ": field '" + key + "' must be an object");
-            return *it;
+            return std::move(*it);
         };
         metrics_ = object_field("metrics");
         parameters_ = object_field("parameters");
@@ -219,7 +220,7 @@ protected:
         this->artifacts_.set_folder(experiment_folder / detail::slugify(this->name_), root, std::move(files));
     }
 
-    static basic_test from_json(const json& j, const std::filesystem::path& experiment_folder,
+    static basic_test from_json(json& j, const std::filesystem::path& experiment_folder,
                                 const std::filesystem::path& root, const std::shared_ptr<storage>& files,
                                 bool read_only, const std::string& where) {
         if (!j.is_object()) throw format_error(where + ": expected a test object");
@@ -478,7 +479,7 @@ protected:
 
     // Reads one experiment of a project file. Dependencies are kept encoded; the project
     // resolves them. `where` names the file and the entry in errors.
-    static basic_experiment from_json(const json& j, const std::filesystem::path& project_file,
+    static basic_experiment from_json(json& j, const std::filesystem::path& project_file,
                                       std::string project_reference, bool read_only, const std::string& where,
                                       const std::string& reader_user, const std::shared_ptr<storage>& files) {
         if (!j.is_object()) throw format_error(where + ": expected an experiment object");

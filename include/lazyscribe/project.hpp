@@ -431,7 +431,7 @@ private:
         } pop{loading};
 
         const std::string file = path_.string();
-        const json data = detail::pyjson::parse<json>(text, file);
+        json data = detail::pyjson::parse<json>(text, file);
         if (!data.is_array()) throw format_error(file + ": expected an array of experiments at the top level");
         const bool read_only = mode_ != mode::edit;
         const std::string reader = detail::os_user_name();

@@ -18,9 +18,11 @@
 //                      its artifacts are clean, so these saves rewrite the project JSON only.
 // save_json_settled/.. the same for nondurable and unsafe, with the project file written back
 //                      (fdatasync, untimed) before each save, as when saves are seconds apart:
-//                      back to back, a write can wait for the previous one's writeback (ext4
+//                      back to back, a write may wait for the previous one's writeback (ext4
 //                      starts writeback on close after a truncate and on rename over a file).
-//                      A durable save settles itself.
+//                      A durable save settles itself. Unsynced saves of a small file take a
+//                      fraction of a millisecond of CPU; their wall time is mostly waiting, and
+//                      on a shared machine it varies widely from run to run.
 // save_artifacts/...   a save that also writes artifacts: each iteration (untimed, between
 //                      PauseTiming and ResumeTiming) rebuilds the project from N-10 clean
 //                      experiments and logs the last 10 afresh, each with a dirty artifact, so the

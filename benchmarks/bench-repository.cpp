@@ -76,30 +76,8 @@ value_type value_of(std::size_t v) {
     return x;
 }
 
-class temp_dir {
-public:
-    temp_dir() {
-        std::random_device rd;
-        path_ = fs::temp_directory_path() /
-                ("lazyscribe-bench-repository-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-        fs::create_directories(path_);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
-temp_dir& scratch() {
-    static temp_dir dir;
-    return dir;
-}
+using lazyscribe_bench::scratch;
+using lazyscribe_bench::temp_dir;
 
 lazyscribe::repository_options repo_options(bool durable) {
     lazyscribe::repository_options o;

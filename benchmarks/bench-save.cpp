@@ -95,29 +95,8 @@ lazyscribe::time_point fake_now() { return lazyscribe::time_point(std::chrono::s
 
 // ---- scratch folder
 
-class temp_dir {
-public:
-    temp_dir() {
-        std::random_device rd;
-        path_ = fs::temp_directory_path() / ("lazyscribe-bench-save-" + std::to_string(rd()) + "-" + std::to_string(rd()));
-        fs::create_directories(path_);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
-temp_dir& scratch() {
-    static temp_dir dir;
-    return dir;
-}
+using lazyscribe_bench::scratch;
+using lazyscribe_bench::temp_dir;
 
 // ---- the content of experiment i
 

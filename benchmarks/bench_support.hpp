@@ -25,7 +25,10 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <random>
+#include <system_error>
 #include <optional>
 #include <string>
 #include <vector>
@@ -174,6 +177,33 @@ inline bool run_all(int& argc, char** argv, recording_reporter& reporter) {
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     return true;
+}
+
+/// A folder under the system's temporary directory, removed when the program ends.
+class temp_dir {
+public:
+    temp_dir() {
+        std::random_device rd;
+        path_ = std::filesystem::temp_directory_path() /
+                ("lazyscribe-bench-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+        std::filesystem::create_directories(path_);
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// The benchmark program's scratch folder.
+inline temp_dir& scratch() {
+    static temp_dir dir;
+    return dir;
 }
 
 }  // namespace lazyscribe_bench

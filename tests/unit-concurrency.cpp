@@ -12,6 +12,35 @@
 namespace ls = lazyscribe;
 using lazyscribe_test::temp_dir;
 
+namespace {
+// Runs body(c) in `count` child processes at once and checks that each exits cleanly.
+template <class Body>
+void run_processes(int count, Body body) {
+    std::vector<pid_t> children;
+    for (int c = 0; c < count; ++c) {
+        const pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            int status = 0;
+            try {
+                body(c);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "child %d: %s\n", c, e.what());
+                status = 1;
+            }
+            ::_exit(status);  // no Catch teardown in the child
+        }
+        children.push_back(pid);
+    }
+    for (const pid_t pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+}
+}  // namespace
+
 TEST_CASE("concurrency: save from several threads while others log") {
     temp_dir dir;
     ls::project p(dir / "p.json", ls::mode::write, "t");
@@ -39,36 +68,17 @@ TEST_CASE("concurrency: four processes saving one project lose nothing") {
     const auto file = dir / "shared/project.json";
     constexpr int processes = 4;
     constexpr int per_process = 50;
-    std::vector<pid_t> children;
-    for (int c = 0; c < processes; ++c) {
-        const pid_t pid = ::fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            int status = 0;
-            try {
-                ls::project p(file, ls::mode::append, "proc" + std::to_string(c));
-                for (int i = 0; i < per_process; ++i) {
-                    {
-                        auto e = p.log("proc " + std::to_string(c) + " run " + std::to_string(i));
-                        e.log_metric("i", i);
-                        e.log_artifact<"json">("payload", std::vector<int>{c, i});
-                    }
-                    p.save();  // after every experiment, racing the other processes
-                }
-            } catch (const std::exception& e) {
-                std::fprintf(stderr, "child %d: %s\n", c, e.what());
-                status = 1;
+    run_processes(processes, [&](int c) {
+        ls::project p(file, ls::mode::append, "proc" + std::to_string(c));
+        for (int i = 0; i < per_process; ++i) {
+            {
+                auto e = p.log("proc " + std::to_string(c) + " run " + std::to_string(i));
+                e.log_metric("i", i);
+                e.log_artifact<"json">("payload", std::vector<int>{c, i});
             }
-            ::_exit(status);  // no Catch teardown in the child
+            p.save();  // after every experiment, racing the other processes
         }
-        children.push_back(pid);
-    }
-    for (const pid_t pid : children) {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        CHECK(WIFEXITED(status));
-        CHECK(WEXITSTATUS(status) == 0);
-    }
+    });
     ls::project p(file, ls::mode::read_only);
     CHECK(p.size() == processes * per_process);
     for (int c = 0; c < processes; ++c)
@@ -102,31 +112,13 @@ TEST_CASE("concurrency: processes logging versions never share a number or a fil
     const auto file = dir / "repo/repository.json";
     constexpr int processes = 4;
     constexpr int per_process = 25;
-    std::vector<pid_t> children;
-    for (int c = 0; c < processes; ++c) {
-        const pid_t pid = ::fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            int status = 0;
-            try {
-                ls::repository repo(file, ls::mode::edit);
-                for (int i = 0; i < per_process; ++i) {
-                    repo.log_artifact<"json">("model", std::vector<int>{c, i});
-                    repo.save();
-                }
-            } catch (const std::exception& e) {
-                std::fprintf(stderr, "child %d: %s\n", c, e.what());
-                status = 1;
-            }
-            ::_exit(status);
+    run_processes(processes, [&](int c) {
+        ls::repository repo(file, ls::mode::edit);
+        for (int i = 0; i < per_process; ++i) {
+            repo.log_artifact<"json">("model", std::vector<int>{c, i});
+            repo.save();
         }
-        children.push_back(pid);
-    }
-    for (const pid_t pid : children) {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        CHECK(WEXITSTATUS(status) == 0);
-    }
+    });
     ls::repository repo(file, ls::mode::read_only);
     REQUIRE(repo.size() == processes * per_process);
     std::set<long long> versions;

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <set>
 #include <cmath>
 #include <thread>
 
@@ -571,4 +572,30 @@ TEST_CASE("project: a dependency on the same project is refused, unknown test ke
     const auto saved = ls::json::parse(read_file(dir / "t.json"));
     CHECK(saved[0]["tests"][0]["future"] == ls::json{1, 2});
     CHECK(saved[1]["tests"][0]["description"].is_null());
+}
+
+TEST_CASE("project: experiments sharing a slug never overwrite each other's files") {
+    temp_dir dir;
+    set_now("2024-07-01T00:00:00");
+    {
+        project_t p(dir / "p.json", ls::mode::write, ls::project_options{"a", &fake_clock});
+        for (int run = 1; run <= 3; ++run) {
+            p.log("same name", [&](experiment_t& e) {
+                e.log_artifact<"json">("result", run);
+                e.log_test("holdout", [&](auto& t) { t.template log_artifact<"json">("cm", run * 10); });
+            });
+        }
+        p.save();
+    }
+    project_t p(dir / "p.json", ls::mode::read_only);
+    REQUIRE(p.size() == 3);
+    std::set<int> results;
+    std::set<int> cms;
+    for (const auto& e : p) {
+        CHECK(e.slug() == "same-name-20240701000000");  // one folder, as in Python
+        results.insert(e.load_artifact<int>("result"));
+        cms.insert(e.test("holdout").load_artifact<int>("cm"));
+    }
+    CHECK(results == std::set<int>{1, 2, 3});
+    CHECK(cms == std::set<int>{10, 20, 30});
 }

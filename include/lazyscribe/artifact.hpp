@@ -485,6 +485,24 @@ public:
     [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
     [[nodiscard]] const_iterator begin() const noexcept { return entries_.begin(); }
     [[nodiscard]] const_iterator end() const noexcept { return entries_.end(); }
+    /// @brief Whether an artifact of this set uses this file name.
+    [[nodiscard]] bool uses_fname(std::string_view fname) const noexcept {
+        return std::any_of(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.fname_ == fname; });
+    }
+
+    /// @brief Gives every unsaved artifact whose file name `taken_elsewhere` reports (another
+    /// owner of the same folder uses it) a distinct name, so that no write destroys a file
+    /// another record still names.
+    template <class Taken>
+    void avoid_fnames(Taken&& taken_elsewhere) {
+        for (auto& a : entries_) {
+            if (!a.dirty_ || !taken_elsewhere(std::string_view(a.fname_))) continue;
+            a.fname_ = detail::unique_variant(a.fname_, [&](std::string_view candidate) {
+                return taken_elsewhere(candidate) || uses_fname(candidate);
+            });
+        }
+    }
+
     /// @brief Whether any artifact has a value that save() would write.
     [[nodiscard]] bool dirty() const noexcept {
         return std::any_of(entries_.begin(), entries_.end(), [](const artifact& a) { return a.dirty_; });

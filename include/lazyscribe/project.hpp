@@ -260,6 +260,7 @@ public:
                 if (it != snapshot_.end() && e->last_updated_ > it->second) e->last_updated_by_ = author_;
             }
         }
+        separate_shared_folders();
         for (auto& e : experiments_) {
             if (e->read_only_) continue;
             e->artifacts_.save(durable_);
@@ -394,6 +395,33 @@ private:
     std::string reference() const {
         if (auto key = project_registry::key_of(path_)) return *key;
         return path_.generic_string();
+    }
+
+    // Experiments with the same slug (same name, same second) share a folder, where Python
+    // lets the second one's artifact overwrite the first's file; here an unsaved artifact
+    // whose file name another experiment of that folder uses gets a distinct name.
+    void separate_shared_folders() {
+        for (const auto& [slug, group] : by_slug_) {
+            if (group.size() < 2) continue;
+            for (const experiment_type* e : group) {
+                auto& me = const_cast<experiment_type&>(*e);  // ours: the index only hands out const
+                me.artifacts_.avoid_fnames([&](std::string_view fname) {
+                    return std::any_of(group.begin(), group.end(), [&](const experiment_type* other) {
+                        return other != e && other->artifacts_.uses_fname(fname);
+                    });
+                });
+                for (auto& t : me.tests_) {
+                    t.artifacts_.avoid_fnames([&](std::string_view fname) {
+                        return std::any_of(group.begin(), group.end(), [&](const experiment_type* other) {
+                            if (other == e) return false;
+                            return std::any_of(other->tests_.begin(), other->tests_.end(), [&](const test_type& ot) {
+                                return ot.artifacts_.folder() == t.artifacts_.folder() && ot.artifacts_.uses_fname(fname);
+                            });
+                        });
+                    });
+                }
+            }
+        }
     }
 
     std::optional<std::string> reread_for_save() {

@@ -432,22 +432,13 @@ private:
         if (fname.empty() || taken(fname)) {
             // Python reuses the same default name for two versions logged in one second and
             // the second write destroys the first file; each version gets its own file here.
-            fname = fname.empty() ? codec::default_fname_unique(a, taken) : unique_variant(fname, taken);
+            fname = fname.empty() ? codec::default_fname_unique(a, taken) : detail::unique_variant(fname, taken);
         }
         (void)detail::resolve_inside(folder_of_name, fname, "artifact '" + a.name_ + "': fname");
         a.fname_ = std::move(fname);
         return add_loaded(std::move(a));
     }
 
-    template <class Taken>
-    static std::string unique_variant(const std::string& fname, Taken&& taken) {
-        const auto dot = fname.find_last_of('.');
-        const std::string stem = dot == std::string::npos ? fname : fname.substr(0, dot);
-        const std::string ext = dot == std::string::npos ? "" : fname.substr(dot);
-        std::string candidate = fname;
-        for (int n = 1; taken(candidate); ++n) candidate = stem + "-" + std::to_string(n) + ext;
-        return candidate;
-    }
 
     // Appends an entry and indexes it by name, keeping each name's list sorted by time
     // (stable: equal times keep file order).

@@ -84,6 +84,19 @@ inline void ensure_real_path_inside(const std::filesystem::path& root, const std
     }
 }
 
+/// `fname`, or the first of stem-1.ext, stem-2.ext, ... that `taken` does not report.
+template <class Taken>
+std::string unique_variant(const std::string& fname, Taken&& taken) {
+    const auto dot = fname.find_last_of('.');
+    const auto slash = fname.find_last_of('/');
+    const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+    const std::string stem = has_ext ? fname.substr(0, dot) : fname;
+    const std::string ext = has_ext ? fname.substr(dot) : "";
+    std::string candidate = fname;
+    for (int n = 1; taken(candidate); ++n) candidate = stem + "-" + std::to_string(n) + ext;
+    return candidate;
+}
+
 inline std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
     static std::atomic<unsigned> counter{0};
     auto name = target.filename().string();

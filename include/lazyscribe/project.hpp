@@ -327,10 +327,9 @@ public:
         return e;
     }
     [[nodiscard]] const experiment_type* find(std::string_view key) const {
-        const std::string k(key);
         const experiment_type* best = nullptr;
         for (const auto* index : {&by_slug_, &by_short_slug_}) {
-            if (const auto it = index->find(k); it != index->end()) {
+            if (const auto it = index->find(key); it != index->end()) {
                 for (const auto* e : it->second)
                     if (best == nullptr || e->position_ > best->position_) best = e;
             }
@@ -590,8 +589,14 @@ private:
     bool durable_ = true;
     std::size_t disk_signature_ = 0;  // of the file as we last read or wrote it
     std::vector<std::unique_ptr<experiment_type>> experiments_;
-    std::unordered_map<std::string, std::vector<const experiment_type*>> by_slug_;
-    std::unordered_map<std::string, std::vector<const experiment_type*>> by_short_slug_;
+    // Transparent hashing: a look-up by string_view builds no std::string.
+    struct key_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+    };
+    using slug_index = std::unordered_map<std::string, std::vector<const experiment_type*>, key_hash, std::equal_to<>>;
+    slug_index by_slug_;
+    slug_index by_short_slug_;
     std::unordered_map<std::string, time_point> snapshot_;  // slug → last_updated when loaded
     std::unordered_map<std::string, std::shared_ptr<basic_project>> upstream_;
     std::unique_ptr<detail::member_mutex> mutex_ = std::make_unique<detail::member_mutex>();

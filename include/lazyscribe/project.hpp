@@ -100,6 +100,56 @@ inline std::filesystem::path canonical_or_absolute(const std::filesystem::path& 
 
 }  // namespace detail
 
+namespace detail {
+
+/// A lazy, forward view of the elements of [first, last) that satisfy pred. Written out,
+/// rather than std::views::filter, so that clang 14 with libstdc++ 12 compiles it too.
+template <class It, class Pred>
+class filter_view {
+public:
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = typename std::iterator_traits<It>::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = typename std::iterator_traits<It>::reference;
+        using pointer = typename std::iterator_traits<It>::pointer;
+        iterator() = default;
+        iterator(It it, const filter_view* view) : it_(it), view_(view) { skip(); }
+        reference operator*() const { return *it_; }
+        pointer operator->() const { return &*it_; }
+        iterator& operator++() {
+            ++it_;
+            skip();
+            return *this;
+        }
+        iterator operator++(int) {
+            auto copy = *this;
+            ++*this;
+            return copy;
+        }
+        friend bool operator==(const iterator& a, const iterator& b) { return a.it_ == b.it_; }
+
+    private:
+        void skip() {
+            while (it_ != view_->last_ && !view_->pred_(*it_)) ++it_;
+        }
+        It it_{};
+        const filter_view* view_ = nullptr;
+    };
+
+    filter_view(It first, It last, Pred pred) : first_(first), last_(last), pred_(std::move(pred)) {}
+    [[nodiscard]] iterator begin() const { return iterator(first_, this); }
+    [[nodiscard]] iterator end() const { return iterator(last_, this); }
+
+private:
+    It first_;
+    It last_;
+    mutable Pred pred_;  // a predicate may keep state; calling it is not a change of the view
+};
+
+}  // namespace detail
+
 /// @brief Options for opening a project.
 struct project_options {
     /// @brief The author of new experiments and of edits; empty = the operating-system user.
@@ -347,7 +397,7 @@ public:
     template <class Pred>
         requires std::predicate<Pred&, const experiment_type&>
     [[nodiscard]] auto filter(Pred pred) const {
-        return std::ranges::subrange(begin(), end()) | std::views::filter(std::move(pred));
+        return detail::filter_view<const_iterator, Pred>(begin(), end(), std::move(pred));
     }
 
     /// @brief A new project (this one's path, mode and author) with the experiments of this
@@ -400,7 +450,8 @@ private:
     // lets the second one's artifact overwrite the first's file; here an unsaved artifact
     // whose file name another experiment of that folder uses gets a distinct name.
     void separate_shared_folders() {
-        for (const auto& [slug, group] : by_slug_) {
+        for (const auto& entry : by_slug_) {
+            const auto& group = entry.second;  // not a structured binding: lambdas capture it (clang 14)
             if (group.size() < 2) continue;
             for (const experiment_type* e : group) {
                 auto& me = const_cast<experiment_type&>(*e);  // ours: the index only hands out const

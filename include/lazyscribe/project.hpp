@@ -300,7 +300,8 @@ public:
         // Other processes may save the same project: the lock makes read-merge-write one step.
         const auto writers = storage_->lock(path_);
         if (mode_ != mode::write) {
-            if (auto current = reread_for_save(); current && signature_of(*current) != disk_signature_) {
+            if (auto current = detail::reread_for_save(*storage_, path_);
+                current && detail::content_signature(*current) != disk_signature_) {
                 merge_from_disk(*current);
             }
         }
@@ -320,7 +321,7 @@ public:
         storage_->write(
             path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
             durable_);
-        disk_signature_ = signature_of(text);
+        disk_signature_ = detail::content_signature(text);
     }
 
     /// @brief Where the project's files are read and written.
@@ -474,25 +475,15 @@ private:
         }
     }
 
-    std::optional<std::string> reread_for_save() {
-        try {
-            return read_bounded(*storage_, path_);
-        } catch (const error& e) {
-            throw save_error(std::string("cannot re-read before saving: ") + e.what());
-        }
-    }
-
     void load() {
         auto text = read_bounded(*storage_, path_);
         if (!text) return;  // a missing file is an empty project
-        disk_signature_ = signature_of(*text);
+        disk_signature_ = detail::content_signature(*text);
         for (auto& e : parse_file(*text)) {
             snapshot_[e.slug_] = e.last_updated_;
             insert(std::make_unique<experiment_type>(std::move(e)));
         }
     }
-
-    static std::size_t signature_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes) ^ bytes.size(); }
 
     std::vector<experiment_type> parse_file(const std::string& text) {
         auto& loading = detail::projects_being_loaded();

@@ -236,7 +236,8 @@ public:
         require_writable("save");
         const auto writers = storage_->lock(path_);
         if (mode_ != mode::write) {
-            if (auto current = reread_for_save(); current && signature_of(*current) != disk_signature_) {
+            if (auto current = detail::reread_for_save(*storage_, path_);
+                current && detail::content_signature(*current) != disk_signature_) {
                 merge_from_disk(*current);
             }
         }
@@ -245,7 +246,7 @@ public:
         storage_->write(
             path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
             durable_);
-        disk_signature_ = signature_of(text);
+        disk_signature_ = detail::content_signature(text);
         expiry_changes_.clear();
     }
 
@@ -465,22 +466,12 @@ private:
         for (auto& a : all) add_loaded(std::move(a));
     }
 
-    std::optional<std::string> reread_for_save() {
-        try {
-            return read_bounded(*storage_, path_);
-        } catch (const error& e) {
-            throw save_error(std::string("cannot re-read before saving: ") + e.what());
-        }
-    }
-
     void load() {
         auto text = read_bounded(*storage_, path_);
         if (!text) return;
-        disk_signature_ = signature_of(*text);
+        disk_signature_ = detail::content_signature(*text);
         for (auto& a : parse_file(*text)) add_loaded(std::move(a));
     }
-
-    static std::size_t signature_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes) ^ bytes.size(); }
 
     std::vector<artifact> parse_file(const std::string& text) const {
         const std::string file = path_.string();

@@ -196,6 +196,23 @@ inline std::optional<std::string> read_bounded(storage& files, const std::filesy
     return files.read(file);
 }
 
+namespace detail {
+// read_bounded for a save that must first see what other writers saved: any failure to
+// re-read fails the save (save_error).
+inline std::optional<std::string> reread_for_save(storage& files, const std::filesystem::path& file) {
+    try {
+        return read_bounded(files, file);
+    } catch (const error& e) {
+        throw save_error(std::string("cannot re-read before saving: ") + e.what());
+    }
+}
+
+// A fingerprint of a file's bytes, to notice that another writer changed it.
+inline std::size_t content_signature(std::string_view bytes) noexcept {
+    return std::hash<std::string_view>{}(bytes) ^ bytes.size();
+}
+}  // namespace detail
+
 /// @brief The shared local storage.
 inline std::shared_ptr<storage> local() {
     static const auto instance = std::make_shared<local_storage>();

@@ -201,13 +201,5 @@ inline std::optional<std::string> read_if_exists(const std::filesystem::path& fi
     }
 }
 
-/// read_if_exists for a save: a file that cannot be re-read fails the save (save_error).
-inline std::optional<std::string> reread_for_save(const std::filesystem::path& file) {
-    try {
-        return read_if_exists(file);
-    } catch (const path_error& e) {
-        throw save_error(std::string("cannot re-read before saving: ") + e.what());
-    }
-}
 
 }  // namespace lazyscribe::detail

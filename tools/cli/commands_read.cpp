@@ -252,25 +252,6 @@ int run_show(const global_options& g, const show_options& o) {
 
 namespace {
 
-struct artifact_file {
-    std::filesystem::path path;
-    bool exists = false;
-    std::optional<std::uintmax_t> size;
-};
-
-artifact_file inspect(const std::filesystem::path& folder, const artifact& a) {
-    artifact_file f;
-    f.path = detail::resolve_inside(folder, a.fname(), "artifact '" + a.name() + "': fname");
-    std::error_code ec;
-    const auto status = std::filesystem::status(f.path, ec);
-    f.exists = std::filesystem::is_regular_file(status);
-    if (f.exists) {
-        const auto size = std::filesystem::file_size(f.path, ec);
-        if (!ec) f.size = size;
-    }
-    return f;
-}
-
 void artifact_rows(table& t, const basic_artifact_set<builtin_handlers>& set, const std::string& owner,
                    const std::filesystem::path& experiment_folder, bool& unknown_handler) {
     for (const auto& a : set) {

@@ -77,17 +77,8 @@ struct version_file {
 };
 
 version_file inspect(const repository& repo, const artifact& a) {
-    version_file f;
-    f.path = detail::resolve_inside(repo.artifact_folder(a), a.fname(), "artifact '" + a.name() + "': fname");
-    f.shown = a.name() + "/" + a.fname();
-    std::error_code ec;
-    const auto status = std::filesystem::status(f.path, ec);
-    f.exists = std::filesystem::is_regular_file(status);
-    if (f.exists) {
-        const auto size = std::filesystem::file_size(f.path, ec);
-        if (!ec) f.size = size;
-    }
-    return f;
+    const artifact_file file = cli::inspect(repo.artifact_folder(a), a);  // the shared one, not this overload
+    return version_file{file.path, a.name() + "/" + a.fname(), file.exists, file.size};
 }
 
 // As the library decides it: a version is expired from its expiry time on.

@@ -478,4 +478,17 @@ std::string human_size(std::uintmax_t bytes) {
     return buffer;
 }
 
+artifact_file inspect(const std::filesystem::path& folder, const artifact& a) {
+    artifact_file f;
+    f.path = detail::resolve_inside(folder, a.fname(), "artifact '" + a.name() + "': fname");
+    std::error_code ec;
+    const auto status = std::filesystem::status(f.path, ec);
+    f.exists = std::filesystem::is_regular_file(status);
+    if (f.exists) {
+        const auto size = std::filesystem::file_size(f.path, ec);
+        if (!ec) f.size = size;
+    }
+    return f;
+}
+
 }  // namespace lazyscribe::cli

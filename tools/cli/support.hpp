@@ -169,4 +169,14 @@ void write_stdout(std::string_view text);
 /// Human-readable byte count ("512 B", "1.5 KiB").
 std::string human_size(std::uintmax_t bytes);
 
+/// Where an artifact's file is, whether it exists, and its size.
+struct artifact_file {
+    std::filesystem::path path;
+    bool exists = false;
+    std::optional<std::uintmax_t> size;
+};
+
+/// Locates artifact `a` in `folder` (refusing an fname that leaves it) and looks at the file.
+artifact_file inspect(const std::filesystem::path& folder, const artifact& a);
+
 }  // namespace lazyscribe::cli

@@ -21,6 +21,8 @@
 #include <vector>
 
 #include <lazyscribe/detail/files.hpp>
+#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/detail/type_name.hpp>
@@ -144,6 +146,40 @@ public:
         j["name"] = name_;
         j["version"] = version_;
         return j;
+    }
+
+    /// @brief Appends to_json() as pyjson::dump_to would write it at nesting level `depth`
+    /// (options.indent >= 0), without building it.
+    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const {
+        static const json no_fields = json::object();
+        const json& extras = fields_.is_object() ? fields_ : no_fields;
+        auto it = extras.cbegin();
+        detail::pyjson::member_writer w(out, options, depth);
+        w.extras_before(extras, it, "created_at");
+        w.key("created_at");
+        out += '"';
+        detail::append_time(out, created_at_);
+        out += '"';
+        w.extras_before(extras, it, "expiry");
+        w.key("expiry");
+        if (expiry_) {
+            out += '"';
+            detail::append_time(out, *expiry_);
+            out += '"';
+        } else {
+            out += "null";
+        }
+        w.extras_before(extras, it, "fname");
+        w.string("fname", fname_);
+        w.extras_before(extras, it, "handler");
+        w.string("handler", handler_);
+        w.extras_before(extras, it, "name");
+        w.string("name", name_);
+        w.extras_before(extras, it, "version");
+        w.key("version");
+        detail::pyjson::impl::append_int(out, version_);
+        w.extras_rest(extras, it);
+        w.finish();
     }
 
 private:
@@ -320,16 +356,22 @@ struct artifact_codec {
 
     /// One metadata object of a project or repository file; `where` names it in errors.
     static artifact parse(const json& j, const std::string& where) {
-        if (!j.is_object()) throw format_error(where + ": expected an artifact object");
+        return parse(j, [&] { return where; });
+    }
+    /// parse, with `where()` giving the name for errors: built only when one is thrown.
+    template <class Where>
+        requires std::invocable<const Where&>
+    static artifact parse(const json& j, const Where& where) {
+        if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
         auto text = [&](const char* key) -> std::string {
             const auto it = j.find(key);
-            if (it == j.end()) throw format_error(where + ": missing field '" + key + "'");
-            if (!it->is_string()) throw format_error(where + ": field '" + key + "' must be a string");
+            if (it == j.end()) throw format_error(where() + ": missing field '" + key + "'");
+            if (!it->is_string()) throw format_error(where() + ": field '" + key + "' must be a string");
             return it->template get<std::string>();
         };
         auto time = [&](const char* key, const std::string& value) {
             const auto t = parse_time(value);
-            if (!t) throw format_error(where + ": field '" + key + "' is not a date-time: '" + value + "'");
+            if (!t) throw format_error(where() + ": field '" + key + "' is not a date-time: '" + value + "'");
             return *t;
         };
         artifact a;
@@ -337,11 +379,11 @@ struct artifact_codec {
         a.handler_ = text("handler");
         a.created_at_ = time("created_at", text("created_at"));
         if (const auto it = j.find("expiry"); it != j.end() && !it->is_null()) {
-            if (!it->is_string()) throw format_error(where + ": field 'expiry' must be a date-time string or null");
+            if (!it->is_string()) throw format_error(where() + ": field 'expiry' must be a date-time string or null");
             a.expiry_ = time("expiry", it->template get<std::string>());
         }
         if (const auto it = j.find("version"); it != j.end()) {
-            if (!it->is_number_integer()) throw format_error(where + ": field 'version' must be an integer");
+            if (!it->is_number_integer()) throw format_error(where() + ": field 'version' must be an integer");
             a.version_ = it->template get<long long>();
         }
         json extras = json::object();
@@ -364,11 +406,11 @@ struct artifact_codec {
             });
         }
         if (const auto it = j.find("fname"); it != j.end()) {
-            if (!it->is_string()) throw format_error(where + ": field 'fname' must be a string");
+            if (!it->is_string()) throw format_error(where() + ": field 'fname' must be a string");
             a.fname_ = it->template get<std::string>();
             // Refuse a file that would leave the owner's folder now, before anything reads it.
             if (const auto reason = outside_folder_reason(a.fname_); !reason.empty()) {
-                throw format_error(where + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
+                throw format_error(where() + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
             }
         } else {
             a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_));
@@ -379,6 +421,25 @@ struct artifact_codec {
 
 }  // namespace detail
 
+template <class>
+class basic_project;
+template <class>
+class basic_experiment;
+template <class>
+class basic_test;
+namespace detail {
+template <class, class>
+class logging_base;
+
+/// Where the artifact files of one project (or of a stand-alone set) live. Every artifact set
+/// of a project shares one, so an experiment holds no paths of its own.
+struct artifact_home {
+    std::filesystem::path root;          // the project folder: no file may resolve outside it
+    std::shared_ptr<storage> files;      // where the files are read and written
+    std::filesystem::path owner_file{};  // the project file, as its owner holds it (may be empty)
+};
+}  // namespace detail
+
 /// @brief The artifacts of one experiment or test, stored in one folder.
 /// @tparam Handlers a handler_list; aliases in `log_artifact<"alias">` are checked against it.
 template <class Handlers>
@@ -387,11 +448,11 @@ class basic_artifact_set {
 
 public:
     using handlers = Handlers;
-    using const_iterator = std::deque<artifact>::const_iterator;
+    using const_iterator = detail::stable_vector<artifact>::const_iterator;
 
     basic_artifact_set() = default;
     /// @brief An empty set whose files live in `folder`.
-    explicit basic_artifact_set(std::filesystem::path folder) : folder_(std::move(folder)), root_(folder_) {}
+    explicit basic_artifact_set(std::filesystem::path folder) { set_folder(std::move(folder)); }
 
     /// @brief Reads the metadata array of a project file. `where` names it in errors
     /// (e.g. "project.json: experiment 'x': artifacts"). Aliases that are not in Handlers are
@@ -400,10 +461,7 @@ public:
                                         std::filesystem::path root = {}, std::shared_ptr<storage> files = {}) {
         basic_artifact_set set;
         set.set_folder(std::move(folder), std::move(root), std::move(files));
-        if (!entries.is_array()) throw format_error(std::string(where) + ": expected an array of artifacts");
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            set.entries_.push_back(codec::parse(entries[i], std::string(where) + "[" + std::to_string(i) + "]"));
-        }
+        set.read_entries(entries, [&] { return std::string(where); });
         return set;
     }
 
@@ -414,19 +472,33 @@ public:
         return array;
     }
 
-    [[nodiscard]] const std::filesystem::path& folder() const noexcept { return folder_; }
+    /// @brief The folder the files are stored in.
+    [[nodiscard]] std::filesystem::path folder() const {
+        return subfolder_.empty() ? home_->root : home_->root / subfolder_;
+    }
     /// @brief The folder every file must resolve inside.
-    [[nodiscard]] const std::filesystem::path& root() const noexcept { return root_; }
+    [[nodiscard]] const std::filesystem::path& root() const noexcept { return home_->root; }
     /// @brief Moves the set to `folder`; files must resolve (symbolic links followed) inside
     /// `root`, the project's folder (by default the set's own folder), in `files` (by default
     /// the local file system).
     void set_folder(std::filesystem::path folder, std::filesystem::path root = {}, std::shared_ptr<storage> files = {}) {
-        folder_ = std::move(folder);
-        root_ = root.empty() ? folder_ : std::move(root);
-        if (files) storage_ = std::move(files);
+        auto home = std::make_shared<detail::artifact_home>();
+        home->files = files ? std::move(files) : home_->files;
+        home->owner_file = home_->owner_file;
+        if (root.empty()) {
+            home->root = std::move(folder);
+            subfolder_.clear();
+        } else {
+            // root / subfolder == folder; an absolute folder outside root stays absolute.
+            auto relative = folder.lexically_relative(root);
+            subfolder_ = relative.empty() ? folder.generic_string() : relative.generic_string();
+            if (subfolder_ == ".") subfolder_.clear();
+            home->root = std::move(root);
+        }
+        home_ = std::move(home);
     }
     /// @brief Where the files are read and written.
-    [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return storage_; }
+    [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return home_->files; }
 
     /// @brief Logs `value` under `name` with the handler registered as Alias. Nothing is
     /// written until save(). An unknown alias, or a value type the handler cannot write,
@@ -450,14 +522,14 @@ public:
     /// this session as a T is returned without reading the file.
     template <class T>
     [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        return codec::template load<T>(at(name), folder_, options, root_, *storage_);
+        return codec::template load<T>(at(name), folder(), options, home_->root, *home_->files);
     }
 
     /// @brief load_artifact with the handler named at compile time: a handler that cannot
     /// read T does not compile; a file whose stored alias differs throws artifact_load_error.
     template <class T, fixed_string Alias>
     [[nodiscard]] T load_artifact(std::string_view name, const load_options& options = {}) const {
-        return codec::template load_as<T, Alias>(at(name), folder_, options, root_, *storage_);
+        return codec::template load_as<T, Alias>(at(name), folder(), options, home_->root, *home_->files);
     }
 
     /// @brief Writes every dirty artifact into folder(), each through a temporary file that
@@ -465,7 +537,9 @@ public:
     /// Throws save_error naming the artifact and the file when a write fails. `durable` false
     /// skips the syncs to disk (see project_options::durable).
     void save(bool durable = true) {
-        for (auto& a : entries_) codec::write(a, folder_, durable, root_, *storage_);
+        if (entries_.empty()) return;
+        const auto where = folder();
+        for (auto& a : entries_) codec::write(a, where, durable, home_->root, *home_->files);
     }
 
     /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.
@@ -473,7 +547,7 @@ public:
         if (const artifact* a = find(name)) return *a;
         std::string known;
         for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.name_ + "'";
-        throw artifact_load_error("no artifact named '" + std::string(name) + "' in " + folder_.string() +
+        throw artifact_load_error("no artifact named '" + std::string(name) + "' in " + folder().string() +
                                   "; artifacts: " + (known.empty() ? "(none)" : known));
     }
     [[nodiscard]] const artifact* find(std::string_view name) const noexcept {
@@ -514,7 +588,7 @@ private:
                                      [&](const artifact& a) { return a.name_ == entry.name_; });
         if (existing != entries_.end() && !overwrite) {
             throw artifact_log_error("an artifact named '" + entry.name_ + "' is already logged in " +
-                                     folder_.string() + "; pass overwrite = true to replace it");
+                                     folder().string() + "; pass overwrite = true to replace it");
         }
         const artifact* replaced = existing == entries_.end() ? nullptr : &*existing;
         auto taken = [&](std::string_view candidate) {
@@ -525,9 +599,9 @@ private:
             fname = codec::default_fname_unique(entry, taken);
         } else if (taken(fname)) {
             throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
-                                     "' is already used by another artifact in " + folder_.string());
+                                     "' is already used by another artifact in " + folder().string());
         }
-        (void)detail::resolve_inside(folder_, fname, "artifact '" + entry.name_ + "': fname");
+        (void)detail::resolve_inside(folder(), fname, "artifact '" + entry.name_ + "': fname");
         entry.fname_ = std::move(fname);
         if (existing != entries_.end()) {
             *existing = std::move(entry);  // replaced in place, as Python does
@@ -537,10 +611,40 @@ private:
         return entries_.back();
     }
 
-    std::filesystem::path folder_;
-    std::filesystem::path root_;
-    std::shared_ptr<storage> storage_ = lazyscribe::local();
-    std::deque<artifact> entries_;  // a deque: references handed out by log_artifact stay valid
+    template <class, class>
+    friend class detail::logging_base;
+    template <class>
+    friend class basic_project;
+    template <class>
+    friend class basic_experiment;
+    template <class>
+    friend class basic_test;
+
+    // The set of an experiment or test of a project: `subfolder` is relative to home->root.
+    void place(std::shared_ptr<const detail::artifact_home> home, std::string subfolder) {
+        home_ = std::move(home);
+        subfolder_ = std::move(subfolder);
+    }
+    [[nodiscard]] const std::shared_ptr<const detail::artifact_home>& home() const noexcept { return home_; }
+    [[nodiscard]] const std::string& subfolder() const noexcept { return subfolder_; }
+
+    // Appends the entries of a metadata array; where() names it in errors (built only then).
+    template <class Where>
+    void read_entries(const json& entries, const Where& where) {
+        if (!entries.is_array()) throw format_error(where() + ": expected an array of artifacts");
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            entries_.push_back(codec::parse(entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }));
+        }
+    }
+
+    static const std::shared_ptr<const detail::artifact_home>& default_home() {
+        static const auto instance = std::make_shared<const detail::artifact_home>(detail::artifact_home{{}, local()});
+        return instance;
+    }
+
+    std::shared_ptr<const detail::artifact_home> home_ = default_home();
+    std::string subfolder_;  // relative to home_->root, '/'-separated; empty = the root itself
+    detail::stable_vector<artifact> entries_;  // references handed out by log_artifact stay valid
 };
 
 }  // namespace lazyscribe

@@ -7,7 +7,7 @@
 /// both return a scope object that joins its owner when the scope ends without an exception.
 
 #include <cstddef>
-#include <deque>
+#include <map>
 #include <exception>
 #include <filesystem>
 #include <mutex>
@@ -22,6 +22,7 @@
 #include <lazyscribe/artifact.hpp>
 #include <lazyscribe/detail/python_json.hpp>
 #include <lazyscribe/detail/slugify.hpp>
+#include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/fixed_string.hpp>
@@ -52,7 +53,87 @@ class basic_project;
 template <class Handlers>
 class basic_experiment;
 
+/// @brief The process-wide project registry (Python's `lazyscribe.registry`): a dependency on
+/// an experiment of a registered project is written with the key instead of the path, and a
+/// key read from a file is resolved to the registered path.
+class project_registry {
+public:
+    /// @brief Registers `project_file` under `key` (replacing an earlier entry).
+    static void add(std::string key, std::filesystem::path project_file) {
+        std::lock_guard lock(mutex());
+        entries()[std::move(key)] = std::move(project_file);
+    }
+    static void remove(const std::string& key) {
+        std::lock_guard lock(mutex());
+        entries().erase(key);
+    }
+    static void clear() {
+        std::lock_guard lock(mutex());
+        entries().clear();
+    }
+    /// @brief The path registered under key, if any.
+    static std::optional<std::filesystem::path> find(const std::string& key) {
+        std::lock_guard lock(mutex());
+        const auto it = entries().find(key);
+        if (it == entries().end()) return std::nullopt;
+        return it->second;
+    }
+    /// @brief The key a project file is registered under, if any.
+    static std::optional<std::string> key_of(const std::filesystem::path& project_file) {
+        std::lock_guard lock(mutex());
+        for (const auto& [key, path] : entries()) {
+            if (path == project_file) return key;
+        }
+        return std::nullopt;
+    }
+
+private:
+    static std::map<std::string, std::filesystem::path>& entries() {
+        static std::map<std::string, std::filesystem::path> instance;
+        return instance;
+    }
+    static std::mutex& mutex() {
+        static std::mutex instance;
+        return instance;
+    }
+};
+
 namespace detail {
+
+// Reads a project file piece by piece (see basic_project's loader).
+using document_reader = pyjson::impl::parser<json>;
+
+// Nesting levels in a project file: [ experiment { member value, tests [ test { member value.
+inline constexpr std::size_t experiment_member_depth = 2;
+inline constexpr std::size_t test_depth = 3;
+inline constexpr std::size_t test_member_depth = 4;
+
+// A field read from a file whose type is checked once the whole object is read: the last
+// occurrence of a repeated key wins, as in Python's json.load.
+struct text_field {
+    enum kind_t { absent, text, null, other } kind = absent;
+    std::string value;
+
+    void read(document_reader& reader, std::size_t depth) {
+        const char next = reader.peek();
+        if (next == '"') {
+            value.clear();
+            reader.read_string_value(value);
+            kind = text;
+            return;
+        }
+        json ignored;
+        reader.read_one(ignored, depth);
+        kind = ignored.is_null() ? null : other;
+    }
+    [[nodiscard]] bool is_text() const noexcept { return kind == text; }
+};
+
+// A field kept as JSON until the object is complete.
+inline void read_json_field(document_reader& reader, std::optional<json>& field, std::size_t depth) {
+    field.emplace();
+    reader.read_one(*field, depth);
+}
 
 // A mutex that copies and moves as a fresh mutex, so the objects holding it stay regular.
 struct member_mutex {
@@ -141,21 +222,38 @@ protected:
         }
     }
 
-    // Reads metrics/parameters/artifacts of a file entry, moving the big values out of the
-    // parsed document rather than copying them; `where` names it in errors.
-    void read_common(json& j, const std::string& where, std::filesystem::path folder, std::filesystem::path root,
-                     std::shared_ptr<storage> files) {
-        auto object_field = [&](const char* key) -> json {
-            const auto it = j.find(key);
-            if (it == j.end()) return json::object();
-            if (!it->is_object()) throw format_error(where + ": field '" + key + "' must be an object");
-            return std::move(*it);
-        };
-        metrics_ = object_field("metrics");
-        parameters_ = object_field("parameters");
-        const auto it = j.find("artifacts");
-        artifacts_ = basic_artifact_set<Handlers>::from_json(it == j.end() ? json::array() : *it, std::move(folder),
-                                                              where + ": artifacts", std::move(root), std::move(files));
+    // Reads a member that experiments and tests share (metrics, parameters, artifacts) at the
+    // reader's position; false for any other key.
+    bool read_common_member(std::string_view key, detail::document_reader& reader, std::optional<json>& artifacts,
+                            std::size_t depth) {
+        if (key == "metrics") {
+            reader.read_one(metrics_, depth);
+        } else if (key == "parameters") {
+            reader.read_one(parameters_, depth);
+        } else if (key == "artifacts") {
+            detail::read_json_field(reader, artifacts, depth);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    // Once the object is read: checks the shared members and places the artifacts in
+    // `subfolder` of home. here() names the entry in errors (built only for one).
+    template <class Here>
+    void finish_common(const Here& here, const std::optional<json>& artifacts,
+                       std::shared_ptr<const detail::artifact_home> home, std::string subfolder) {
+        if (!metrics_.is_object()) throw format_error(here() + ": field 'metrics' must be an object");
+        if (!parameters_.is_object()) throw format_error(here() + ": field 'parameters' must be an object");
+        artifacts_.place(std::move(home), std::move(subfolder));
+        if (artifacts) artifacts_.read_entries(*artifacts, [&] { return here() + ": artifacts"; });
+    }
+
+    // The artifacts member, written straight from the records.
+    void write_artifacts(detail::pyjson::member_writer& w) const {
+        w.array("artifacts", artifacts_.size(), [&](std::size_t i, std::size_t depth) {
+            artifacts_.begin()[static_cast<std::ptrdiff_t>(i)].write_json(w.out(), w.options(), depth);
+        });
     }
 
     std::string name_;
@@ -180,6 +278,28 @@ inline time_point required_time(const json& j, const char* key, const std::strin
     return *t;
 }
 
+template <class Where>
+std::string& required_text(text_field& field, const char* key, const Where& where) {
+    if (field.kind == text_field::absent) throw format_error(where() + ": missing field '" + key + "'");
+    if (!field.is_text()) throw format_error(where() + ": field '" + key + "' must be a string");
+    return field.value;
+}
+
+template <class Where>
+time_point required_time(text_field& field, const char* key, const Where& where) {
+    const std::string& text = required_text(field, key, where);
+    const auto t = parse_time(text);
+    if (!t) throw format_error(where() + ": field '" + key + "' is not a date-time: '" + text + "'");
+    return *t;
+}
+
+template <class Where>
+std::string optional_text(text_field& field, const char* key, const Where& where, std::string fallback) {
+    if (field.kind == text_field::absent) return fallback;
+    if (!field.is_text()) throw format_error(where() + ": field '" + key + "' must be a string");
+    return std::move(field.value);
+}
+
 }  // namespace detail
 
 /// @brief A test: results of an experiment on a sub-population (FORMAT.md 4.2). Its files
@@ -195,7 +315,7 @@ public:
     /// @brief The optional free-text description (null in the file when absent).
     [[nodiscard]] const std::optional<std::string>& description() const noexcept { return description_; }
     /// @brief The folder of this test's artifacts.
-    [[nodiscard]] const std::filesystem::path& path() const noexcept { return this->artifacts_.folder(); }
+    [[nodiscard]] std::filesystem::path path() const { return this->artifacts_.folder(); }
 
     /// @brief The object written in the project file.
     [[nodiscard]] json to_json() const {
@@ -208,35 +328,73 @@ public:
         return j;
     }
 
+    /// @brief Appends to_json() as pyjson::dump_to would write it at nesting level `depth`
+    /// (options.indent >= 0), straight from the records.
+    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const {
+        detail::pyjson::member_writer w(out, options, depth);
+        auto it = extra_keys_.cbegin();
+        w.extras_before(extra_keys_, it, "artifacts");
+        this->write_artifacts(w);
+        w.extras_before(extra_keys_, it, "description");
+        if (description_) {
+            w.string("description", *description_);
+        } else {
+            w.raw("description", "null");
+        }
+        w.extras_before(extra_keys_, it, "metrics");
+        w.value("metrics", this->metrics_);
+        w.extras_before(extra_keys_, it, "name");
+        w.string("name", this->name_);
+        w.extras_before(extra_keys_, it, "parameters");
+        w.value("parameters", this->parameters_);
+        w.extras_rest(extra_keys_, it);
+        w.finish();
+    }
+
     friend bool operator==(const basic_test& a, const basic_test& b) { return a.to_json() == b.to_json(); }
 
 protected:
     basic_test() = default;
-    basic_test(std::string name, std::optional<std::string> description, const std::filesystem::path& experiment_folder,
-               const std::filesystem::path& root, std::shared_ptr<storage> files, clock_function clock) {
+    basic_test(std::string name, std::optional<std::string> description, std::shared_ptr<const detail::artifact_home> home,
+               const std::string& experiment_subfolder, clock_function clock) {
         this->name_ = std::move(name);
         description_ = std::move(description);
         this->clock_ = clock;
-        this->artifacts_.set_folder(experiment_folder / detail::slugify(this->name_), root, std::move(files));
+        this->artifacts_.place(std::move(home), experiment_subfolder + "/" + detail::slugify(this->name_));
     }
 
-    static basic_test from_json(json& j, const std::filesystem::path& experiment_folder,
-                                const std::filesystem::path& root, const std::shared_ptr<storage>& files,
-                                bool read_only, const std::string& where) {
-        if (!j.is_object()) throw format_error(where + ": expected a test object");
+    // Reads one test object at the reader's position; where() names it in errors.
+    template <class Where>
+    static basic_test read(detail::document_reader& reader, const std::shared_ptr<const detail::artifact_home>& home,
+                           const std::string& experiment_subfolder, bool read_only, const Where& where) {
         basic_test t;
-        t.name_ = detail::required_string(j, "name", where);
-        const std::string here = where + " (test '" + t.name_ + "')";
-        if (const auto it = j.find("description"); it != j.end() && !it->is_null()) {
-            if (!it->is_string()) throw format_error(here + ": field 'description' must be a string or null");
-            t.description_ = it->template get<std::string>();
+        if (reader.peek() != '{') {
+            json ignored;
+            reader.read_one(ignored, detail::test_depth);
+            throw format_error(where() + ": expected a test object");
         }
+        detail::text_field name;
+        detail::text_field description;
+        std::optional<json> artifacts;
+        reader.read_object([&](const std::string& key) {
+            if (key == "name") {
+                name.read(reader, detail::test_member_depth);
+            } else if (key == "description") {
+                description.read(reader, detail::test_member_depth);
+            } else if (!t.read_common_member(key, reader, artifacts, detail::test_member_depth)) {
+                reader.read_one(t.extra_keys_[key], detail::test_member_depth);
+            }
+        });
+        t.name_ = std::move(detail::required_text(name, "name", where));
+        const auto here = [&] { return where() + " (test '" + t.name_ + "')"; };
+        if (description.kind == detail::text_field::other) {
+            throw format_error(here() + ": field 'description' must be a string or null");
+        }
+        if (description.is_text()) t.description_ = std::move(description.value);
         // Python recomputes the test folder from the name at load time; it is never stored.
-        t.read_common(j, here, experiment_folder / detail::slugify(t.name_), root, files);
-        for (const auto& [key, value] : j.items()) {
-            if (key != "artifacts" && key != "description" && key != "metrics" && key != "name" && key != "parameters")
-                t.extra_keys_[key] = value;  // kept, never dropped
-        }
+        std::string folder = detail::slugify(t.name_);
+        t.finish_common(here, artifacts, home,
+                        experiment_subfolder.empty() ? std::move(folder) : experiment_subfolder + "/" + folder);
         t.read_only_ = read_only;
         return t;
     }
@@ -299,10 +457,10 @@ public:
     [[nodiscard]] time_point created_at() const noexcept { return created_at_; }
     [[nodiscard]] time_point last_updated() const noexcept { return last_updated_; }
     [[nodiscard]] const std::vector<std::string>& tags() const noexcept { return tags_; }
-    [[nodiscard]] const std::deque<test_type>& tests() const noexcept { return tests_; }
+    [[nodiscard]] const detail::stable_vector<test_type>& tests() const noexcept { return tests_; }
     [[nodiscard]] const std::vector<dependency>& dependencies() const noexcept { return dependencies_; }
     /// @brief The experiment's folder: `<project folder>/<slug>`.
-    [[nodiscard]] const std::filesystem::path& path() const noexcept { return this->artifacts_.folder(); }
+    [[nodiscard]] std::filesystem::path path() const { return this->artifacts_.folder(); }
     /// @brief The test named `name` (the first one, as tests keep file order).
     [[nodiscard]] const test_type& test(std::string_view name) const {
         for (const auto& t : tests_)
@@ -328,9 +486,8 @@ public:
     /// an exception. Safe to call from several threads at once.
     [[nodiscard]] test_scope<Handlers> log_test(std::string name, std::optional<std::string> description = std::nullopt) {
         this->require_writable("log_test");
-        return test_scope<Handlers>(
-            *this, test_type(std::move(name), std::move(description), path(), this->artifacts_.root(),
-                             this->artifacts_.files(), this->clock_));
+        return test_scope<Handlers>(*this, test_type(std::move(name), std::move(description), this->artifacts_.home(),
+                                                     this->artifacts_.subfolder(), this->clock_));
     }
     /// @brief Logs a test inside `f(test&)`; it joins only if f returns normally.
     template <class F>
@@ -350,16 +507,17 @@ public:
     /// its short slug (a second one with the same short slug replaces the first).
     void add_dependency(const basic_experiment& upstream) {
         this->require_writable("add_dependency");
-        if (upstream.project_reference_.empty()) {
+        const std::string upstream_reference = upstream.project_reference();
+        if (upstream_reference.empty()) {
             throw format_error("add_dependency: experiment '" + upstream.slug_ + "' does not belong to a saved project");
         }
-        if (upstream.project_reference_ == project_reference_) {
+        if (upstream_reference == project_reference()) {
             // Python recurses forever loading such a file; refuse to write one.
             throw format_error("add_dependency: '" + upstream.slug_ + "' is in this experiment's own project (" +
-                               project_reference_ + "); dependencies must point to other projects");
+                               upstream_reference + "); dependencies must point to other projects");
         }
         touch();
-        put_dependency(dependency{upstream.short_slug_, upstream.project_reference_, upstream.slug_});
+        put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_});
     }
 
     /// @brief Adds the artifact `name` to `repo` as a new version (Python's promote_artifact):
@@ -394,55 +552,54 @@ public:
     }
 
     /// @brief Appends this experiment's object to `out` exactly as dump_to(to_json(), out,
-    /// options) would (options.sort_keys and indent are honoured; options.initial_depth is
-    /// the object's nesting level), without copying metrics and parameters: saving a large
-    /// project then costs no more than writing it.
+    /// options) would (options.initial_depth is the object's nesting level), straight from
+    /// the records: saving a large project costs no more than writing it.
     void write_json(std::string& out, const detail::pyjson::dump_options& options) const {
         if (options.indent < 0) {  // the one-line layout is rare here: take the simple road
             detail::pyjson::dump_to(to_json(), out, options);
             return;
         }
-        json small = extra_keys_;  // every member but the two big ones, which are written in place
-        small["artifacts"] = this->artifacts_.to_json();
-        small["author"] = author_;
-        small["created_at"] = detail::format_time(created_at_);
-        json deps = json::array();
-        for (const auto& d : dependencies_) deps.push_back(d.encoded());
-        small["dependencies"] = std::move(deps);
-        small["last_updated"] = detail::format_time(last_updated_);
-        small["last_updated_by"] = last_updated_by_;
-        small["name"] = this->name_;
-        small["short_slug"] = short_slug_;
-        small["slug"] = slug_;
-        small["tags"] = tags_;
-        json tests = json::array();
-        for (const auto& t : tests_) tests.push_back(t.to_json());
-        small["tests"] = std::move(tests);
-        small.erase("metrics");
-        small.erase("parameters");
-        std::vector<std::pair<std::string_view, const json*>> members;
-        members.reserve(small.size() + 2);
-        for (const auto& [key, value] : small.items()) members.emplace_back(key, &value);
-        members.emplace_back("metrics", &this->metrics_);
-        members.emplace_back("parameters", &this->parameters_);
-        if (options.sort_keys) {
-            std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        }
-        const std::size_t indent = options.indent < 0 ? 0 : static_cast<std::size_t>(options.indent);
-        const std::string inner(indent * (options.initial_depth + 1), ' ');
-        detail::pyjson::dump_options child = options;
-        child.initial_depth = options.initial_depth + 1;
-        out += '{';
-        for (std::size_t i = 0; i < members.size(); ++i) {
-            out += i == 0 ? "\n" : ",\n";
-            out += inner;
-            detail::pyjson::dump_to(json(std::string(members[i].first)), out, child);
-            out += options.key_separator;
-            detail::pyjson::dump_to(*members[i].second, out, child);
-        }
-        out += '\n';
-        out.append(indent * options.initial_depth, ' ');
-        out += '}';
+        detail::pyjson::member_writer w(out, options, options.initial_depth);
+        const auto time_member = [&](std::string_view key, time_point t) {
+            w.key(key);
+            out += '"';
+            detail::append_time(out, t);
+            out += '"';
+        };
+        const auto strings = [&](std::size_t i, const std::string& s) {
+            (void)i;
+            detail::pyjson::impl::append_string(out, s, options.ensure_ascii);
+        };
+        auto it = extra_keys_.cbegin();
+        w.extras_before(extra_keys_, it, "artifacts");
+        this->write_artifacts(w);
+        w.extras_before(extra_keys_, it, "author");
+        w.string("author", author_);
+        w.extras_before(extra_keys_, it, "created_at");
+        time_member("created_at", created_at_);
+        w.extras_before(extra_keys_, it, "dependencies");
+        w.array("dependencies", dependencies_.size(),
+                [&](std::size_t i, std::size_t) { strings(i, dependencies_[i].encoded()); });
+        w.extras_before(extra_keys_, it, "last_updated");
+        time_member("last_updated", last_updated_);
+        w.extras_before(extra_keys_, it, "last_updated_by");
+        w.string("last_updated_by", last_updated_by_);
+        w.extras_before(extra_keys_, it, "metrics");
+        w.value("metrics", this->metrics_);
+        w.extras_before(extra_keys_, it, "name");
+        w.string("name", this->name_);
+        w.extras_before(extra_keys_, it, "parameters");
+        w.value("parameters", this->parameters_);
+        w.extras_before(extra_keys_, it, "short_slug");
+        w.string("short_slug", short_slug_);
+        w.extras_before(extra_keys_, it, "slug");
+        w.string("slug", slug_);
+        w.extras_before(extra_keys_, it, "tags");
+        w.array("tags", tags_.size(), [&](std::size_t i, std::size_t) { strings(i, tags_[i]); });
+        w.extras_before(extra_keys_, it, "tests");
+        w.array("tests", tests_.size(), [&](std::size_t i, std::size_t depth) { tests_[i].write_json(out, options, depth); });
+        w.extras_rest(extra_keys_, it);
+        w.finish();
     }
 
     /// @brief Equal content, as Python compares experiments (dependencies are not compared).
@@ -462,9 +619,9 @@ public:
 protected:
     basic_experiment() = default;
 
-    // A new experiment of the project whose file is `project_file` (held as the user gave it).
-    basic_experiment(std::string name, std::string author, const std::filesystem::path& project_file,
-                     std::string project_reference, clock_function clock, std::shared_ptr<storage> files) {
+    // A new experiment of the project whose files live in `home`.
+    basic_experiment(std::string name, std::string author, std::shared_ptr<const detail::artifact_home> home,
+                     clock_function clock) {
         this->name_ = std::move(name);
         this->clock_ = clock;
         author_ = std::move(author);
@@ -473,48 +630,95 @@ protected:
         last_updated_ = created_at_;
         short_slug_ = detail::slugify(this->name_);
         slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_));
-        project_reference_ = std::move(project_reference);
-        this->artifacts_.set_folder(project_file.parent_path() / slug_, project_file.parent_path(), std::move(files));
+        this->artifacts_.place(std::move(home), slug_);
     }
 
-    // Reads one experiment of a project file. Dependencies are kept encoded; the project
-    // resolves them. `where` names the file and the entry in errors.
-    static basic_experiment from_json(json& j, const std::filesystem::path& project_file,
-                                      std::string project_reference, bool read_only, const std::string& where,
-                                      const std::string& reader_user, const std::shared_ptr<storage>& files) {
-        if (!j.is_object()) throw format_error(where + ": expected an experiment object");
-        basic_experiment e;
-        e.name_ = detail::required_string(j, "name", where);
-        const std::string here = where + " (experiment '" + e.name_ + "')";
-        e.created_at_ = detail::required_time(j, "created_at", here);
-        e.last_updated_ = detail::required_time(j, "last_updated", here);
-        auto optional_string = [&](const char* key, std::string fallback) {
-            const auto it = j.find(key);
-            if (it == j.end()) return fallback;
-            if (!it->is_string()) throw format_error(here + ": field '" + key + "' must be a string");
-            return it->template get<std::string>();
-        };
-        e.author_ = optional_string("author", reader_user);  // Python: the reading process's user
-        e.last_updated_by_ = optional_string("last_updated_by", e.author_);
-        e.short_slug_ = optional_string("short_slug", detail::slugify(e.name_));
-        e.slug_ = optional_string("slug", detail::experiment_slug(e.name_, detail::format_stamp(e.created_at_)));
-        if (const auto it = j.find("tags"); it != j.end()) {
-            if (!it->is_array()) throw format_error(here + ": field 'tags' must be an array of strings");
-            for (const auto& t : *it) {
-                if (!t.is_string()) throw format_error(here + ": field 'tags' must be an array of strings");
-                e.tags_.push_back(t.template get<std::string>());
+    // Reads the experiment object at the reader's position into e (a fresh experiment).
+    // Dependencies are kept encoded; the project resolves them. where() names the file and
+    // the entry in errors (built only for an error).
+    template <class Where>
+    static void read(detail::document_reader& reader, basic_experiment& e, const Where& where,
+                     const std::shared_ptr<const detail::artifact_home>& home, bool read_only,
+                     const std::string& reader_user) {
+        if (reader.peek() != '{') {
+            json ignored;
+            reader.read_one(ignored, 1);
+            throw format_error(where() + ": expected an experiment object");
+        }
+        using detail::text_field;
+        constexpr std::size_t depth = detail::experiment_member_depth;
+        text_field name, created_at, last_updated, author, last_updated_by, short_slug, slug;
+        std::optional<json> artifacts, tags, dependencies;
+        bool tests_not_array = false;
+        reader.read_object([&](const std::string& key) {
+            // The keys Python writes, most common first; anything else is kept as it is.
+            if (key == "name") {
+                name.read(reader, depth);
+            } else if (key == "created_at") {
+                created_at.read(reader, depth);
+            } else if (key == "last_updated") {
+                last_updated.read(reader, depth);
+            } else if (key == "author") {
+                author.read(reader, depth);
+            } else if (key == "last_updated_by") {
+                last_updated_by.read(reader, depth);
+            } else if (key == "short_slug") {
+                short_slug.read(reader, depth);
+            } else if (key == "slug") {
+                slug.read(reader, depth);
+            } else if (key == "tags") {
+                detail::read_json_field(reader, tags, depth);
+            } else if (key == "dependencies") {
+                detail::read_json_field(reader, dependencies, depth);
+            } else if (key == "tests") {
+                // Tests are read straight into records; their folder needs the slug, which
+                // may come later in the object, so they are placed afterwards.
+                e.tests_.clear();
+                if (reader.peek() != '[') {
+                    json ignored;
+                    reader.read_one(ignored, depth);
+                    tests_not_array = true;
+                    return;
+                }
+                tests_not_array = false;
+                reader.read_array([&](std::size_t i) {
+                    e.tests_.push_back(test_type::read(reader, home, std::string(), read_only, [&] {
+                        return where() + " (experiment '" + name.value + "'): tests[" + std::to_string(i) + "]";
+                    }));
+                });
+            } else if (!e.read_common_member(key, reader, artifacts, depth)) {
+                reader.read_one(e.extra_keys_[key], depth);
+            }
+        });
+        e.name_ = std::move(detail::required_text(name, "name", where));
+        const auto here = [&] { return where() + " (experiment '" + e.name_ + "')"; };
+        e.created_at_ = detail::required_time(created_at, "created_at", here);
+        e.last_updated_ = detail::required_time(last_updated, "last_updated", here);
+        e.author_ = detail::optional_text(author, "author", here, reader_user);  // Python: the reading process's user
+        e.last_updated_by_ = detail::optional_text(last_updated_by, "last_updated_by", here, e.author_);
+        e.short_slug_ = short_slug.kind == text_field::absent ? detail::slugify(e.name_)
+                                                             : detail::optional_text(short_slug, "short_slug", here, {});
+        e.slug_ = slug.kind == text_field::absent
+                      ? detail::experiment_slug(e.name_, detail::format_stamp(e.created_at_))
+                      : detail::optional_text(slug, "slug", here, {});
+        if (tags) {
+            if (!tags->is_array()) throw format_error(here() + ": field 'tags' must be an array of strings");
+            e.tags_.reserve(tags->size());
+            for (auto& t : *tags) {
+                if (!t.is_string()) throw format_error(here() + ": field 'tags' must be an array of strings");
+                e.tags_.push_back(std::move(t.template get_ref<std::string&>()));
             }
         }
-        if (const auto it = j.find("dependencies"); it != j.end()) {
-            if (!it->is_array()) throw format_error(here + ": field 'dependencies' must be an array of strings");
-            for (std::size_t i = 0; i < it->size(); ++i) {
-                const auto& d = (*it)[i];
-                const std::string field = here + ": dependencies[" + std::to_string(i) + "]";
-                if (!d.is_string()) throw format_error(field + " must be a string");
-                const auto text = d.template get<std::string>();
+        if (dependencies) {
+            if (!dependencies->is_array()) throw format_error(here() + ": field 'dependencies' must be an array of strings");
+            for (std::size_t i = 0; i < dependencies->size(); ++i) {
+                const auto& d = (*dependencies)[i];
+                const auto field = [&] { return here() + ": dependencies[" + std::to_string(i) + "]"; };
+                if (!d.is_string()) throw format_error(field() + " must be a string");
+                const auto& text = d.template get_ref<const std::string&>();
                 const auto bar = text.find('|');
                 if (bar == std::string::npos || text.find('|', bar + 1) != std::string::npos) {
-                    throw format_error(field + ": '" + text + "' must be '<project>|<experiment slug>'");
+                    throw format_error(field() + ": '" + text + "' must be '<project>|<experiment slug>'");
                 }
                 // The short slug is only known once the upstream project is loaded.
                 e.dependencies_.push_back(dependency{"", text.substr(0, bar), text.substr(bar + 1)});
@@ -522,27 +726,23 @@ protected:
         }
         // The stored slug names the experiment's folder: it must not lead out of the project.
         if (const auto reason = detail::outside_folder_reason(e.slug_); !reason.empty()) {
-            throw format_error(here + ": field 'slug': '" + detail::printable(e.slug_) + "' " + reason);
+            throw format_error(here() + ": field 'slug': '" + detail::printable(e.slug_) + "' " + reason);
         }
-        const auto root = project_file.parent_path();
-        const auto folder = root / e.slug_;
-        e.read_common(j, here, folder, root, files);
-        if (const auto it = j.find("tests"); it != j.end()) {
-            if (!it->is_array()) throw format_error(here + ": field 'tests' must be an array");
-            for (std::size_t i = 0; i < it->size(); ++i) {
-                e.tests_.push_back(test_type::from_json((*it)[i], folder, root, files, read_only,
-                                                        here + ": tests[" + std::to_string(i) + "]"));
-            }
+        e.finish_common(here, artifacts, home, e.slug_);
+        if (tests_not_array) throw format_error(here() + ": field 'tests' must be an array");
+        for (auto& t : e.tests_) {
+            t.artifacts_.place(home, e.slug_ + "/" + t.artifacts_.subfolder());  // read relative to the experiment
         }
-        static constexpr std::string_view known[] = {"artifacts", "author", "created_at", "dependencies",
-                                                     "last_updated", "last_updated_by", "metrics", "name",
-                                                     "parameters", "short_slug", "slug", "tags", "tests"};
-        for (const auto& [key, value] : j.items()) {
-            if (std::find(std::begin(known), std::end(known), key) == std::end(known)) e.extra_keys_[key] = value;
-        }
-        e.project_reference_ = std::move(project_reference);
         e.read_only_ = read_only;
-        return e;
+    }
+
+    // The reference a downstream project writes for our project: its registry key, else its
+    // path as the project holds it; empty outside a project.
+    [[nodiscard]] std::string project_reference() const {
+        const auto& file = this->artifacts_.home()->owner_file;
+        if (file.empty()) return {};
+        if (auto key = project_registry::key_of(file)) return *key;
+        return file.generic_string();
     }
 
     void put_dependency(dependency d) {
@@ -574,12 +774,12 @@ protected:
     time_point created_at_{};
     time_point last_updated_{};
     std::vector<std::string> tags_;
-    std::deque<test_type> tests_;  // a deque: references to tests stay valid as tests are added
+    detail::stable_vector<test_type> tests_;  // references to tests stay valid as tests are added
     std::vector<dependency> dependencies_;
     json extra_keys_ = json::object();  // keys this version does not know: kept, never dropped
-    std::string project_reference_;     // how a downstream project names our project
     mutable std::size_t position_ = 0;  // index in the project's order, for "latest wins"
-    bool from_disk_ = false;            // loaded from the project file, not logged in this session
+    // last_updated as read from the project file; empty when logged in this session
+    std::optional<time_point> loaded_last_updated_;
     detail::member_mutex tests_mutex_;
 };
 

@@ -38,51 +38,6 @@ enum class mode {
     edit,       ///< "w+": load editable experiments; save records who changed them.
 };
 
-/// @brief The process-wide project registry (Python's `lazyscribe.registry`): a dependency on
-/// an experiment of a registered project is written with the key instead of the path, and a
-/// key read from a file is resolved to the registered path.
-class project_registry {
-public:
-    /// @brief Registers `project_file` under `key` (replacing an earlier entry).
-    static void add(std::string key, std::filesystem::path project_file) {
-        std::lock_guard lock(mutex());
-        entries()[std::move(key)] = std::move(project_file);
-    }
-    static void remove(const std::string& key) {
-        std::lock_guard lock(mutex());
-        entries().erase(key);
-    }
-    static void clear() {
-        std::lock_guard lock(mutex());
-        entries().clear();
-    }
-    /// @brief The path registered under key, if any.
-    static std::optional<std::filesystem::path> find(const std::string& key) {
-        std::lock_guard lock(mutex());
-        const auto it = entries().find(key);
-        if (it == entries().end()) return std::nullopt;
-        return it->second;
-    }
-    /// @brief The key a project file is registered under, if any.
-    static std::optional<std::string> key_of(const std::filesystem::path& project_file) {
-        std::lock_guard lock(mutex());
-        for (const auto& [key, path] : entries()) {
-            if (path == project_file) return key;
-        }
-        return std::nullopt;
-    }
-
-private:
-    static std::map<std::string, std::filesystem::path>& entries() {
-        static std::map<std::string, std::filesystem::path> instance;
-        return instance;
-    }
-    static std::mutex& mutex() {
-        static std::mutex instance;
-        return instance;
-    }
-};
-
 namespace detail {
 
 // Projects being loaded on this thread, to report a dependency cycle instead of recursing.
@@ -238,7 +193,9 @@ private:
           mode_(open_mode),
           author_(options.author.empty() ? detail::os_user_name() : options.author),
           clock_(options.clock ? options.clock : &detail::now),
-          durable_(options.durable) {
+          durable_(options.durable),
+          home_(std::make_shared<const detail::artifact_home>(
+              detail::artifact_home{path_.parent_path(), storage_, path_})) {
         if (mode_ != mode::write) load();
     }
 
@@ -246,8 +203,9 @@ public:
 
     basic_project(const basic_project& other)
         : path_(other.path_), storage_(other.storage_), mode_(other.mode_), author_(other.author_), clock_(other.clock_),
-          durable_(other.durable_), disk_signature_(other.disk_signature_), snapshot_(other.snapshot_),
+          durable_(other.durable_), disk_signature_(other.disk_signature_), home_(other.home_),
           upstream_(other.upstream_) {
+        experiments_.reserve(other.experiments_.size());
         for (const auto& e : other.experiments_) insert(std::make_unique<experiment_type>(*e));
     }
     basic_project(basic_project&& other) noexcept = default;
@@ -264,7 +222,7 @@ public:
     /// an exception. Safe to call from several threads. Throws read_only_error in read-only mode.
     [[nodiscard]] experiment_scope log(std::string name) {
         if (mode_ == mode::read_only) throw read_only_error("log: project " + path_.string() + " is open read-only");
-        return experiment_scope(*this, experiment_type(std::move(name), author_, path_, reference(), clock_, storage_));
+        return experiment_scope(*this, experiment_type(std::move(name), author_, home_, clock_));
     }
 
     /// @brief Logs an experiment inside `f(experiment&)`; it joins only if f returns normally.
@@ -278,14 +236,13 @@ public:
     /// @brief Adds an experiment, in Python's order (insertion after equals). Thread-safe.
     void append(experiment_type experiment) {
         if (mode_ == mode::read_only) throw read_only_error("append: project " + path_.string() + " is open read-only");
-        std::lock_guard lock(mutex_->mutex);
-        experiment.project_reference_ = reference();
-        experiment.artifacts_.set_folder(path_.parent_path() / experiment.slug_, path_.parent_path(), storage_);
-        for (auto& t : experiment.tests_) {
-            t.artifacts_.set_folder(experiment.artifacts_.folder() / detail::slugify(t.name()), path_.parent_path(),
-                                    storage_);
+        if (experiment.artifacts_.home() != home_) {  // from elsewhere: its files now live here
+            experiment.artifacts_.place(home_, experiment.slug_);
+            for (auto& t : experiment.tests_) t.artifacts_.place(home_, experiment.slug_ + "/" + detail::slugify(t.name()));
         }
-        insert(std::make_unique<experiment_type>(std::move(experiment)));
+        auto owned = std::make_unique<experiment_type>(std::move(experiment));
+        std::lock_guard lock(mutex_->mutex);
+        insert(std::move(owned));
     }
 
     /// @brief Writes the artifacts that were logged and not saved yet, then the project file
@@ -307,8 +264,7 @@ public:
         }
         if (mode_ == mode::edit) {
             for (auto& e : experiments_) {
-                const auto it = snapshot_.find(e->slug_);
-                if (it != snapshot_.end() && e->last_updated_ > it->second) e->last_updated_by_ = author_;
+                if (e->loaded_last_updated_ && e->last_updated_ > *e->loaded_last_updated_) e->last_updated_by_ = author_;
             }
         }
         separate_shared_folders();
@@ -318,6 +274,7 @@ public:
             for (auto& t : e->tests_) t.artifacts_.save(durable_);
         }
         const std::string text = to_text();
+        text_size_hint_ = text.size();
         storage_->write(
             path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
             durable_);
@@ -329,29 +286,21 @@ public:
 
     /// @brief The project file's content, byte for byte as Python lazyscribe writes it.
     [[nodiscard]] std::string to_text() const {
-        std::ostringstream out;
-        write_text(out);
-        return std::move(out).str();
-    }
-    /// @brief Writes the project file's content to `out`, one experiment at a time, so that
-    /// saving needs memory for one experiment's text, not for the whole file.
-    void write_text(std::ostream& out) const {
-        if (experiments_.empty()) {
-            out << "[]";
-            return;
-        }
-        detail::pyjson::dump_options options;
-        options.indent = 4;
-        options.sort_keys = true;
-        options.initial_depth = 1;
         std::string text;
-        out << '[';
-        for (std::size_t i = 0; i < experiments_.size(); ++i) {
-            text.assign(i == 0 ? "\n    " : ",\n    ");
-            experiments_[i]->write_json(text, options);
+        text.reserve(text_size_hint_);
+        append_text(text, 0, experiments_.size());
+        return text;
+    }
+    /// @brief Writes the project file's content to `out`, a slice of experiments at a time, so
+    /// that writing needs memory for a slice's text, not for the whole file.
+    void write_text(std::ostream& out) const {
+        constexpr std::size_t slice = 64;
+        std::string text;
+        for (std::size_t first = 0; first < experiments_.size() || first == 0; first += slice) {
+            text.clear();
+            append_text(text, first, std::min(experiments_.size(), first + slice));
             out.write(text.data(), static_cast<std::streamsize>(text.size()));
         }
-        out << "\n]";
     }
     /// @brief The experiments as the JSON array of the project file.
     [[nodiscard]] json to_json() const {
@@ -377,15 +326,15 @@ public:
         }
         return e;
     }
+    /// @brief The experiment whose slug or short slug is `key` (the latest in project order),
+    /// or nullptr.
     [[nodiscard]] const experiment_type* find(std::string_view key) const {
-        const experiment_type* best = nullptr;
-        for (const auto* index : {&by_slug_, &by_short_slug_}) {
-            if (const auto it = index->find(key); it != index->end()) {
-                for (const auto* e : it->second)
-                    if (best == nullptr || e->position_ > best->position_) best = e;
-            }
-        }
-        return best;
+        const auto it = index_.find(key);
+        if (it == index_.end()) return nullptr;
+        const auto [by_slug, by_short_slug] = it->second;
+        if (by_slug == nullptr) return by_short_slug;
+        if (by_short_slug == nullptr) return by_slug;
+        return by_slug->position_ > by_short_slug->position_ ? by_slug : by_short_slug;
     }
     [[nodiscard]] bool contains(std::string_view key) const { return find(key) != nullptr; }
 
@@ -416,10 +365,10 @@ public:
         for (std::size_t i = 0; i < merged.size(); ++i) {
             if (last[merged[i]->slug_] == i) {
                 result.experiments_.push_back(std::make_unique<experiment_type>(*merged[i]));
+                result.experiments_.back()->position_ = result.experiments_.size() - 1;
                 result.index(*result.experiments_.back());
             }
         }
-        for (std::size_t i = 0; i < result.experiments_.size(); ++i) result.experiments_[i]->position_ = i;
         return result;
     }
 
@@ -433,27 +382,38 @@ public:
         swap(durable_, other.durable_);
         swap(disk_signature_, other.disk_signature_);
         swap(experiments_, other.experiments_);
-        swap(by_slug_, other.by_slug_);
-        swap(by_short_slug_, other.by_short_slug_);
-        swap(snapshot_, other.snapshot_);
+        swap(home_, other.home_);
+        swap(index_, other.index_);
+        swap(shared_slugs_, other.shared_slugs_);
+        swap(text_size_hint_, other.text_size_hint_);
         swap(upstream_, other.upstream_);
         swap(mutex_, other.mutex_);
     }
 
 private:
-    // The reference a downstream project writes for us: our registry key, else our path as held.
-    std::string reference() const {
-        if (auto key = project_registry::key_of(path_)) return *key;
-        return path_.generic_string();
+    // The project file's text for experiments [first, last): the whole file when they are all.
+    void append_text(std::string& text, std::size_t first, std::size_t last) const {
+        if (experiments_.empty()) {
+            text += "[]";
+            return;
+        }
+        detail::pyjson::dump_options options;
+        options.indent = 4;
+        options.sort_keys = true;
+        options.initial_depth = 1;
+        for (std::size_t i = first; i < last; ++i) {
+            text += i == 0 ? "[\n    " : ",\n    ";
+            experiments_[i]->write_json(text, options);
+        }
+        if (last == experiments_.size()) text += "\n]";
     }
 
     // Experiments with the same slug (same name, same second) share a folder, where Python
     // lets the second one's artifact overwrite the first's file; here an unsaved artifact
     // whose file name another experiment of that folder uses gets a distinct name.
     void separate_shared_folders() {
-        for (const auto& entry : by_slug_) {
+        for (const auto& entry : shared_slugs_) {
             const auto& group = entry.second;  // not a structured binding: lambdas capture it (clang 14)
-            if (group.size() < 2) continue;
             for (const experiment_type* e : group) {
                 auto& me = const_cast<experiment_type&>(*e);  // ours: the index only hands out const
                 me.artifacts_.avoid_fnames([&](std::string_view fname) {
@@ -479,13 +439,15 @@ private:
         auto text = read_bounded(*storage_, path_);
         if (!text) return;  // a missing file is an empty project
         disk_signature_ = detail::content_signature(*text);
-        for (auto& e : parse_file(*text)) {
-            snapshot_[e.slug_] = e.last_updated_;
-            insert(std::make_unique<experiment_type>(std::move(e)));
-        }
+        auto loaded = parse_file(*text);
+        experiments_.reserve(loaded.size());
+        index_.reserve(2 * loaded.size());
+        for (auto& e : loaded) insert(std::move(e));
     }
 
-    std::vector<experiment_type> parse_file(const std::string& text) {
+    // Reads a project file straight into experiments, one member at a time: no JSON document
+    // of the whole file is built (only metrics, parameters and unknown keys are JSON values).
+    std::vector<std::unique_ptr<experiment_type>> parse_file(const std::string& text) {
         auto& loading = detail::projects_being_loaded();
         const auto me = detail::canonical_or_absolute(path_);
         if (std::find(loading.begin(), loading.end(), me) != loading.end()) {
@@ -500,48 +462,66 @@ private:
         } pop{loading};
 
         const std::string file = path_.string();
-        json data = detail::pyjson::parse<json>(text, file);
-        if (!data.is_array()) throw format_error(file + ": expected an array of experiments at the top level");
-        const bool read_only = mode_ != mode::edit;
-        const std::string reader = detail::os_user_name();
-        const std::string ref = reference();
-        std::vector<experiment_type> out;
-        out.reserve(data.size());
-        for (std::size_t i = 0; i < data.size(); ++i) {
-            auto e = experiment_type::from_json(data[i], path_, ref, read_only, file + ": [" + std::to_string(i) + "]",
-                                                reader, storage_);
-            resolve_dependencies(e, file + ": [" + std::to_string(i) + "]");
-            e.from_disk_ = true;
-            out.push_back(std::move(e));
+        detail::document_reader reader(text, file);
+        std::vector<std::unique_ptr<experiment_type>> out;
+        try {
+            reader.check_no_bom();
+            if (reader.peek() != '[') {
+                (void)detail::pyjson::parse<json>(text, file);  // malformed JSON is reported as such
+                throw format_error(file + ": expected an array of experiments at the top level");
+            }
+            const bool read_only = mode_ != mode::edit;
+            const std::string reader_user = detail::os_user_name();
+            reader.read_array([&](std::size_t i) {
+                const auto where = [&] { return file + ": [" + std::to_string(i) + "]"; };
+                auto e = std::unique_ptr<experiment_type>(new experiment_type());
+                experiment_type::read(reader, *e, where, home_, read_only, reader_user);
+                if (!e->dependencies_.empty()) resolve_dependencies(*e, where());
+                e->loaded_last_updated_ = e->last_updated_;
+                out.push_back(std::move(e));
+            });
+            reader.expect_end();
+        } catch (const lazyscribe::error&) {
+            throw;
+        } catch (const std::exception& e) {
+            reader.fail(reader.position(), std::string("cannot parse JSON: ") + e.what());
         }
         return out;
+    }
+
+    // The experiments whose slug is `slug` (several only when they were logged with the same
+    // name in the same second).
+    std::vector<experiment_type*> with_slug(std::string_view slug) const {
+        if (const auto it = shared_slugs_.find(slug); it != shared_slugs_.end()) return it->second;
+        if (const auto it = index_.find(slug); it != index_.end() && it->second.by_slug != nullptr) {
+            return {it->second.by_slug};
+        }
+        return {};
     }
 
     // Another process saved since we loaded: take in what it wrote (Python's merge rules:
     // what we already have stays; for an experiment both sides loaded, the newer wins).
     void merge_from_disk(const std::string& text) {
+        bool replaced = false;
         for (auto& d : parse_file(text)) {
-            const auto it = by_slug_.find(d.slug_);
             const experiment_type* ours_loaded = nullptr;
             bool same = false;
-            if (it != by_slug_.end()) {
-                for (const auto* c : it->second) {
-                    if (*c == d) same = true;
-                    if (c->from_disk_) ours_loaded = c;
-                }
+            for (const auto* c : with_slug(d->slug_)) {
+                if (*c == *d) same = true;
+                if (c->loaded_last_updated_) ours_loaded = c;
             }
             if (same) continue;
             if (ours_loaded == nullptr) {
-                snapshot_[d.slug_] = d.last_updated_;
-                insert(std::make_unique<experiment_type>(std::move(d)));
-            } else if (d.last_updated_ > ours_loaded->last_updated_) {
+                insert(std::move(d));
+            } else if (d->last_updated_ > ours_loaded->last_updated_) {
                 auto& target = const_cast<experiment_type&>(*ours_loaded);
                 const std::size_t position = target.position_;
-                target = std::move(d);  // same slug: the index stays valid
+                target = std::move(*d);  // same slug and place in the order; the strings are new
                 target.position_ = position;
-                snapshot_[target.slug_] = target.last_updated_;
+                replaced = true;
             }
         }
+        if (replaced) reindex();  // the index views the replaced experiments' old strings
     }
 
     // Python loads each upstream project read-only and looks the slug up in it; so do we,
@@ -592,36 +572,50 @@ private:
     }
 
     // bisect.insort: after every element that x does not sort before. New experiments are
-    // usually the newest, so the common case appends without moving anything.
+    // usually the newest, so the common case appends without a search or a move.
     void insert(std::unique_ptr<experiment_type> e) {
-        std::size_t lo = 0;
-        std::size_t hi = experiments_.size();
-        while (lo < hi) {
-            const std::size_t mid = (lo + hi) / 2;
-            if (e->sorts_before(*experiments_[mid])) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
         experiment_type& ref = *e;
-        if (lo == experiments_.size()) {
+        if (experiments_.empty() || !e->sorts_before(*experiments_.back())) {
             ref.position_ = experiments_.size();
             experiments_.push_back(std::move(e));
         } else {
+            std::size_t lo = 0;
+            std::size_t hi = experiments_.size();
+            while (lo < hi) {
+                const std::size_t mid = (lo + hi) / 2;
+                if (e->sorts_before(*experiments_[mid])) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
             // Rare (an experiment older than the newest): renumber now, so that look-ups stay
-            // read-only and safe to run from several threads.
+            // read-only and safe to run from several threads. Relative order is unchanged, so
+            // the index (latest per key) stays right.
             experiments_.insert(experiments_.begin() + static_cast<std::ptrdiff_t>(lo), std::move(e));
             for (std::size_t i = lo; i < experiments_.size(); ++i) experiments_[i]->position_ = i;
         }
         index(ref);
     }
 
-    void index(const experiment_type& e) {
-        by_slug_[e.slug_].push_back(&e);
-        by_short_slug_[e.short_slug_].push_back(&e);
+    // Records e (already at its position) as the latest under its slug and its short slug.
+    void index(experiment_type& e) {
+        auto& by_slug = index_[e.slug_].by_slug;
+        if (by_slug != nullptr) {
+            auto& group = shared_slugs_[e.slug_];
+            if (group.empty()) group.push_back(by_slug);
+            group.push_back(&e);
+        }
+        if (by_slug == nullptr || by_slug->position_ < e.position_) by_slug = &e;
+        auto& by_short_slug = index_[e.short_slug_].by_short_slug;
+        if (by_short_slug == nullptr || by_short_slug->position_ < e.position_) by_short_slug = &e;
     }
 
+    void reindex() {
+        index_.clear();
+        shared_slugs_.clear();
+        for (auto& e : experiments_) index(*e);
+    }
 
     std::filesystem::path path_;
     std::shared_ptr<storage> storage_;
@@ -630,16 +624,23 @@ private:
     clock_function clock_;
     bool durable_ = true;
     std::size_t disk_signature_ = 0;  // of the file as we last read or wrote it
+    std::shared_ptr<const detail::artifact_home> home_;  // shared by every artifact set of the project
     std::vector<std::unique_ptr<experiment_type>> experiments_;
     // Transparent hashing: a look-up by string_view builds no std::string.
     struct key_hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
     };
-    using slug_index = std::unordered_map<std::string, std::vector<const experiment_type*>, key_hash, std::equal_to<>>;
-    slug_index by_slug_;
-    slug_index by_short_slug_;
-    std::unordered_map<std::string, time_point> snapshot_;  // slug → last_updated when loaded
+    // The latest experiment (in project order) whose slug, and whose short slug, is the key.
+    struct index_entry {
+        experiment_type* by_slug = nullptr;
+        experiment_type* by_short_slug = nullptr;
+    };
+    // Keys view the experiments' own strings (experiments never move: they are held by pointer).
+    std::unordered_map<std::string_view, index_entry, key_hash, std::equal_to<>> index_;
+    // Slugs that more than one experiment has, with all of them.
+    std::unordered_map<std::string_view, std::vector<experiment_type*>, key_hash, std::equal_to<>> shared_slugs_;
+    std::size_t text_size_hint_ = 0;  // size of the last text written, to reserve the next
     std::unordered_map<std::string, std::shared_ptr<basic_project>> upstream_;
     std::unique_ptr<detail::member_mutex> mutex_ = std::make_unique<detail::member_mutex>();
 };

@@ -460,14 +460,31 @@ public:
     [[nodiscard]] std::size_t position() const noexcept { return pos_; }
 
     BasicJson run() {
+        check_no_bom();
+        BasicJson root;
+        read_one(root);
+        expect_end();
+        return root;
+    }
+
+    // ---- pieces for typed readers, which walk a document themselves and hand the values
+    // they do not model to read_one (see project.hpp). Errors are the ones run() reports.
+
+    /// A UTF-8 byte order mark at the start is an error, as in Python's json.load.
+    void check_no_bom() const {
         if (text_.size() >= 3 && text_.compare(0, 3, "\xEF\xBB\xBF") == 0)
             fail(0, "unexpected UTF-8 byte order mark (BOM); JSON text must not start with one "
                     "(Python's json.load rejects it too)");
-        BasicJson root;
-        BasicJson* target = &root;
+    }
+
+    /// Reads the value at the current position (after whitespace) into target and leaves the
+    /// position after it. `depth` is the value's nesting level in the whole document.
+    void read_one(BasicJson& target, std::size_t depth = 0) {
+        base_depth_ = depth;
+        target_ = &target;
         for (;;) {
             skip_ws();
-            if (read_value(*target)) {
+            if (read_value(*target_)) {
                 // Just opened a container: either it closes at once or a member follows.
                 frame& f = stack_.back();
                 skip_ws();
@@ -475,37 +492,103 @@ public:
                     ++pos_;
                     stack_.pop_back();
                 } else {
-                    target = next_slot(f, false);
+                    target_ = next_slot(f, false);
                     continue;
                 }
             }
-            // A value is complete: close containers until one continues with ','.
-            target = nullptr;
-            while (!stack_.empty()) {
-                frame& f = stack_.back();
-                skip_ws();
-                const char close = f.is_object ? '}' : ']';
-                if (pos_ < text_.size() && text_[pos_] == ',') {
-                    ++pos_;
-                    skip_ws();
-                    target = next_slot(f, true);
-                    break;
-                }
-                if (pos_ < text_.size() && text_[pos_] == close) {
-                    ++pos_;
-                    stack_.pop_back();
-                    continue;
-                }
-                fail(pos_, std::string(f.is_object ? "expected ',' or '}' after an object member"
-                                                   : "expected ',' or ']' after an array element") +
-                               ", found " + describe(pos_));
-            }
-            if (target == nullptr) break;
+            if (close_containers()) return;
         }
+    }
+
+    /// The next byte after whitespace, or '\0' at the end of the text.
+    [[nodiscard]] char peek() noexcept {
+        skip_ws();
+        return pos_ < text_.size() ? text_[pos_] : '\0';
+    }
+
+    /// Reads a string literal (the next byte after whitespace must be '"').
+    void read_string_value(string_t& out) {
+        skip_ws();
+        if (pos_ >= text_.size() || text_[pos_] != '"') fail(pos_, "expected a string, found " + describe(pos_));
+        read_string(out);
+    }
+
+    /// Reads an object, calling member(key) with the position on each member's value, which
+    /// member must consume. The next byte after whitespace must be '{'.
+    template <class Member>
+    void read_object(Member&& member) {
+        skip_ws();
+        if (pos_ >= text_.size() || text_[pos_] != '{') fail(pos_, "expected an object, found " + describe(pos_));
+        ++pos_;
+        skip_ws();
+        if (pos_ < text_.size() && text_[pos_] == '}') {
+            ++pos_;
+            return;
+        }
+        string_t key;
+        for (bool after_comma = false;; after_comma = true) {
+            skip_ws();
+            if (pos_ >= text_.size() || text_[pos_] != '"') {
+                if (after_comma && pos_ < text_.size() && text_[pos_] == '}')
+                    fail(pos_, "expected a property name after ',' (trailing commas are not allowed)");
+                fail(pos_, "expected a property name enclosed in double quotes, found " + describe(pos_));
+            }
+            key.clear();
+            read_string(key);
+            skip_ws();
+            if (pos_ >= text_.size() || text_[pos_] != ':')
+                fail(pos_, "expected ':' after a property name, found " + describe(pos_));
+            ++pos_;
+            skip_ws();
+            member(std::as_const(key));
+            skip_ws();
+            if (pos_ < text_.size() && text_[pos_] == ',') {
+                ++pos_;
+                continue;
+            }
+            if (pos_ < text_.size() && text_[pos_] == '}') {
+                ++pos_;
+                return;
+            }
+            fail(pos_, "expected ',' or '}' after an object member, found " + describe(pos_));
+        }
+    }
+
+    /// Reads an array, calling element(index) with the position on each element, which
+    /// element must consume. The next byte after whitespace must be '['.
+    template <class Element>
+    void read_array(Element&& element) {
+        skip_ws();
+        if (pos_ >= text_.size() || text_[pos_] != '[') fail(pos_, "expected an array, found " + describe(pos_));
+        ++pos_;
+        skip_ws();
+        if (pos_ < text_.size() && text_[pos_] == ']') {
+            ++pos_;
+            return;
+        }
+        for (std::size_t index = 0;; ++index) {
+            skip_ws();
+            if (index > 0 && pos_ < text_.size() && text_[pos_] == ']')
+                fail(pos_, "expected a value after ',' (trailing commas are not allowed)");
+            element(index);
+            skip_ws();
+            if (pos_ < text_.size() && text_[pos_] == ',') {
+                ++pos_;
+                continue;
+            }
+            if (pos_ < text_.size() && text_[pos_] == ']') {
+                ++pos_;
+                return;
+            }
+            fail(pos_, "expected ',' or ']' after an array element, found " + describe(pos_));
+        }
+    }
+
+    /// Only whitespace may follow.
+    void expect_end() {
         skip_ws();
         if (pos_ != text_.size())
             fail(pos_, "expected the end of the text after the top-level value, found " + describe(pos_));
-        return root;
     }
 
     /// 1-based line and byte column of offset `at`.
@@ -528,6 +611,31 @@ public:
     }
 
 private:
+    // A value is complete: close containers until one continues with ','. Returns true when
+    // the stack is empty (the value read_one started is complete).
+    bool close_containers() {
+        while (!stack_.empty()) {
+            frame& f = stack_.back();
+            skip_ws();
+            const char close = f.is_object ? '}' : ']';
+            if (pos_ < text_.size() && text_[pos_] == ',') {
+                ++pos_;
+                skip_ws();
+                target_ = next_slot(f, true);
+                return false;
+            }
+            if (pos_ < text_.size() && text_[pos_] == close) {
+                ++pos_;
+                stack_.pop_back();
+                continue;
+            }
+            fail(pos_, std::string(f.is_object ? "expected ',' or '}' after an object member"
+                                               : "expected ',' or ']' after an array element") +
+                           ", found " + describe(pos_));
+        }
+        return true;
+    }
+
     void skip_ws() noexcept {
         while (pos_ < text_.size()) {
             const char c = text_[pos_];
@@ -587,7 +695,7 @@ private:
         switch (text_[pos_]) {
             case '{':
             case '[': {
-                if (stack_.size() >= max_depth)
+                if (stack_.size() + base_depth_ >= max_depth)
                     fail(pos_, "arrays and objects are nested more than " + std::to_string(max_depth) +
                                    " levels deep");
                 const bool is_object = text_[pos_] == '{';
@@ -840,6 +948,8 @@ private:
     const std::string& source_;
     std::size_t pos_ = 0;
     std::vector<frame> stack_;
+    BasicJson* target_ = nullptr;  // where read_one puts the next value
+    std::size_t base_depth_ = 0;   // nesting level of the value read_one started
 };
 
 }  // namespace impl
@@ -904,6 +1014,99 @@ template <class BasicJson>
     dump_to(value, out, options);
     return out;
 }
+
+/// @brief Writes one object member by member, exactly as dump_to would write it with
+/// options.indent >= 0 at nesting level `depth`, for writers that walk their own records
+/// instead of building a JSON value first. Members must come in the order dump_to would
+/// give them (sorted, for sort_keys).
+class member_writer {
+public:
+    member_writer(std::string& out, const dump_options& options, std::size_t depth)
+        : out_(out), options_(options), depth_(depth), indent_(static_cast<std::size_t>(std::max(options.indent, 0))) {
+        child_ = options;
+        child_.initial_depth = depth + 1;
+    }
+
+    /// Starts a member: separator, line break, indentation, key and ':'; the value follows.
+    void key(std::string_view k) {
+        if (first_) {
+            out_ += "{\n";
+            first_ = false;
+        } else {
+            out_ += options_.item_separator.empty() ? std::string_view(",") : std::string_view(options_.item_separator);
+            out_ += '\n';
+        }
+        out_.append(indent_ * (depth_ + 1), ' ');
+        impl::append_string(out_, k, options_.ensure_ascii);
+        out_ += options_.key_separator;
+    }
+    void string(std::string_view k, std::string_view v) {
+        key(k);
+        impl::append_string(out_, v, options_.ensure_ascii);
+    }
+    template <class BasicJson>
+    void value(std::string_view k, const BasicJson& v) {
+        key(k);
+        dump_to(v, out_, child_);
+    }
+    /// A member whose value is `"a"`-style literal text written as is (null, a number...).
+    void raw(std::string_view k, std::string_view text) {
+        key(k);
+        out_ += text;
+    }
+    /// An array member of n elements; element(i, writer-depth) appends element i, which
+    /// sits at nesting level depth + 2.
+    template <class Element>
+    void array(std::string_view k, std::size_t n, Element&& element) {
+        key(k);
+        if (n == 0) {
+            out_ += "[]";
+            return;
+        }
+        out_ += '[';
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i > 0) out_ += options_.item_separator.empty() ? std::string_view(",") : std::string_view(options_.item_separator);
+            out_ += '\n';
+            out_.append(indent_ * (depth_ + 2), ' ');
+            element(i, depth_ + 2);
+        }
+        out_ += '\n';
+        out_.append(indent_ * (depth_ + 1), ' ');
+        out_ += ']';
+    }
+    /// The members of `extras` (an object, keys sorted) whose keys sort before `next`,
+    /// then nothing else: call before each known member to merge the two in order.
+    template <class BasicJson>
+    void extras_before(const BasicJson& extras, typename BasicJson::const_iterator& it, std::string_view next) {
+        for (; it != extras.end() && !impl::key_less(next, it.key()); ++it) {
+            if (it.key() != next) value(it.key(), it.value());  // an equal key: the known member wins
+        }
+    }
+    template <class BasicJson>
+    void extras_rest(const BasicJson& extras, typename BasicJson::const_iterator& it) {
+        for (; it != extras.end(); ++it) value(it.key(), it.value());
+    }
+    /// Closes the object ("{}" if it had no member).
+    void finish() {
+        if (first_) {
+            out_ += "{}";
+            return;
+        }
+        out_ += '\n';
+        out_.append(indent_ * depth_, ' ');
+        out_ += '}';
+    }
+    [[nodiscard]] std::string& out() noexcept { return out_; }
+    [[nodiscard]] const dump_options& options() const noexcept { return options_; }
+
+private:
+    std::string& out_;
+    const dump_options& options_;
+    dump_options child_;
+    std::size_t depth_;
+    std::size_t indent_;
+    bool first_ = true;
+};
 
 /// @brief dump_options from the keyword arguments of a Python json.dump call, given as
 /// a JSON object: "indent" (integer, string of spaces or null), "sort_keys",

@@ -38,6 +38,33 @@ inline std::string format_time(time_point t) {
     return buffer;
 }
 
+/// Appends format_time(t) to out, without formatting through printf.
+inline void append_time(std::string& out, time_point t) {
+    const auto c = to_civil(t);
+    if (c.year < 0 || c.year > 9999) {
+        out += format_time(t);
+        return;
+    }
+    char b[19];
+    const auto two = [&](int at, int v) {
+        b[at] = static_cast<char>('0' + v / 10);
+        b[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    two(0, c.year / 100);
+    two(2, c.year % 100);
+    b[4] = '-';
+    two(5, c.month);
+    b[7] = '-';
+    two(8, c.day);
+    b[10] = 'T';
+    two(11, c.hour);
+    b[13] = ':';
+    two(14, c.minute);
+    b[16] = ':';
+    two(17, c.second);
+    out.append(b, sizeof b);
+}
+
 /// "20240102030405", the stamp in slugs and default file names.
 inline std::string format_stamp(time_point t) {
     const auto c = to_civil(t);

@@ -1,0 +1,113 @@
+#pragma once
+/// @file stable_vector.hpp
+/// @brief A vector of individually allocated elements: references stay valid as it grows
+/// (what std::deque gives), but an empty one allocates nothing (std::deque allocates on
+/// construction, and every experiment holds several of these).
+
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace lazyscribe::detail {
+
+template <class T>
+class stable_vector {
+    using slots = std::vector<std::unique_ptr<T>>;
+
+    template <bool Const>
+    class basic_iterator {
+        using slot_iterator = std::conditional_t<Const, typename slots::const_iterator, typename slots::iterator>;
+
+    public:
+        using iterator_category = std::random_access_iterator_tag;
+        using iterator_concept = std::random_access_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        using reference = std::conditional_t<Const, const T&, T&>;
+        using pointer = std::conditional_t<Const, const T*, T*>;
+
+        basic_iterator() = default;
+        explicit basic_iterator(slot_iterator it) : it_(it) {}
+        template <bool OtherConst>
+            requires(Const && !OtherConst)
+        basic_iterator(const basic_iterator<OtherConst>& other) : it_(other.it_) {}  // NOLINT: iterator → const_iterator
+
+        reference operator*() const { return **it_; }
+        pointer operator->() const { return it_->get(); }
+        reference operator[](difference_type n) const { return *it_[n]; }
+        basic_iterator& operator++() { ++it_; return *this; }
+        basic_iterator operator++(int) { auto t = *this; ++it_; return t; }
+        basic_iterator& operator--() { --it_; return *this; }
+        basic_iterator operator--(int) { auto t = *this; --it_; return t; }
+        basic_iterator& operator+=(difference_type n) { it_ += n; return *this; }
+        basic_iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+        friend basic_iterator operator+(basic_iterator a, difference_type n) { return a += n; }
+        friend basic_iterator operator+(difference_type n, basic_iterator a) { return a += n; }
+        friend basic_iterator operator-(basic_iterator a, difference_type n) { return a -= n; }
+        friend difference_type operator-(const basic_iterator& a, const basic_iterator& b) { return a.it_ - b.it_; }
+        friend bool operator==(const basic_iterator&, const basic_iterator&) = default;
+        friend auto operator<=>(const basic_iterator&, const basic_iterator&) = default;
+
+    private:
+        template <bool>
+        friend class basic_iterator;
+        friend class stable_vector;
+        slot_iterator it_{};
+    };
+
+public:
+    using value_type = T;
+    using size_type = std::size_t;
+    using iterator = basic_iterator<false>;
+    using const_iterator = basic_iterator<true>;
+
+    stable_vector() = default;
+    stable_vector(const stable_vector& other) {
+        items_.reserve(other.items_.size());
+        for (const auto& p : other.items_) items_.push_back(std::make_unique<T>(*p));
+    }
+    stable_vector(stable_vector&&) noexcept = default;
+    stable_vector& operator=(const stable_vector& other) {
+        if (this != &other) {
+            stable_vector copy(other);
+            items_.swap(copy.items_);
+        }
+        return *this;
+    }
+    stable_vector& operator=(stable_vector&&) noexcept = default;
+
+    [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
+    [[nodiscard]] T& operator[](std::size_t i) noexcept { return *items_[i]; }
+    [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return *items_[i]; }
+    [[nodiscard]] T& front() noexcept { return *items_.front(); }
+    [[nodiscard]] const T& front() const noexcept { return *items_.front(); }
+    [[nodiscard]] T& back() noexcept { return *items_.back(); }
+    [[nodiscard]] const T& back() const noexcept { return *items_.back(); }
+
+    [[nodiscard]] iterator begin() noexcept { return iterator(items_.begin()); }
+    [[nodiscard]] iterator end() noexcept { return iterator(items_.end()); }
+    [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(items_.begin()); }
+    [[nodiscard]] const_iterator end() const noexcept { return const_iterator(items_.end()); }
+
+    T& push_back(T value) {
+        items_.push_back(std::make_unique<T>(std::move(value)));
+        return *items_.back();
+    }
+    void reserve(std::size_t n) { items_.reserve(n); }
+    void clear() noexcept { items_.clear(); }
+
+    friend bool operator==(const stable_vector& a, const stable_vector& b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (!(a[i] == b[i])) return false;
+        return true;
+    }
+
+private:
+    slots items_;
+};
+
+}  // namespace lazyscribe::detail

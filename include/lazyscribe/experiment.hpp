@@ -129,6 +129,35 @@ struct text_field {
     [[nodiscard]] bool is_text() const noexcept { return kind == text; }
 };
 
+// An array of strings read into `out`; how it went, for an error once the object is read.
+struct string_array_status {
+    static constexpr std::size_t none = static_cast<std::size_t>(-1);
+    bool present = false;
+    bool is_array = true;
+    std::size_t first_not_string = none;  // index of the first element that is not a string
+};
+
+inline void read_string_array(document_reader& reader, std::vector<std::string>& out, string_array_status& status,
+                              std::size_t depth) {
+    out.clear();
+    status = string_array_status{true, true, string_array_status::none};
+    if (reader.peek() != '[') {
+        json ignored;
+        reader.read_one(ignored, depth);
+        status.is_array = false;
+        return;
+    }
+    reader.read_array([&](std::size_t i) {
+        if (reader.peek() == '"') {
+            reader.read_string_value(out.emplace_back());
+            return;
+        }
+        json ignored;
+        reader.read_one(ignored, depth + 1);
+        if (status.first_not_string == string_array_status::none) status.first_not_string = i;
+    });
+}
+
 // A field kept as JSON until the object is complete.
 inline void read_json_field(document_reader& reader, std::optional<json>& field, std::size_t depth) {
     field.emplace();
@@ -376,13 +405,14 @@ protected:
         detail::text_field name;
         detail::text_field description;
         std::optional<json> artifacts;
-        reader.read_object([&](const std::string& key) {
+        reader.read_object([&](const std::string& member) {
+            const std::string_view key = member;
             if (key == "name") {
                 name.read(reader, detail::test_member_depth);
             } else if (key == "description") {
                 description.read(reader, detail::test_member_depth);
             } else if (!t.read_common_member(key, reader, artifacts, detail::test_member_depth)) {
-                reader.read_one(t.extra_keys_[key], detail::test_member_depth);
+                reader.read_one(t.extra_keys_[member], detail::test_member_depth);
             }
         });
         t.name_ = std::move(detail::required_text(name, "name", where));
@@ -648,10 +678,13 @@ protected:
         using detail::text_field;
         constexpr std::size_t depth = detail::experiment_member_depth;
         text_field name, created_at, last_updated, author, last_updated_by, short_slug, slug;
-        std::optional<json> artifacts, tags, dependencies;
+        std::optional<json> artifacts;
+        detail::string_array_status tags, dependencies;
+        std::vector<std::string> dependency_texts;
         bool tests_not_array = false;
-        reader.read_object([&](const std::string& key) {
-            // The keys Python writes, most common first; anything else is kept as it is.
+        reader.read_object([&](const std::string& member) {
+            const std::string_view key = member;  // compared length first
+            // The keys Python writes; anything else is kept as it is.
             if (key == "name") {
                 name.read(reader, depth);
             } else if (key == "created_at") {
@@ -667,9 +700,11 @@ protected:
             } else if (key == "slug") {
                 slug.read(reader, depth);
             } else if (key == "tags") {
-                detail::read_json_field(reader, tags, depth);
+                detail::read_string_array(reader, e.tags_, tags, depth);
             } else if (key == "dependencies") {
-                detail::read_json_field(reader, dependencies, depth);
+                detail::read_string_array(reader, dependency_texts, dependencies, depth);
+            } else if (key == "artifacts" && reader.consume_empty_array()) {
+                artifacts.reset();  // what Python writes for most experiments; nothing to keep
             } else if (key == "tests") {
                 // Tests are read straight into records; their folder needs the slug, which
                 // may come later in the object, so they are placed afterwards.
@@ -687,7 +722,7 @@ protected:
                     }));
                 });
             } else if (!e.read_common_member(key, reader, artifacts, depth)) {
-                reader.read_one(e.extra_keys_[key], depth);
+                reader.read_one(e.extra_keys_[member], depth);
             }
         });
         e.name_ = std::move(detail::required_text(name, "name", where));
@@ -701,28 +736,20 @@ protected:
         e.slug_ = slug.kind == text_field::absent
                       ? detail::experiment_slug(e.name_, detail::format_stamp(e.created_at_))
                       : detail::optional_text(slug, "slug", here, {});
-        if (tags) {
-            if (!tags->is_array()) throw format_error(here() + ": field 'tags' must be an array of strings");
-            e.tags_.reserve(tags->size());
-            for (auto& t : *tags) {
-                if (!t.is_string()) throw format_error(here() + ": field 'tags' must be an array of strings");
-                e.tags_.push_back(std::move(t.template get_ref<std::string&>()));
-            }
+        if (!tags.is_array || tags.first_not_string != detail::string_array_status::none) {
+            throw format_error(here() + ": field 'tags' must be an array of strings");
         }
-        if (dependencies) {
-            if (!dependencies->is_array()) throw format_error(here() + ": field 'dependencies' must be an array of strings");
-            for (std::size_t i = 0; i < dependencies->size(); ++i) {
-                const auto& d = (*dependencies)[i];
-                const auto field = [&] { return here() + ": dependencies[" + std::to_string(i) + "]"; };
-                if (!d.is_string()) throw format_error(field() + " must be a string");
-                const auto& text = d.template get_ref<const std::string&>();
-                const auto bar = text.find('|');
-                if (bar == std::string::npos || text.find('|', bar + 1) != std::string::npos) {
-                    throw format_error(field() + ": '" + text + "' must be '<project>|<experiment slug>'");
-                }
-                // The short slug is only known once the upstream project is loaded.
-                e.dependencies_.push_back(dependency{"", text.substr(0, bar), text.substr(bar + 1)});
+        if (!dependencies.is_array) throw format_error(here() + ": field 'dependencies' must be an array of strings");
+        for (std::size_t i = 0; i < dependency_texts.size() || i == dependencies.first_not_string; ++i) {
+            const auto field = [&] { return here() + ": dependencies[" + std::to_string(i) + "]"; };
+            if (i == dependencies.first_not_string) throw format_error(field() + " must be a string");
+            const auto& text = dependency_texts[i];
+            const auto bar = text.find('|');
+            if (bar == std::string::npos || text.find('|', bar + 1) != std::string::npos) {
+                throw format_error(field() + ": '" + text + "' must be '<project>|<experiment slug>'");
             }
+            // The short slug is only known once the upstream project is loaded.
+            e.dependencies_.push_back(dependency{"", text.substr(0, bar), text.substr(bar + 1)});
         }
         // The stored slug names the experiment's folder: it must not lead out of the project.
         if (const auto reason = detail::outside_folder_reason(e.slug_); !reason.empty()) {

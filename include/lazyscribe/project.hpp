@@ -623,7 +623,7 @@ private:
     std::string author_;
     clock_function clock_;
     bool durable_ = true;
-    std::size_t disk_signature_ = 0;  // of the file as we last read or wrote it
+    std::uint64_t disk_signature_ = 0;  // of the file as we last read or wrote it
     std::shared_ptr<const detail::artifact_home> home_;  // shared by every artifact set of the project
     std::vector<std::unique_ptr<experiment_type>> experiments_;
     // Transparent hashing: a look-up by string_view builds no std::string.

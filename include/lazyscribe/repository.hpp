@@ -519,7 +519,7 @@ private:
     lazyscribe::mode mode_;
     clock_function clock_;
     bool durable_ = true;
-    std::size_t disk_signature_ = 0;  // of the file as we last read or wrote it
+    std::uint64_t disk_signature_ = 0;  // of the file as we last read or wrote it
     std::vector<std::tuple<std::string, long long, std::optional<time_point>>> expiry_changes_;  // since the last save
     std::deque<artifact> entries_;  // file order; a deque, so references handed out stay valid
     std::unordered_map<std::string, std::vector<std::size_t>> by_name_;  // indices sorted by created_at

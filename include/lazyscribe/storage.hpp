@@ -5,6 +5,7 @@
 /// say) can be added without touching them. See docs/storage.md.
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <istream>
 #include <map>
@@ -207,9 +208,34 @@ inline std::optional<std::string> reread_for_save(storage& files, const std::fil
     }
 }
 
-// A fingerprint of a file's bytes, to notice that another writer changed it.
-inline std::size_t content_signature(std::string_view bytes) noexcept {
-    return std::hash<std::string_view>{}(bytes) ^ bytes.size();
+// A fingerprint of a file's bytes, to notice that another writer changed it: XXH64's
+// rounds over four lanes (a project file is hashed on every load and save, so speed counts).
+inline std::uint64_t content_signature(std::string_view bytes) noexcept {
+    constexpr std::uint64_t p1 = 0x9E3779B185EBCA87ull;
+    constexpr std::uint64_t p2 = 0xC2B2AE3D27D4EB4Full;
+    constexpr std::uint64_t p3 = 0x165667B19E3779F9ull;
+    const auto rotl = [](std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+    const auto round = [&](std::uint64_t acc, std::uint64_t word) { return rotl(acc + word * p2, 31) * p1; };
+    const auto word_at = [&](std::size_t i) {
+        std::uint64_t w;
+        std::memcpy(&w, bytes.data() + i, sizeof w);
+        return w;
+    };
+    const std::size_t n = bytes.size();
+    std::uint64_t lanes[4] = {p1 + p2, p2, 0, 0 - p1};
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        for (int lane = 0; lane < 4; ++lane) lanes[lane] = round(lanes[lane], word_at(i + 8 * static_cast<std::size_t>(lane)));
+    }
+    std::uint64_t h = rotl(lanes[0], 1) + rotl(lanes[1], 7) + rotl(lanes[2], 12) + rotl(lanes[3], 18) + n;
+    for (; i + 8 <= n; i += 8) h = rotl(h ^ round(0, word_at(i)), 27) * p1 + p3;
+    for (; i < n; ++i) h = rotl(h ^ (static_cast<unsigned char>(bytes[i]) * p3), 11) * p1;
+    h ^= h >> 33;
+    h *= p2;
+    h ^= h >> 29;
+    h *= p3;
+    h ^= h >> 32;
+    return h;
 }
 }  // namespace detail
 

@@ -195,7 +195,21 @@ inline std::optional<std::string> read_if_exists(const std::filesystem::path& fi
     std::ifstream in(file, std::ios::binary);
     if (!in) throw path_error("cannot open " + file.string());
     try {
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        // One read of the size the file has now; a file that grows meanwhile is read to its end.
+        std::string text;
+        const auto size = std::filesystem::file_size(file, ec);
+        if (!ec && size > 0) {
+            text.resize(static_cast<std::size_t>(size));
+            in.read(text.data(), static_cast<std::streamsize>(text.size()));
+            text.resize(static_cast<std::size_t>(in.gcount()));
+        }
+        if (in) {  // not at the end yet (a file that grew, or a size the system did not report)
+            text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        if (in.bad()) throw path_error("cannot read " + file.string());
+        return text;
+    } catch (const path_error&) {
+        throw;
     } catch (const std::exception& e) {
         throw path_error("cannot read " + file.string() + ": " + e.what());
     }

@@ -584,6 +584,20 @@ public:
         }
     }
 
+    /// Consumes an empty array ("[]", whitespace allowed inside) if one is next.
+    bool consume_empty_array() noexcept {
+        skip_ws();
+        if (pos_ >= text_.size() || text_[pos_] != '[') return false;
+        const std::size_t open = pos_++;
+        skip_ws();
+        if (pos_ < text_.size() && text_[pos_] == ']') {
+            ++pos_;
+            return true;
+        }
+        pos_ = open;
+        return false;
+    }
+
     /// Only whitespace may follow.
     void expect_end() {
         skip_ws();

@@ -599,3 +599,94 @@ TEST_CASE("project: experiments sharing a slug never overwrite each other's file
     CHECK(results == std::set<int>{1, 2, 3});
     CHECK(cms == std::set<int>{10, 20, 30});
 }
+
+TEST_CASE("project: the typed reader takes the last of repeated keys and reports every type error") {
+    temp_dir dir;
+    const std::string both_times = R"("created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00")";
+    lazyscribe_test::write_file(dir / "p.json", "[{\"name\": 3, \"name\": \"x\", " + both_times +
+                                                    R"(, "tags": ["a"], "tags": ["b", "c"], "artifacts": [ ],
+        "tests": [{"name": "t", "description": 5, "description": null, "metrics": {"m": 1}}]}])");
+    project_t p(dir / "p.json", ls::mode::read_only);
+    const auto& e = p["x"];
+    CHECK(e.tags() == std::vector<std::string>{"b", "c"});
+    CHECK(e.artifacts().empty());
+    REQUIRE(e.tests().size() == 1);
+    CHECK_FALSE(e.tests()[0].description().has_value());
+    CHECK(e.tests()[0].metrics()["m"] == 1);
+    CHECK(e.tests()[0].path() == dir / "x-20240101000000" / "t");
+
+    auto error_of = [&](const std::string& members) -> std::string {
+        const std::string content = "[{\"name\": \"x\", " + both_times + ", " + members + "}]";
+        lazyscribe_test::write_file(dir / "bad.json", content);
+        try {
+            project_t bad(dir / "bad.json", ls::mode::edit);
+        } catch (const ls::error& err) {
+            CHECK(read_file(dir / "bad.json") == content);
+            return err.what();
+        }
+        return "no error";
+    };
+    CHECK_THAT(error_of(R"("tests": 5)"), Catch::Contains("bad.json: [0] (experiment 'x'): field 'tests' must be an array"));
+    CHECK_THAT(error_of(R"("tests": [3])"), Catch::Contains("bad.json: [0] (experiment 'x'): tests[0]: expected a test object"));
+    CHECK_THAT(error_of(R"("tests": [{"name": "t", "description": 5}])"),
+               Catch::Contains("tests[0] (test 't'): field 'description' must be a string or null"));
+    CHECK_THAT(error_of(R"("dependencies": ["p|s", 7])"), Catch::Contains("(experiment 'x'): dependencies[1] must be a string"));
+    CHECK_THAT(error_of(R"("dependencies": "p|s")"), Catch::Contains("field 'dependencies' must be an array of strings"));
+    CHECK_THAT(error_of(R"("tags": "a")"), Catch::Contains("field 'tags' must be an array of strings"));
+    CHECK_THAT(error_of(R"("slug": 5)"), Catch::Contains("(experiment 'x'): field 'slug' must be a string"));
+    CHECK_THAT(error_of(R"("parameters": [1])"), Catch::Contains("(experiment 'x'): field 'parameters' must be an object"));
+    CHECK_THAT(error_of(R"("created_at": "yesterday")"), Catch::Contains("field 'created_at' is not a date-time: 'yesterday'"));
+    // Malformed JSON after a well-formed member is still a parse error with its line.
+    CHECK_THAT(error_of("\"tags\": [\"a\",]"), Catch::Contains("lazyscribe.parse_error") && Catch::Contains("trailing commas"));
+    CHECK_THAT(error_of(R"("metrics": {"m": tru})"), Catch::Contains("lazyscribe.parse_error") && Catch::Contains("'tru'"));
+    lazyscribe_test::write_file(dir / "bad.json", "[{\"name\": \"x\", " + both_times + "}] trailing");
+    CHECK_THROWS_AS(project_t(dir / "bad.json", ls::mode::read_only), ls::parse_error);
+    lazyscribe_test::write_file(dir / "bad.json", "\xEF\xBB\xBF[]");
+    CHECK_THROWS_WITH(project_t(dir / "bad.json", ls::mode::read_only), Catch::Contains("byte order mark"));
+}
+
+TEST_CASE("project: look-up stays right across thousands of experiments and clashing keys") {
+    temp_dir dir;
+    set_now("2024-05-01T00:00:00");
+    project_t p(dir / "p.json", ls::mode::write, ls::project_options{"x", &fake_clock});
+    for (int i = 0; i < 3000; ++i) {
+        fake_now += std::chrono::seconds(1);
+        p.log("run " + std::to_string(i % 1500), [&](auto& e) { e.log_metric("i", i); });
+    }
+    // A short slug equal to another experiment's slug: the later one in project order wins.
+    fake_now += std::chrono::seconds(1);
+    const std::string clash = p["run-7"].slug();
+    p.log(clash, [](auto& e) { e.log_metric("i", -1); });
+    p.save();
+    for (const project_t* q : {&p, new project_t(dir / "p.json", ls::mode::read_only)}) {
+        for (int i = 0; i < 1500; ++i) {
+            REQUIRE(q->contains("run-" + std::to_string(i)));
+            CHECK((*q)["run-" + std::to_string(i)].metrics()["i"] == (i == 7 ? 1507 : 1500 + i));  // latest wins
+        }
+        for (const auto& e : *q) CHECK(&(*q)[e.slug()] == (e.slug() == clash ? &(*q)[clash] : &e));
+        CHECK((*q)[clash].metrics()["i"] == -1);
+        CHECK_FALSE(q->contains("run-1500"));
+        CHECK_FALSE(q->contains(""));
+        if (q != &p) delete q;
+    }
+}
+
+TEST_CASE("slug index: keys are found after growth, misses are misses") {
+    ls::detail::slug_index<int> index;
+    CHECK(index.find("a") == nullptr);
+    for (int i = 0; i < 5000; ++i) index[std::to_string(i * 7919)] = i + 1;
+    index[""] = -1;
+    CHECK(index.size() == 5001);
+    for (int i = 0; i < 5000; ++i) {
+        const int* v = index.find(std::to_string(i * 7919));
+        REQUIRE(v != nullptr);
+        CHECK(*v == i + 1);
+        CHECK(index.find(std::to_string(i * 7919 + 1)) == nullptr);
+    }
+    CHECK(*index.find("") == -1);
+    index["0"] = 42;  // an existing key is updated, not added
+    CHECK(index.size() == 5001);
+    CHECK(*index.find("0") == 42);
+    index.clear();
+    CHECK(index.find("0") == nullptr);
+}

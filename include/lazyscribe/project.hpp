@@ -22,6 +22,7 @@
 #include <lazyscribe/builtin_handlers.hpp>
 #include <lazyscribe/detail/files.hpp>
 #include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/slug_index.hpp>
 #include <lazyscribe/detail/user.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
@@ -329,9 +330,9 @@ public:
     /// @brief The experiment whose slug or short slug is `key` (the latest in project order),
     /// or nullptr.
     [[nodiscard]] const experiment_type* find(std::string_view key) const {
-        const auto it = index_.find(key);
-        if (it == index_.end()) return nullptr;
-        const auto [by_slug, by_short_slug] = it->second;
+        const auto* entry = index_.find(key);
+        if (entry == nullptr) return nullptr;
+        const auto [by_slug, by_short_slug] = *entry;
         if (by_slug == nullptr) return by_short_slug;
         if (by_short_slug == nullptr) return by_slug;
         return by_slug->position_ > by_short_slug->position_ ? by_slug : by_short_slug;
@@ -493,8 +494,8 @@ private:
     // name in the same second).
     std::vector<experiment_type*> with_slug(std::string_view slug) const {
         if (const auto it = shared_slugs_.find(slug); it != shared_slugs_.end()) return it->second;
-        if (const auto it = index_.find(slug); it != index_.end() && it->second.by_slug != nullptr) {
-            return {it->second.by_slug};
+        if (const auto* entry = index_.find(slug); entry != nullptr && entry->by_slug != nullptr) {
+            return {entry->by_slug};
         }
         return {};
     }
@@ -636,9 +637,9 @@ private:
         experiment_type* by_slug = nullptr;
         experiment_type* by_short_slug = nullptr;
     };
-    // Keys view the experiments' own strings (experiments never move: they are held by pointer).
-    std::unordered_map<std::string_view, index_entry, key_hash, std::equal_to<>> index_;
-    // Slugs that more than one experiment has, with all of them.
+    detail::slug_index<index_entry> index_;
+    // Slugs that more than one experiment has, with all of them (keys view the experiments'
+    // own slugs: experiments never move, they are held by pointer).
     std::unordered_map<std::string_view, std::vector<experiment_type*>, key_hash, std::equal_to<>> shared_slugs_;
     std::size_t text_size_hint_ = 0;  // size of the last text written, to reserve the next
     std::unordered_map<std::string, std::shared_ptr<basic_project>> upstream_;

@@ -260,7 +260,11 @@ protected:
         } else if (key == "parameters") {
             reader.read_one(parameters_, depth);
         } else if (key == "artifacts") {
-            detail::read_json_field(reader, artifacts, depth);
+            if (reader.consume_empty_array()) {
+                artifacts.reset();  // what Python writes for most entries: nothing to keep
+            } else {
+                detail::read_json_field(reader, artifacts, depth);
+            }
         } else {
             return false;
         }
@@ -703,8 +707,6 @@ protected:
                 detail::read_string_array(reader, e.tags_, tags, depth);
             } else if (key == "dependencies") {
                 detail::read_string_array(reader, dependency_texts, dependencies, depth);
-            } else if (key == "artifacts" && reader.consume_empty_array()) {
-                artifacts.reset();  // what Python writes for most experiments; nothing to keep
             } else if (key == "tests") {
                 // Tests are read straight into records; their folder needs the slug, which
                 // may come later in the object, so they are placed afterwards.

@@ -44,6 +44,11 @@ inline std::string printable(std::string_view text) {
 /// folder itself), or an empty string when it can.
 inline std::string outside_folder_reason(std::string_view relative) {
     if (relative.find('\0') != std::string_view::npos) return "contains a NUL byte";
+    // The common case, one plain file or folder name, without building a path.
+    if (!relative.empty() && relative != "." && relative != ".." &&
+        relative.find_first_of("/\\:") == std::string_view::npos) {
+        return "";
+    }
     const std::filesystem::path rel{std::string(relative)};
     if (relative.empty()) return "is empty";
     if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) return "is not a relative path";

@@ -23,7 +23,9 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -294,6 +296,41 @@ inline std::size_t digit_count(std::string_view lit) noexcept {
     return lit.size() - ((!lit.empty() && lit[0] == '-') ? 1 : 0);
 }
 
+/// True for object types that iterate in memcmp order of their keys: std::map with
+/// std::less (nlohmann::json's default), not nlohmann::ordered_map.
+template <class Object>
+inline constexpr bool keys_in_byte_order = false;
+template <class Key, class Value, class Alloc>
+inline constexpr bool keys_in_byte_order<std::map<Key, Value, std::less<Key>, Alloc>> = std::is_same_v<Key, std::string>;
+template <class Key, class Value, class Alloc>
+inline constexpr bool keys_in_byte_order<std::map<Key, Value, std::less<>, Alloc>> = std::is_same_v<Key, std::string>;
+
+/// Appends a null, boolean, number (not a big integer) or string as dump_to would;
+/// false (nothing appended) for anything else.
+template <class BasicJson>
+bool append_scalar(std::string& out, const BasicJson& v, const dump_options& opt) {
+    switch (v.type()) {
+        case nlohmann::detail::value_t::null: out += "null"; return true;
+        case nlohmann::detail::value_t::boolean: out += v.template get<bool>() ? "true" : "false"; return true;
+        case nlohmann::detail::value_t::number_integer:
+            append_int(out, *v.template get_ptr<const typename BasicJson::number_integer_t*>());
+            return true;
+        case nlohmann::detail::value_t::number_unsigned:
+            append_int(out, *v.template get_ptr<const typename BasicJson::number_unsigned_t*>());
+            return true;
+        case nlohmann::detail::value_t::number_float:
+            append_float(out, static_cast<double>(*v.template get_ptr<const typename BasicJson::number_float_t*>()),
+                         opt.allow_nan);
+            return true;
+        case nlohmann::detail::value_t::string: {
+            const auto& str = *v.template get_ptr<const typename BasicJson::string_t*>();
+            append_string(out, std::string_view(str.data(), str.size()), opt.ensure_ascii);
+            return true;
+        }
+        default: return false;
+    }
+}
+
 /// Iterative writer (explicit stack), so user-built values of any depth cannot
 /// overflow the call stack.
 template <class BasicJson>
@@ -401,10 +438,10 @@ private:
                 f.object = &o;
                 f.size = o.size();
                 f.it = o.begin();
-                // std::map-backed objects are usually already in memcmp order: check
-                // in O(n) and only sort (pointers, one shared pool) when needed.
+                // A std::map keeps its keys in memcmp order already; other object types
+                // are checked in O(n) and sorted (pointers, one shared pool) when needed.
                 const auto less = [](const member_t& a, const member_t& b) { return key_less(a.first, b.first); };
-                if (opt_.sort_keys && !std::is_sorted(o.begin(), o.end(), less)) {
+                if (opt_.sort_keys && !keys_in_byte_order<object_t> && !std::is_sorted(o.begin(), o.end(), less)) {
                     f.sorted = true;
                     f.sorted_begin = sorted_.size();
                     for (const member_t& m : o) sorted_.push_back(&m);
@@ -1061,7 +1098,7 @@ public:
     template <class BasicJson>
     void value(std::string_view k, const BasicJson& v) {
         key(k);
-        dump_to(v, out_, child_);
+        if (!write_flat_object(v)) dump_to(v, out_, child_);
     }
     /// A member whose value is `"a"`-style literal text written as is (null, a number...).
     void raw(std::string_view k, std::string_view text) {
@@ -1114,6 +1151,43 @@ public:
     [[nodiscard]] const dump_options& options() const noexcept { return options_; }
 
 private:
+    // Metrics and parameters are mostly objects of numbers and strings: written here without
+    // the general writer's stack. False (nothing written) for anything else.
+    template <class BasicJson>
+    bool write_flat_object(const BasicJson& v) {
+        using object_t = typename BasicJson::object_t;
+        if constexpr (!impl::keys_in_byte_order<object_t>) {
+            return false;
+        } else {
+            if (!v.is_object()) return false;
+            const auto& o = *v.template get_ptr<const object_t*>();
+            for (const auto& m : o) {
+                if (m.second.is_structured() || m.second.is_binary() || m.second.is_discarded()) return false;
+            }
+            if (o.empty()) {
+                out_ += "{}";
+                return true;
+            }
+            const std::string_view separator =
+                options_.item_separator.empty() ? std::string_view(",") : std::string_view(options_.item_separator);
+            out_ += '{';
+            bool first = true;
+            for (const auto& m : o) {
+                if (!first) out_ += separator;
+                first = false;
+                out_ += '\n';
+                out_.append(indent_ * (depth_ + 2), ' ');
+                impl::append_string(out_, m.first, options_.ensure_ascii);
+                out_ += options_.key_separator;
+                impl::append_scalar(out_, m.second, options_);
+            }
+            out_ += '\n';
+            out_.append(indent_ * (depth_ + 1), ' ');
+            out_ += '}';
+            return true;
+        }
+    }
+
     std::string& out_;
     const dump_options& options_;
     dump_options child_;

@@ -437,7 +437,7 @@ protected:
     std::string describe() const { return "test '" + this->name_ + "'"; }
 
     std::optional<std::string> description_;
-    json extra_keys_ = json::object();
+    json extra_keys_;  // keys this version does not know (null until there is one: no allocation)
 };
 
 /// @brief The scope of a test being logged: use it as the test; it joins its experiment
@@ -805,7 +805,7 @@ protected:
     std::vector<std::string> tags_;
     detail::stable_vector<test_type> tests_;  // references to tests stay valid as tests are added
     std::vector<dependency> dependencies_;
-    json extra_keys_ = json::object();  // keys this version does not know: kept, never dropped
+    json extra_keys_;  // keys this version does not know: kept, never dropped (null while there are none)
     mutable std::size_t position_ = 0;  // index in the project's order, for "latest wins"
     // last_updated as read from the project file; empty when logged in this session
     std::optional<time_point> loaded_last_updated_;

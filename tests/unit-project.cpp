@@ -316,6 +316,14 @@ TEST_CASE("project: modes follow Python's r, a, w and w+") {
         CHECK(p["second"].last_updated_by() == "ben");  // untouched
     }
     {
+        // Changed within the same second as the stored last_updated: still a change.
+        project_t p(file, ls::mode::edit, ls::project_options{"eve", &fake_clock});
+        p.edit("first").tag("same-second");
+        p.save();
+        CHECK(project_t(file, ls::mode::read_only)["first"].last_updated_by() == "eve");
+        CHECK(project_t(file, ls::mode::read_only)["second"].last_updated_by() == "ben");
+    }
+    {
         project_t p(file, ls::mode::write, "dan");
         CHECK(p.empty());  // w ignores the file
         p.log("third", [](auto&) {});
@@ -341,7 +349,10 @@ TEST_CASE("project: look-up by slug or short slug, latest wins, and the order is
     CHECK(p["a-20240301000000"].metrics()["run"] == 2);
     CHECK(p.contains("b"));
     CHECK_FALSE(p.contains("c"));
-    CHECK_THROWS_AS(p["c"], std::out_of_range);
+    CHECK_THROWS_AS(p["c"], ls::not_found_error);
+    CHECK_THROWS_WITH(p["c"], Catch::Contains("p.json has no experiment with slug or short slug 'c'"));
+    CHECK_THROWS_WITH(p["a"].test("holdout"), Catch::Contains("has no test named 'holdout'; tests: (none)"));
+    CHECK_THROWS_AS(p.edit("zzz"), ls::not_found_error);
     auto late = p.filter([](const experiment_t& e) { return e.metrics()["run"].get<int>() >= 2; });
     std::vector<int> runs;
     for (const auto& e : late) runs.push_back(e.metrics()["run"].get<int>());

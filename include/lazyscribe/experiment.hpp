@@ -499,7 +499,10 @@ public:
     [[nodiscard]] const test_type& test(std::string_view name) const {
         for (const auto& t : tests_)
             if (t.name() == name) return t;
-        throw std::out_of_range("experiment '" + slug_ + "' has no test named '" + std::string(name) + "'");
+        std::string known;
+        for (const auto& t : tests_) known += (known.empty() ? "'" : ", '") + t.name() + "'";
+        throw not_found_error("experiment '" + slug_ + "' has no test named '" + std::string(name) +
+                              "'; tests: " + (known.empty() ? "(none)" : known));
     }
 
     /// @brief Appends tags (duplicates are kept, as in Python).
@@ -787,11 +790,13 @@ protected:
     void add_test(test_type t) {
         std::lock_guard lock(tests_mutex_.mutex);
         last_updated_ = this->clock_();
+        changed_ = true;
         tests_.push_back(std::move(t));
     }
 
     time_point touch() {
         last_updated_ = this->clock_();
+        changed_ = true;
         return last_updated_;
     }
     std::string describe() const { return "experiment '" + slug_ + "'"; }
@@ -807,8 +812,10 @@ protected:
     std::vector<dependency> dependencies_;
     json extra_keys_;  // keys this version does not know: kept, never dropped (null while there are none)
     mutable std::size_t position_ = 0;  // index in the project's order, for "latest wins"
-    // last_updated as read from the project file; empty when logged in this session
-    std::optional<time_point> loaded_last_updated_;
+    bool from_disk_ = false;  // read from the project file, not logged in this session
+    // Changed since it was created or loaded (last_updated has whole seconds: an edit in the
+    // same second as the stored time would not show in it).
+    bool changed_ = false;
     detail::member_mutex tests_mutex_;
 };
 

@@ -265,7 +265,7 @@ public:
         }
         if (mode_ == mode::edit) {
             for (auto& e : experiments_) {
-                if (e->loaded_last_updated_ && e->last_updated_ > *e->loaded_last_updated_) e->last_updated_by_ = author_;
+                if (e->from_disk_ && e->changed_) e->last_updated_by_ = author_;
             }
         }
         separate_shared_folders();
@@ -311,10 +311,10 @@ public:
     }
 
     /// @brief The experiment whose slug or short slug is `key`; the latest in project order
-    /// wins, as in Python. Throws std::out_of_range naming the key.
+    /// wins, as in Python. Throws not_found_error naming the file and the key.
     [[nodiscard]] const experiment_type& operator[](std::string_view key) const {
         if (const auto* e = find(key)) return *e;
-        throw std::out_of_range("project " + path_.string() + " has no experiment with slug or short slug '" +
+        throw not_found_error("project " + path_.string() + " has no experiment with slug or short slug '" +
                                 std::string(key) + "'");
     }
     /// @brief The same experiment, editable. Throws read_only_error unless it was logged in this
@@ -478,7 +478,7 @@ private:
                 auto e = std::unique_ptr<experiment_type>(new experiment_type());
                 experiment_type::read(reader, *e, where, home_, read_only, reader_user);
                 if (!e->dependencies_.empty()) resolve_dependencies(*e, where());
-                e->loaded_last_updated_ = e->last_updated_;
+                e->from_disk_ = true;
                 out.push_back(std::move(e));
             });
             reader.expect_end();
@@ -509,7 +509,7 @@ private:
             bool same = false;
             for (const auto* c : with_slug(d->slug_)) {
                 if (*c == *d) same = true;
-                if (c->loaded_last_updated_) ours_loaded = c;
+                if (c->from_disk_) ours_loaded = c;
             }
             if (same) continue;
             if (ours_loaded == nullptr) {

@@ -233,8 +233,6 @@ int run_guarded(const runner& run) {
         std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
     } catch (const std::filesystem::filesystem_error& e) {
         std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
-    } catch (const std::out_of_range& e) {
-        std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lazyscribe: error: unexpected failure: %s\n", e.what());
     }

@@ -143,3 +143,19 @@ TEST_CASE("storage: a process killed at random points during saves leaves a load
         }
     }
 }
+
+TEST_CASE("storage: the change signature does not depend on how the bytes are fed") {
+    std::string text;
+    for (int i = 0; i < 3000; ++i) text += static_cast<char>('a' + (i * 7919) % 26);
+    const auto whole = ls::detail::content_signature(text);
+    for (std::size_t piece : {1u, 3u, 31u, 32u, 33u, 64u, 1000u}) {
+        ls::detail::content_hasher h;
+        for (std::size_t at = 0; at < text.size(); at += piece) h.update(std::string_view(text).substr(at, piece));
+        CHECK(h.digest() == whole);
+    }
+    std::string changed = text;
+    changed[1500] = 'Z';
+    CHECK(ls::detail::content_signature(changed) != whole);
+    CHECK(ls::detail::content_signature(text.substr(0, 2999)) != whole);
+    CHECK(ls::detail::content_signature("") != ls::detail::content_signature(std::string(1, '\0')));
+}

@@ -274,12 +274,19 @@ public:
             e->artifacts_.save(durable_);
             for (auto& t : e->tests_) t.artifacts_.save(durable_);
         }
-        const std::string text = to_text();
-        text_size_hint_ = text.size();
+        // Streamed a slice of experiments at a time: no copy of the whole file in memory.
+        detail::content_hasher signature;
         storage_->write(
-            path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+            path_, true,
+            [&](std::ostream& out) {
+                signature = detail::content_hasher{};  // should a storage call this again
+                for_each_text_slice([&](std::string_view slice) {
+                    signature.update(slice);
+                    out.write(slice.data(), static_cast<std::streamsize>(slice.size()));
+                });
+            },
             durable_);
-        disk_signature_ = detail::content_signature(text);
+        disk_signature_ = signature.digest();
     }
 
     /// @brief Where the project's files are read and written.
@@ -288,20 +295,14 @@ public:
     /// @brief The project file's content, byte for byte as Python lazyscribe writes it.
     [[nodiscard]] std::string to_text() const {
         std::string text;
-        text.reserve(text_size_hint_);
-        append_text(text, 0, experiments_.size());
+        for_each_text_slice([&](std::string_view slice) { text += slice; });
         return text;
     }
     /// @brief Writes the project file's content to `out`, a slice of experiments at a time, so
     /// that writing needs memory for a slice's text, not for the whole file.
     void write_text(std::ostream& out) const {
-        constexpr std::size_t slice = 64;
-        std::string text;
-        for (std::size_t first = 0; first < experiments_.size() || first == 0; first += slice) {
-            text.clear();
-            append_text(text, first, std::min(experiments_.size(), first + slice));
-            out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        }
+        for_each_text_slice(
+            [&](std::string_view slice) { out.write(slice.data(), static_cast<std::streamsize>(slice.size())); });
     }
     /// @brief The experiments as the JSON array of the project file.
     [[nodiscard]] json to_json() const {
@@ -386,12 +387,26 @@ public:
         swap(home_, other.home_);
         swap(index_, other.index_);
         swap(shared_slugs_, other.shared_slugs_);
-        swap(text_size_hint_, other.text_size_hint_);
         swap(upstream_, other.upstream_);
         swap(mutex_, other.mutex_);
     }
 
 private:
+    // Calls f with the project file's text, in consecutive slices of a few experiments.
+    template <class F>
+    void for_each_text_slice(F&& f) const {
+        constexpr std::size_t experiments_per_slice = 64;
+        std::string text;
+        std::size_t first = 0;
+        do {
+            const std::size_t last = std::min(experiments_.size(), first + experiments_per_slice);
+            text.clear();
+            append_text(text, first, last);
+            f(std::string_view(text));
+            first = last;
+        } while (first < experiments_.size());
+    }
+
     // The project file's text for experiments [first, last): the whole file when they are all.
     void append_text(std::string& text, std::size_t first, std::size_t last) const {
         if (experiments_.empty()) {
@@ -641,7 +656,6 @@ private:
     // Slugs that more than one experiment has, with all of them (keys view the experiments'
     // own slugs: experiments never move, they are held by pointer).
     std::unordered_map<std::string_view, std::vector<experiment_type*>, key_hash, std::equal_to<>> shared_slugs_;
-    std::size_t text_size_hint_ = 0;  // size of the last text written, to reserve the next
     std::unordered_map<std::string, std::shared_ptr<basic_project>> upstream_;
     std::unique_ptr<detail::member_mutex> mutex_ = std::make_unique<detail::member_mutex>();
 };

@@ -4,6 +4,7 @@
 /// repositories do all their file work through a `storage`, so a backend (an object store,
 /// say) can be added without touching them. See docs/storage.md.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -208,34 +209,68 @@ inline std::optional<std::string> reread_for_save(storage& files, const std::fil
     }
 }
 
-// A fingerprint of a file's bytes, to notice that another writer changed it: XXH64's
-// rounds over four lanes (a project file is hashed on every load and save, so speed counts).
-inline std::uint64_t content_signature(std::string_view bytes) noexcept {
-    constexpr std::uint64_t p1 = 0x9E3779B185EBCA87ull;
-    constexpr std::uint64_t p2 = 0xC2B2AE3D27D4EB4Full;
-    constexpr std::uint64_t p3 = 0x165667B19E3779F9ull;
-    const auto rotl = [](std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
-    const auto round = [&](std::uint64_t acc, std::uint64_t word) { return rotl(acc + word * p2, 31) * p1; };
-    const auto word_at = [&](std::size_t i) {
-        std::uint64_t w;
-        std::memcpy(&w, bytes.data() + i, sizeof w);
-        return w;
-    };
-    const std::size_t n = bytes.size();
-    std::uint64_t lanes[4] = {p1 + p2, p2, 0, 0 - p1};
-    std::size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        for (int lane = 0; lane < 4; ++lane) lanes[lane] = round(lanes[lane], word_at(i + 8 * static_cast<std::size_t>(lane)));
+// A fingerprint of a file's bytes, to notice that another writer changed it: XXH64's rounds
+// over four lanes (a project file is hashed on every load and save, so speed counts). Fed in
+// pieces of any size, it gives the same value as for the whole text at once, so a file can
+// be hashed while it is written.
+class content_hasher {
+public:
+    void update(std::string_view bytes) noexcept {
+        total_ += bytes.size();
+        if (pending_size_ > 0) {
+            const std::size_t take = std::min(stripe - pending_size_, bytes.size());
+            std::memcpy(pending_ + pending_size_, bytes.data(), take);
+            pending_size_ += take;
+            bytes.remove_prefix(take);
+            if (pending_size_ < stripe) return;
+            consume(pending_);
+            pending_size_ = 0;
+        }
+        for (; bytes.size() >= stripe; bytes.remove_prefix(stripe)) consume(bytes.data());
+        std::memcpy(pending_, bytes.data(), bytes.size());
+        pending_size_ = bytes.size();
     }
-    std::uint64_t h = rotl(lanes[0], 1) + rotl(lanes[1], 7) + rotl(lanes[2], 12) + rotl(lanes[3], 18) + n;
-    for (; i + 8 <= n; i += 8) h = rotl(h ^ round(0, word_at(i)), 27) * p1 + p3;
-    for (; i < n; ++i) h = rotl(h ^ (static_cast<unsigned char>(bytes[i]) * p3), 11) * p1;
-    h ^= h >> 33;
-    h *= p2;
-    h ^= h >> 29;
-    h *= p3;
-    h ^= h >> 32;
-    return h;
+
+    [[nodiscard]] std::uint64_t digest() const noexcept {
+        std::uint64_t h = rotl(lanes_[0], 1) + rotl(lanes_[1], 7) + rotl(lanes_[2], 12) + rotl(lanes_[3], 18) + total_;
+        std::size_t i = 0;
+        for (; i + 8 <= pending_size_; i += 8) h = rotl(h ^ round(0, word(pending_ + i)), 27) * p1 + p3;
+        for (; i < pending_size_; ++i) h = rotl(h ^ (static_cast<unsigned char>(pending_[i]) * p3), 11) * p1;
+        h ^= h >> 33;
+        h *= p2;
+        h ^= h >> 29;
+        h *= p3;
+        h ^= h >> 32;
+        return h;
+    }
+
+private:
+    static constexpr std::uint64_t p1 = 0x9E3779B185EBCA87ull;
+    static constexpr std::uint64_t p2 = 0xC2B2AE3D27D4EB4Full;
+    static constexpr std::uint64_t p3 = 0x165667B19E3779F9ull;
+    static constexpr std::size_t stripe = 32;
+
+    static std::uint64_t rotl(std::uint64_t x, int r) noexcept { return (x << r) | (x >> (64 - r)); }
+    static std::uint64_t round(std::uint64_t acc, std::uint64_t w) noexcept { return rotl(acc + w * p2, 31) * p1; }
+    static std::uint64_t word(const char* p) noexcept {
+        std::uint64_t w;
+        std::memcpy(&w, p, sizeof w);
+        return w;
+    }
+    void consume(const char* p) noexcept {
+        for (std::size_t lane = 0; lane < 4; ++lane) lanes_[lane] = round(lanes_[lane], word(p + 8 * lane));
+    }
+
+    std::uint64_t lanes_[4] = {p1 + p2, p2, 0, 0 - p1};
+    std::uint64_t total_ = 0;
+    char pending_[stripe] = {};
+    std::size_t pending_size_ = 0;
+};
+
+inline std::uint64_t content_signature(std::string_view bytes) noexcept {
+    content_hasher hasher;
+    hasher.update(bytes);
+    return hasher.digest();
 }
 }  // namespace detail
 

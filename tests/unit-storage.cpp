@@ -158,4 +158,8 @@ TEST_CASE("storage: the change signature does not depend on how the bytes are fe
     CHECK(ls::detail::content_signature(changed) != whole);
     CHECK(ls::detail::content_signature(text.substr(0, 2999)) != whole);
     CHECK(ls::detail::content_signature("") != ls::detail::content_signature(std::string(1, '\0')));
+    // XXH64 with seed 0: the reference values (the last one from the python-xxhash docs).
+    CHECK(ls::detail::content_signature("") == 0xEF46DB3751D8E999ull);
+    CHECK(ls::detail::content_signature("abc") == 0x44BC2CF5AD770999ull);
+    CHECK(ls::detail::content_signature("Nobody inspects the spammish repetition") == 0xFBCEA83C8A378BF1ull);
 }

@@ -474,6 +474,7 @@ public:
 
     /// @brief The folder the files are stored in.
     [[nodiscard]] std::filesystem::path folder() const {
+        if (!exact_folder_.empty()) return exact_folder_;
         return subfolder_.empty() ? home_->root : home_->root / subfolder_;
     }
     /// @brief The folder every file must resolve inside.
@@ -485,17 +486,10 @@ public:
         auto home = std::make_shared<detail::artifact_home>();
         home->files = files ? std::move(files) : home_->files;
         home->owner_file = home_->owner_file;
-        if (root.empty()) {
-            home->root = std::move(folder);
-            subfolder_.clear();
-        } else {
-            // root / subfolder == folder; an absolute folder outside root stays absolute.
-            auto relative = folder.lexically_relative(root);
-            subfolder_ = relative.empty() ? folder.generic_string() : relative.generic_string();
-            if (subfolder_ == ".") subfolder_.clear();
-            home->root = std::move(root);
-        }
+        home->root = root.empty() ? folder : std::move(root);
         home_ = std::move(home);
+        subfolder_.clear();
+        exact_folder_ = std::move(folder);  // kept as given, whatever its relation to root
     }
     /// @brief Where the files are read and written.
     [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return home_->files; }
@@ -624,6 +618,7 @@ private:
     void place(std::shared_ptr<const detail::artifact_home> home, std::string subfolder) {
         home_ = std::move(home);
         subfolder_ = std::move(subfolder);
+        exact_folder_.clear();
     }
     [[nodiscard]] const std::shared_ptr<const detail::artifact_home>& home() const noexcept { return home_; }
     [[nodiscard]] const std::string& subfolder() const noexcept { return subfolder_; }
@@ -644,6 +639,7 @@ private:
 
     std::shared_ptr<const detail::artifact_home> home_ = default_home();
     std::string subfolder_;  // relative to home_->root, '/'-separated; empty = the root itself
+    std::filesystem::path exact_folder_;  // set_folder's folder, as given; empty when placed in a project
     detail::stable_vector<artifact> entries_;  // references handed out by log_artifact stay valid
 };
 

@@ -723,7 +723,8 @@ protected:
                 tests_not_array = false;
                 reader.read_array([&](std::size_t i) {
                     e.tests_.push_back(test_type::read(reader, home, std::string(), read_only, [&] {
-                        return where() + " (experiment '" + name.value + "'): tests[" + std::to_string(i) + "]";
+                        const std::string entry = name.is_text() ? where() + " (experiment '" + name.value + "')" : where();
+                        return entry + ": tests[" + std::to_string(i) + "]";
                     }));
                 });
             } else if (!e.read_common_member(key, reader, artifacts, depth)) {

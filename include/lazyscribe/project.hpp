@@ -237,7 +237,8 @@ public:
     /// @brief Adds an experiment, in Python's order (insertion after equals). Thread-safe.
     void append(experiment_type experiment) {
         if (mode_ == mode::read_only) throw read_only_error("append: project " + path_.string() + " is open read-only");
-        if (experiment.artifacts_.home() != home_) {  // from elsewhere: its files now live here
+        if (experiment.artifacts_.home() != home_) {  // from elsewhere: new here, its files now live here
+            experiment.from_disk_ = false;
             experiment.artifacts_.place(home_, experiment.slug_);
             for (auto& t : experiment.tests_) t.artifacts_.place(home_, experiment.slug_ + "/" + detail::slugify(t.name()));
         }
@@ -482,25 +483,29 @@ private:
         std::vector<std::unique_ptr<experiment_type>> out;
         try {
             reader.check_no_bom();
-            if (reader.peek() != '[') {
-                (void)detail::pyjson::parse<json>(text, file);  // malformed JSON is reported as such
-                throw format_error(file + ": expected an array of experiments at the top level");
-            }
+            if (reader.peek() != '[') throw format_error(file + ": expected an array of experiments at the top level");
             const bool read_only = mode_ != mode::edit;
             const std::string reader_user = detail::os_user_name();
             reader.read_array([&](std::size_t i) {
-                const auto where = [&] { return file + ": [" + std::to_string(i) + "]"; };
                 auto e = std::unique_ptr<experiment_type>(new experiment_type());
-                experiment_type::read(reader, *e, where, home_, read_only, reader_user);
-                if (!e->dependencies_.empty()) resolve_dependencies(*e, where());
+                experiment_type::read(
+                    reader, *e, [&] { return file + ": [" + std::to_string(i) + "]"; }, home_, read_only, reader_user);
                 e->from_disk_ = true;
                 out.push_back(std::move(e));
             });
             reader.expect_end();
+        } catch (const format_error&) {
+            // The typed reader stops at the first entry that does not fit; malformed JSON
+            // further on is the more basic problem, and was reported first before.
+            (void)detail::pyjson::parse<json>(text, file);
+            throw;
         } catch (const lazyscribe::error&) {
             throw;
         } catch (const std::exception& e) {
             reader.fail(reader.position(), std::string("cannot parse JSON: ") + e.what());
+        }
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            if (!out[i]->dependencies_.empty()) resolve_dependencies(*out[i], file + ": [" + std::to_string(i) + "]");
         }
         return out;
     }
@@ -537,7 +542,14 @@ private:
                 replaced = true;
             }
         }
-        if (replaced) reindex();  // the index views the replaced experiments' old strings
+        if (replaced) {
+            // A replacement can be out of Python's order (its last_updated moved): sort again,
+            // so that memory, the file and a later load agree; then index anew.
+            std::stable_sort(experiments_.begin(), experiments_.end(),
+                             [](const auto& a, const auto& b) { return a->sorts_before(*b); });
+            for (std::size_t i = 0; i < experiments_.size(); ++i) experiments_[i]->position_ = i;
+            reindex();
+        }
     }
 
     // Python loads each upstream project read-only and looks the slug up in it; so do we,
@@ -618,7 +630,9 @@ private:
     void index(experiment_type& e) {
         auto& by_slug = index_[e.slug_].by_slug;
         if (by_slug != nullptr) {
-            auto& group = shared_slugs_[e.slug_];
+            auto it = shared_slugs_.find(std::string_view(e.slug_));
+            if (it == shared_slugs_.end()) it = shared_slugs_.emplace(e.slug_, std::vector<experiment_type*>{}).first;
+            auto& group = it->second;
             if (group.empty()) group.push_back(by_slug);
             group.push_back(&e);
         }
@@ -653,9 +667,9 @@ private:
         experiment_type* by_short_slug = nullptr;
     };
     detail::slug_index<index_entry> index_;
-    // Slugs that more than one experiment has, with all of them (keys view the experiments'
-    // own slugs: experiments never move, they are held by pointer).
-    std::unordered_map<std::string_view, std::vector<experiment_type*>, key_hash, std::equal_to<>> shared_slugs_;
+    // Slugs that more than one experiment has, with all of them. The keys are copies: a merge
+    // from disk replaces an experiment's strings while the groups are in use.
+    std::unordered_map<std::string, std::vector<experiment_type*>, key_hash, std::equal_to<>> shared_slugs_;
     std::unordered_map<std::string, std::shared_ptr<basic_project>> upstream_;
     std::unique_ptr<detail::member_mutex> mutex_ = std::make_unique<detail::member_mutex>();
 };

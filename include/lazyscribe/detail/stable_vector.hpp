@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -87,10 +89,25 @@ public:
     [[nodiscard]] T& back() noexcept { return *items_.back(); }
     [[nodiscard]] const T& back() const noexcept { return *items_.back(); }
 
+    [[nodiscard]] T& at(std::size_t i) {
+        if (i >= items_.size()) throw std::out_of_range("stable_vector::at: index out of range");
+        return *items_[i];
+    }
+    [[nodiscard]] const T& at(std::size_t i) const {
+        if (i >= items_.size()) throw std::out_of_range("stable_vector::at: index out of range");
+        return *items_[i];
+    }
+
     [[nodiscard]] iterator begin() noexcept { return iterator(items_.begin()); }
     [[nodiscard]] iterator end() noexcept { return iterator(items_.end()); }
     [[nodiscard]] const_iterator begin() const noexcept { return const_iterator(items_.begin()); }
     [[nodiscard]] const_iterator end() const noexcept { return const_iterator(items_.end()); }
+    [[nodiscard]] const_iterator cbegin() const noexcept { return begin(); }
+    [[nodiscard]] const_iterator cend() const noexcept { return end(); }
+    [[nodiscard]] auto rbegin() noexcept { return std::reverse_iterator<iterator>(end()); }
+    [[nodiscard]] auto rend() noexcept { return std::reverse_iterator<iterator>(begin()); }
+    [[nodiscard]] auto rbegin() const noexcept { return std::reverse_iterator<const_iterator>(end()); }
+    [[nodiscard]] auto rend() const noexcept { return std::reverse_iterator<const_iterator>(begin()); }
 
     T& push_back(T value) {
         items_.push_back(std::make_unique<T>(std::move(value)));

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
+
 namespace ls = lazyscribe;
 using lazyscribe_test::read_file;
 using lazyscribe_test::temp_dir;
@@ -140,6 +143,10 @@ TEST_CASE("repository: bad version requests are typed errors that say what exist
     CHECK_THROWS_AS(repo.load_artifact<int>("m", {.version = 0, .match = ls::match::asof}), ls::invalid_version_error);
     CHECK_THROWS_WITH(repo.load_artifact<int>("nope"), Catch::Contains("no artifact named 'nope'; artifacts: 'm'"));
     CHECK_THROWS_WITH(repo.load_artifact<int>("m", {.version = 3}), Catch::Contains("versions: 0 (2024-05-01T00:00:00)"));
+    // Any integer type names a version number; one beyond long long is refused.
+    CHECK(repo.find_version("m", std::size_t{0}).version() == 0);
+    CHECK(repo.find_version("m", std::uint8_t{0}).version() == 0);
+    CHECK_THROWS_AS(repo.find_version("m", std::numeric_limits<std::uint64_t>::max()), ls::invalid_version_error);
     CHECK_THROWS_AS(repo.load_artifact<int>("m", {.version = "2023-01-01T00:00:00", .match = ls::match::asof}),
                     ls::version_not_found_error);
     CHECK_THROWS_AS(repo.log_artifact<"json">("../escape", 1), ls::path_error);

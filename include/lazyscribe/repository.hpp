@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <concepts>
 #include <utility>
 #include <tuple>
 #include <variant>
@@ -55,8 +56,10 @@ inline time_point parse_version_time(std::string_view text) {
 class version_spec {
 public:
     version_spec() = default;
-    version_spec(int number) : value_(static_cast<long long>(number)) {}  // NOLINT: implicit on purpose
-    version_spec(long long number) : value_(number) {}                     // NOLINT
+    /// @brief A version number, of any integer type (`std::size_t` included).
+    template <std::integral Number>
+        requires(!std::same_as<Number, bool> && !std::same_as<Number, char>)
+    version_spec(Number number) : value_(to_number(number)) {}  // NOLINT: implicit on purpose
     version_spec(time_point when) : value_(when) {}                        // NOLINT
     /// @brief Parses strictly; throws invalid_version_error for anything else.
     version_spec(std::string_view text) : value_(detail::parse_version_time(text)) {}  // NOLINT
@@ -79,6 +82,13 @@ public:
     }
 
 private:
+    template <class Number>
+    static long long to_number(Number number) {
+        if (!std::in_range<long long>(number)) {
+            throw invalid_version_error("version " + std::to_string(number) + " is out of range");
+        }
+        return static_cast<long long>(number);
+    }
     std::variant<std::monostate, long long, time_point> value_;
 };
 

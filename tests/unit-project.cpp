@@ -746,3 +746,35 @@ TEST_CASE("artifact set: set_folder keeps the folder exactly as given") {
     CHECK(set.root() == std::filesystem::path("only"));
     CHECK(set_t("x/y").folder() == std::filesystem::path("x/y"));
 }
+
+TEST_CASE("project: the record writer gives exactly what writing the records' JSON gives") {
+    temp_dir dir;
+    // Unknown keys before, between and after the known ones, in experiments, tests and
+    // artifacts; nested and empty values; non-ASCII text; numbers Python writes specially.
+    const std::string content = R"([{"0first": {"nested": [1, {"x": []}]}, "artifacts": [{"created_at": "2024-01-01T00:00:00",
+        "expiry": null, "fname": "a.bin", "handler": "unknown-one", "name": "a", "version": 0, "zz": {"k": 1}}],
+        "b_between": "é", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:05", "m2": {},
+        "metrics": {"curve": [0.5, 1e300, NaN, -Infinity], "big": 123456789012345678901234567890, "empty": {}},
+        "name": "Ünïcode näme", "parameters": {"nested": {"deep": [[], {}]}, "s": "tab\there"}, "tags": [],
+        "tests": [{"aa": 1, "description": "d", "metrics": {}, "name": "t", "parameters": {"p": null}, "zz": [1]}],
+        "zzz_last": [1, 2]}])";
+    lazyscribe_test::write_file(dir / "p.json", content);
+    project_t p(dir / "p.json", ls::mode::edit);
+    ls::detail::pyjson::dump_options options;
+    options.indent = 4;
+    options.sort_keys = true;
+    const std::string text = p.to_text();
+    CHECK(text == ls::detail::pyjson::dump(p.to_json(), options));
+    std::ostringstream streamed;
+    p.write_text(streamed);
+    CHECK(streamed.str() == text);
+    p.save();
+    CHECK(read_file(dir / "p.json") == text);
+    project_t again(dir / "p.json", ls::mode::edit);
+    again.save();
+    CHECK(read_file(dir / "p.json") == text);  // a fixed point
+    CHECK(text.find("\"0first\": {") < text.find("\"artifacts\": ["));
+    CHECK(text.find("\"author\"") < text.find("\"b_between\": \"\\u00e9\""));
+    CHECK(text.find("\"b_between\": \"\\u00e9\"") < text.find("\n        \"created_at\""));
+    CHECK(text.find("\"tests\": [") < text.find("\"zzz_last\": ["));
+}

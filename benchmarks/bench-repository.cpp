@@ -54,6 +54,8 @@
 
 namespace {
 
+using lazyscribe_bench::paired_kept;
+
 namespace fs = std::filesystem;
 using lazyscribe::json;
 using lazyscribe::repository;
@@ -252,51 +254,6 @@ const fixture& data(std::size_t n) {
     return f;
 }
 
-// ---- paired measurement whose results are destroyed outside the timed region
-
-template <class Baseline, class Candidate>
-void paired_kept(benchmark::State& state, Baseline&& baseline, Candidate&& candidate, double unit_ns,
-                 const std::string& unit) {
-    using B = std::invoke_result_t<Baseline&>;
-    using C = std::invoke_result_t<Candidate&>;
-    std::vector<double> base_cpu, cand_cpu, ratio_cpu, ratio_wall;
-    bool candidate_first = false;
-    for (auto _ : state) {
-        std::optional<B> kept_b;
-        std::optional<C> kept_c;
-        clocks b{};
-        clocks c{};
-        const auto run_b = [&] {
-            const clocks start = clocks::now();
-            kept_b.emplace(baseline());
-            b = clocks::now() - start;
-        };
-        const auto run_c = [&] {
-            const clocks start = clocks::now();
-            kept_c.emplace(candidate());
-            c = clocks::now() - start;
-        };
-        if (candidate_first) {
-            run_c();
-            run_b();
-        } else {
-            run_b();
-            run_c();
-        }
-        candidate_first = !candidate_first;
-        benchmark::DoNotOptimize(kept_b);
-        benchmark::DoNotOptimize(kept_c);
-        base_cpu.push_back(b.cpu_ns);
-        cand_cpu.push_back(c.cpu_ns);
-        if (b.cpu_ns > 0) ratio_cpu.push_back(c.cpu_ns / b.cpu_ns);
-        if (b.wall_ns > 0) ratio_wall.push_back(c.wall_ns / b.wall_ns);
-    }
-    if (base_cpu.empty()) return;
-    state.counters["baseline_" + unit] = recording_reporter::median_of(base_cpu) / unit_ns;
-    state.counters["candidate_" + unit] = recording_reporter::median_of(cand_cpu) / unit_ns;
-    state.counters["ratio"] = recording_reporter::median_of(ratio_cpu);
-    state.counters["ratio_wall"] = recording_reporter::median_of(ratio_wall);
-}
 
 // ---- benchmarks
 

@@ -108,6 +108,15 @@ inline constexpr std::size_t experiment_member_depth = 2;
 inline constexpr std::size_t test_depth = 3;
 inline constexpr std::size_t test_member_depth = 4;
 
+// True if the value at the reader's position starts with `first` ('{', '[' or '"');
+// otherwise reads the value, so that its syntax is still checked, and returns false.
+inline bool next_starts_with(document_reader& reader, char first, std::size_t depth) {
+    if (reader.peek() == first) return true;
+    json ignored;
+    reader.read_one(ignored, depth);
+    return false;
+}
+
 // A field read from a file whose type is checked once the whole object is read: the last
 // occurrence of a repeated key wins, as in Python's json.load.
 struct text_field {
@@ -141,20 +150,16 @@ inline void read_string_array(document_reader& reader, std::vector<std::string>&
                               std::size_t depth) {
     out.clear();
     status = string_array_status{true, true, string_array_status::none};
-    if (reader.peek() != '[') {
-        json ignored;
-        reader.read_one(ignored, depth);
+    if (!next_starts_with(reader, '[', depth)) {
         status.is_array = false;
         return;
     }
     reader.read_array([&](std::size_t i) {
-        if (reader.peek() == '"') {
+        if (next_starts_with(reader, '"', depth + 1)) {
             reader.read_string_value(out.emplace_back());
-            return;
+        } else if (status.first_not_string == string_array_status::none) {
+            status.first_not_string = i;
         }
-        json ignored;
-        reader.read_one(ignored, depth + 1);
-        if (status.first_not_string == string_array_status::none) status.first_not_string = i;
     });
 }
 
@@ -401,9 +406,7 @@ protected:
     static basic_test read(detail::document_reader& reader, const std::shared_ptr<const detail::artifact_home>& home,
                            const std::string& experiment_subfolder, bool read_only, const Where& where) {
         basic_test t;
-        if (reader.peek() != '{') {
-            json ignored;
-            reader.read_one(ignored, detail::test_depth);
+        if (!detail::next_starts_with(reader, '{', detail::test_depth)) {
             throw format_error(where() + ": expected a test object");
         }
         detail::text_field name;
@@ -677,14 +680,14 @@ protected:
     static void read(detail::document_reader& reader, basic_experiment& e, const Where& where,
                      const std::shared_ptr<const detail::artifact_home>& home, bool read_only,
                      const std::string& reader_user) {
-        if (reader.peek() != '{') {
-            json ignored;
-            reader.read_one(ignored, 1);
-            throw format_error(where() + ": expected an experiment object");
-        }
+        if (!detail::next_starts_with(reader, '{', 1)) throw format_error(where() + ": expected an experiment object");
         using detail::text_field;
         constexpr std::size_t depth = detail::experiment_member_depth;
         text_field name, created_at, last_updated, author, last_updated_by, short_slug, slug;
+        const std::pair<std::string_view, text_field*> text_fields[] = {
+            {"name", &name},     {"created_at", &created_at},           {"last_updated", &last_updated},
+            {"author", &author}, {"last_updated_by", &last_updated_by}, {"short_slug", &short_slug},
+            {"slug", &slug}};
         std::optional<json> artifacts;
         detail::string_array_status tags, dependencies;
         std::vector<std::string> dependency_texts;
@@ -692,21 +695,13 @@ protected:
         reader.read_object([&](const std::string& member) {
             const std::string_view key = member;  // compared length first
             // The keys Python writes; anything else is kept as it is.
-            if (key == "name") {
-                name.read(reader, depth);
-            } else if (key == "created_at") {
-                created_at.read(reader, depth);
-            } else if (key == "last_updated") {
-                last_updated.read(reader, depth);
-            } else if (key == "author") {
-                author.read(reader, depth);
-            } else if (key == "last_updated_by") {
-                last_updated_by.read(reader, depth);
-            } else if (key == "short_slug") {
-                short_slug.read(reader, depth);
-            } else if (key == "slug") {
-                slug.read(reader, depth);
-            } else if (key == "tags") {
+            for (const auto& [field_key, field] : text_fields) {
+                if (key == field_key) {
+                    field->read(reader, depth);
+                    return;
+                }
+            }
+            if (key == "tags") {
                 detail::read_string_array(reader, e.tags_, tags, depth);
             } else if (key == "dependencies") {
                 detail::read_string_array(reader, dependency_texts, dependencies, depth);
@@ -714,13 +709,8 @@ protected:
                 // Tests are read straight into records; their folder needs the slug, which
                 // may come later in the object, so they are placed afterwards.
                 e.tests_.clear();
-                if (reader.peek() != '[') {
-                    json ignored;
-                    reader.read_one(ignored, depth);
-                    tests_not_array = true;
-                    return;
-                }
-                tests_not_array = false;
+                tests_not_array = !detail::next_starts_with(reader, '[', depth);
+                if (tests_not_array) return;
                 reader.read_array([&](std::size_t i) {
                     e.tests_.push_back(test_type::read(reader, home, std::string(), read_only, [&] {
                         const std::string entry = name.is_text() ? where() + " (experiment '" + name.value + "')" : where();

@@ -23,6 +23,7 @@
 #include <lazyscribe/detail/files.hpp>
 #include <lazyscribe/detail/python_json.hpp>
 #include <lazyscribe/detail/slug_index.hpp>
+#include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/user.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
@@ -147,35 +148,9 @@ public:
         int uncaught_;
     };
 
-    class const_iterator {
-    public:
-        using iterator_category = std::random_access_iterator_tag;
-        using iterator_concept = std::random_access_iterator_tag;
-        using value_type = experiment_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const experiment_type&;
-        using pointer = const experiment_type*;
-        const_iterator() = default;
-        explicit const_iterator(typename std::vector<std::unique_ptr<experiment_type>>::const_iterator it) : it_(it) {}
-        reference operator*() const { return **it_; }
-        pointer operator->() const { return it_->get(); }
-        reference operator[](difference_type n) const { return *it_[n]; }
-        const_iterator& operator++() { ++it_; return *this; }
-        const_iterator operator++(int) { auto t = *this; ++it_; return t; }
-        const_iterator& operator--() { --it_; return *this; }
-        const_iterator operator--(int) { auto t = *this; --it_; return t; }
-        const_iterator& operator+=(difference_type n) { it_ += n; return *this; }
-        const_iterator& operator-=(difference_type n) { it_ -= n; return *this; }
-        friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
-        friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
-        friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
-        friend difference_type operator-(const const_iterator& a, const const_iterator& b) { return a.it_ - b.it_; }
-        friend bool operator==(const const_iterator&, const const_iterator&) = default;
-        friend auto operator<=>(const const_iterator&, const const_iterator&) = default;
-
-    private:
-        typename std::vector<std::unique_ptr<experiment_type>>::const_iterator it_;
-    };
+    /// @brief Iterates the experiments in project order (random access).
+    using const_iterator =
+        detail::indirect_iterator<typename std::vector<std::unique_ptr<experiment_type>>::const_iterator, true>;
 
     /// @brief Opens the project file `path` in `open_mode` (default append, as Python's "a").
     /// A missing file is an empty project. Malformed content throws format_error or

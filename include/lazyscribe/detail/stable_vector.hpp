@@ -14,56 +14,58 @@
 
 namespace lazyscribe::detail {
 
+/// An iterator over slots that own their elements (std::unique_ptr), yielding the elements:
+/// random access, as the slots are. Const = true yields const references.
+template <class SlotIterator, bool Const>
+class indirect_iterator {
+    using element = typename std::iterator_traits<SlotIterator>::value_type::element_type;
+
+public:
+    using iterator_category = std::random_access_iterator_tag;
+    using iterator_concept = std::random_access_iterator_tag;
+    using value_type = std::remove_const_t<element>;
+    using difference_type = std::ptrdiff_t;
+    using reference = std::conditional_t<Const, const element&, element&>;
+    using pointer = std::conditional_t<Const, const element*, element*>;
+
+    indirect_iterator() = default;
+    explicit indirect_iterator(SlotIterator it) : it_(it) {}
+    /// iterator → const_iterator
+    template <class OtherSlots, bool OtherConst>
+        requires(Const && !OtherConst && std::is_convertible_v<OtherSlots, SlotIterator>)
+    indirect_iterator(const indirect_iterator<OtherSlots, OtherConst>& other) : it_(other.it_) {}  // NOLINT
+
+    reference operator*() const { return **it_; }
+    pointer operator->() const { return it_->get(); }
+    reference operator[](difference_type n) const { return *it_[n]; }
+    indirect_iterator& operator++() { ++it_; return *this; }
+    indirect_iterator operator++(int) { auto t = *this; ++it_; return t; }
+    indirect_iterator& operator--() { --it_; return *this; }
+    indirect_iterator operator--(int) { auto t = *this; --it_; return t; }
+    indirect_iterator& operator+=(difference_type n) { it_ += n; return *this; }
+    indirect_iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+    friend indirect_iterator operator+(indirect_iterator a, difference_type n) { return a += n; }
+    friend indirect_iterator operator+(difference_type n, indirect_iterator a) { return a += n; }
+    friend indirect_iterator operator-(indirect_iterator a, difference_type n) { return a -= n; }
+    friend difference_type operator-(const indirect_iterator& a, const indirect_iterator& b) { return a.it_ - b.it_; }
+    friend bool operator==(const indirect_iterator&, const indirect_iterator&) = default;
+    friend auto operator<=>(const indirect_iterator&, const indirect_iterator&) = default;
+
+private:
+    template <class, bool>
+    friend class indirect_iterator;
+    SlotIterator it_{};
+};
+
 template <class T>
 class stable_vector {
     using slots = std::vector<std::unique_ptr<T>>;
 
-    template <bool Const>
-    class basic_iterator {
-        using slot_iterator = std::conditional_t<Const, typename slots::const_iterator, typename slots::iterator>;
-
-    public:
-        using iterator_category = std::random_access_iterator_tag;
-        using iterator_concept = std::random_access_iterator_tag;
-        using value_type = T;
-        using difference_type = std::ptrdiff_t;
-        using reference = std::conditional_t<Const, const T&, T&>;
-        using pointer = std::conditional_t<Const, const T*, T*>;
-
-        basic_iterator() = default;
-        explicit basic_iterator(slot_iterator it) : it_(it) {}
-        template <bool OtherConst>
-            requires(Const && !OtherConst)
-        basic_iterator(const basic_iterator<OtherConst>& other) : it_(other.it_) {}  // NOLINT: iterator → const_iterator
-
-        reference operator*() const { return **it_; }
-        pointer operator->() const { return it_->get(); }
-        reference operator[](difference_type n) const { return *it_[n]; }
-        basic_iterator& operator++() { ++it_; return *this; }
-        basic_iterator operator++(int) { auto t = *this; ++it_; return t; }
-        basic_iterator& operator--() { --it_; return *this; }
-        basic_iterator operator--(int) { auto t = *this; --it_; return t; }
-        basic_iterator& operator+=(difference_type n) { it_ += n; return *this; }
-        basic_iterator& operator-=(difference_type n) { it_ -= n; return *this; }
-        friend basic_iterator operator+(basic_iterator a, difference_type n) { return a += n; }
-        friend basic_iterator operator+(difference_type n, basic_iterator a) { return a += n; }
-        friend basic_iterator operator-(basic_iterator a, difference_type n) { return a -= n; }
-        friend difference_type operator-(const basic_iterator& a, const basic_iterator& b) { return a.it_ - b.it_; }
-        friend bool operator==(const basic_iterator&, const basic_iterator&) = default;
-        friend auto operator<=>(const basic_iterator&, const basic_iterator&) = default;
-
-    private:
-        template <bool>
-        friend class basic_iterator;
-        friend class stable_vector;
-        slot_iterator it_{};
-    };
-
 public:
     using value_type = T;
     using size_type = std::size_t;
-    using iterator = basic_iterator<false>;
-    using const_iterator = basic_iterator<true>;
+    using iterator = indirect_iterator<typename slots::iterator, false>;
+    using const_iterator = indirect_iterator<typename slots::const_iterator, true>;
 
     stable_vector() = default;
     stable_vector(const stable_vector& other) {

@@ -31,12 +31,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     return out;
 }
 
-ordered_json string_array(const std::vector<std::string>& values) {
-    ordered_json out = ordered_json::array();
-    for (const auto& v : values) out.push_back(v);
-    return out;
-}
-
 cell value_cell(const json* v) {
     if (v == nullptr) return {};
     return {cell_text(*v), is_number(*v), false};
@@ -104,14 +98,7 @@ int run_list(const global_options& g, const list_options& o) {
         ordered_json rows = ordered_json::array();
         for (const auto* e : chosen) {
             ordered_json row = ordered_json::object();
-            row["name"] = e->name();
-            row["slug"] = e->slug();
-            row["short_slug"] = e->short_slug();
-            row["author"] = e->author();
-            row["created_at"] = detail::format_time(e->created_at());
-            row["last_updated"] = detail::format_time(e->last_updated());
-            row["last_updated_by"] = e->last_updated_by();
-            row["tags"] = string_array(e->tags());
+            put_identity(row, *e);
             ordered_json m = ordered_json::object();
             if (o.metrics.empty()) {
                 m = strict(e->metrics());  // every metric, numbers or not

@@ -44,26 +44,13 @@ struct rows {
     }
 };
 
-json string_array(const std::vector<std::string>& values) {
-    json out = json::array();
-    for (const auto& v : values) out.push_back(v);
-    return out;
-}
-
 rows experiment_rows(const std::vector<const experiment*>& chosen) {
     rows r;
     r.fixed = {"name", "slug", "short_slug", "author", "created_at", "last_updated", "last_updated_by", "tags",
                "dependencies"};
     for (const auto* e : chosen) {
         std::unordered_map<std::string, json> row;
-        row["name"] = e->name();
-        row["slug"] = e->slug();
-        row["short_slug"] = e->short_slug();
-        row["author"] = e->author();
-        row["created_at"] = detail::format_time(e->created_at());
-        row["last_updated"] = detail::format_time(e->last_updated());
-        row["last_updated_by"] = e->last_updated_by();
-        row["tags"] = string_array(e->tags());
+        put_identity(row, *e);
         json deps = json::array();
         for (const auto& d : e->dependencies()) deps.push_back(d.encoded());
         row["dependencies"] = std::move(deps);

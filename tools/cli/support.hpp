@@ -179,4 +179,18 @@ struct artifact_file {
 /// Locates artifact `a` in `folder` (refusing an fname that leaves it) and looks at the file.
 artifact_file inspect(const std::filesystem::path& folder, const artifact& a);
 
+/// The fields that identify an experiment (an experiment or a summary), as the rows of
+/// `list --json` and `export` carry them; `Row` is any JSON object or map of JSON values.
+template <class Row, class Experiment>
+void put_identity(Row& row, const Experiment& e) {
+    row["name"] = e.name();
+    row["slug"] = e.slug();
+    row["short_slug"] = e.short_slug();
+    row["author"] = e.author();
+    row["created_at"] = detail::format_time(e.created_at());
+    row["last_updated"] = detail::format_time(e.last_updated());
+    row["last_updated_by"] = e.last_updated_by();
+    row["tags"] = e.tags();  // an array, [] when empty
+}
+
 }  // namespace lazyscribe::cli

@@ -2,6 +2,9 @@
 include(CMakePackageConfigHelpers)
 
 install(TARGETS lazyscribe EXPORT lazyscribeTargets)
+if(LAZYSCRIBE_WITH_TOML)
+    install(TARGETS lazyscribe_toml EXPORT lazyscribeTargets)
+endif()
 install(DIRECTORY include/lazyscribe DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT lazyscribeTargets NAMESPACE lazyscribe::
         DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lazyscribe)

@@ -1,5 +1,5 @@
-// Repositories and releases: versions, expiry, look-ups, promotion, and the fixtures Python
-// lazyscribe wrote, loaded and re-saved byte for byte.
+// Repositories: versions, expiry, look-ups, diffs, promotion, and the fixtures Python lazyscribe
+// wrote, loaded and re-saved byte for byte. Releases are in unit-release.cpp.
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
@@ -156,23 +156,74 @@ TEST_CASE("repository: bad version requests are typed errors that say what exist
                       Catch::Contains("hostile.json: [0]: field 'name': '../../outside'"));
 }
 
-TEST_CASE("repository: get_version_diff is Python's difflib.unified_diff text") {
+TEST_CASE("repository: get_version_diff is Python 2.2.1's text, for one version or a pair in creation order") {
     temp_dir dir;
     repository_t repo(dir / "repository.json", ls::mode::write, {&fake_clock});
     set_now("2024-05-01T00:00:00");
     repo.log_artifact<"text">("notes", std::string("line1\nline2\nline3\n"), {.fname = "a.txt"});
+    set_now("2024-05-02T00:00:00");
     repo.log_artifact<"text">("notes", std::string("line1\nline2 changed\nline3\nline4\n"), {.fname = "b.txt"});
-    CHECK_THROWS_WITH(repo.get_version_diff("notes", 0, 1), Catch::Contains("not saved yet"));
+    CHECK_THROWS_WITH(repo.get_version_diff("notes", {0, 1}), Catch::Contains("not saved yet"));
     repo.save();
-    // python3 -c 'import difflib; print(repr("\n".join(difflib.unified_diff(a.splitlines(), b.splitlines(),
-    //             "notes/a.txt", "notes/b.txt", lineterm=""))))'
-    CHECK(repo.get_version_diff("notes", 0, 1) ==
-          "--- notes/a.txt\n+++ notes/b.txt\n@@ -1,3 +1,4 @@\n line1\n-line2\n+line2 changed\n line3\n+line4");
-    CHECK(repo.get_version_diff("notes", 1) == "");  // to the latest, which is version 1
+    // Python: "\n".join(difflib.unified_diff(a.splitlines(), b.splitlines())), no file names.
+    const std::string forward =
+        "--- \n\n+++ \n\n@@ -1,3 +1,4 @@\n\n line1\n-line2\n+line2 changed\n line3\n+line4";
+    CHECK(repo.get_version_diff("notes", {0, 1}) == forward);
+    CHECK(repo.get_version_diff("notes", {1, 0}) == forward);  // sorted by created_at, as Python
+    CHECK(repo.get_version_diff("notes", 0) == forward);       // one version: to the latest
+    CHECK(repo.get_version_diff("notes", 1).empty());
+    CHECK(repo.get_version_diff("notes", "2024-05-01T00:00:00") == forward);  // exact time
+    CHECK(repo.get_version_diff("notes", {"2024-05-01T12:00:00", "2024-05-03T00:00:00"}, ls::match::asof) == forward);
+    CHECK(repo.get_version_diff("notes", "2024-05-01T23:59:59", ls::match::asof) == forward);
+    CHECK_THROWS_AS(repo.get_version_diff("notes", "2024-05-01T12:00:00"), ls::version_not_found_error);  // not exact
+    CHECK_THROWS_AS(repo.get_version_diff("notes", {0, 1}, ls::match::asof), ls::invalid_version_error);
+
+    // One version is not reordered: from an expired newest version back to the latest valid one.
+    set_now("2024-05-03T00:00:00");
+    repo.log_artifact<"text">("notes", std::string("line1\n"), {.fname = "c.txt"});
+    repo.set_artifact_expiry("notes", 2, "2024-05-03T00:00:01");
+    repo.save();
+    set_now("2024-05-04T00:00:00");
+    CHECK(repo.get_version_diff("notes", 2) == "--- \n\n+++ \n\n@@ -1 +1,4 @@\n\n line1\n+line2 changed\n+line3\n+line4");
+    CHECK(repo.get_version_diff("notes", {2, 1}) == "--- \n\n+++ \n\n@@ -1,4 +1 @@\n\n line1\n-line2 changed\n-line3\n-line4");
+
     repo.log_artifact<"cereal">("model", 1.5);
     repo.log_artifact<"cereal">("model", 2.5);
     repo.save();
-    CHECK_THROWS_WITH(repo.get_version_diff("model", 0, 1), Catch::Contains("binary handler 'cereal'"));
+    CHECK_THROWS_WITH(repo.get_version_diff("model", {0, 1}), Catch::Contains("binary handler 'cereal'"));
+}
+
+TEST_CASE("repository: set_artifact_expiry finds the version as Python does, exactly or as of a time") {
+    temp_dir dir;
+    const auto file = dir / "repository.json";
+    repository_t repo(file, ls::mode::write, {&fake_clock});
+    set_now("2024-05-01T00:00:00");
+    repo.log_artifact<"json">("m", 0);
+    set_now("2024-05-03T00:00:00");
+    repo.log_artifact<"json">("m", 1);
+    set_now("2024-05-05T00:00:00");
+    repo.log_artifact<"json">("m", 2);
+    // As of 05-02 the current version is 0: it expires at the given time.
+    repo.set_artifact_expiry("m", "2024-05-02T00:00:00", ls::match::asof, "2024-05-02T12:00:00");
+    CHECK(repo.get_artifact_metadata("m", 0)["expiry"] == "2024-05-02T12:00:00");
+    CHECK(repo.get_artifact_metadata("m", 1)["expiry"].is_null());
+    // As of 05-04 it is version 1; expiry omitted: now.
+    repo.set_artifact_expiry("m", at("2024-05-04T00:00:00"), ls::match::asof);
+    CHECK(repo.get_artifact_metadata("m", 1)["expiry"] == "2024-05-05T00:00:00");
+    // As of 05-02T12:00:00 version 0 is expired then (t < expiry fails): nothing matches.
+    CHECK_THROWS_AS(repo.set_artifact_expiry("m", "2024-05-02T12:00:00", ls::match::asof), ls::version_not_found_error);
+    // Exact matching of a time, as before; no version: the latest (not expired) one.
+    CHECK_THROWS_AS(repo.set_artifact_expiry("m", "2024-05-04T00:00:00", ls::match::exact), ls::version_not_found_error);
+    repo.set_artifact_expiry("m");
+    CHECK(repo.get_artifact_metadata("m", 2)["expiry"] == "2024-05-05T00:00:00");
+    CHECK_THROWS_AS(repo.set_artifact_expiry("m", 0, ls::match::asof), ls::invalid_version_error);
+    CHECK_THROWS_AS(repo.set_artifact_expiry("m", 0, ls::match::exact, "tomorrow"), ls::invalid_version_error);
+    repo.save();
+    const repository_t again(file, ls::mode::read_only, {&fake_clock});
+    CHECK(again.get_artifact_metadata("m", 0)["expiry"] == "2024-05-02T12:00:00");
+    CHECK(again.get_artifact_metadata("m", 1)["expiry"] == "2024-05-05T00:00:00");
+    repository_t read_only(file, ls::mode::read_only, {&fake_clock});
+    CHECK_THROWS_AS(read_only.set_artifact_expiry("m", 0, ls::match::exact), ls::read_only_error);
 }
 
 TEST_CASE("repository: filter gives a read-only repository as of a time or of chosen versions") {
@@ -233,56 +284,4 @@ TEST_CASE("repository: promote_artifact copies a newer experiment artifact as a 
     std::filesystem::rename(dir / "repo/moved.json", dir / "repo/repository.json");
     CHECK(count_files(dir / "repo") == files_before - 1 + 1);  // only the JSON moved back; no stray copy
     CHECK(repo.find_version("notes").version() == 2);
-}
-
-TEST_CASE("releases: fixture 06 loads, dumps byte for byte, and find_release matches Python") {
-    const auto root = lazyscribe_test::fixtures();
-    const auto x = ls::detail::pyjson::parse<ls::json>(read_file(root / "06_releases/expectations.json"), "x");
-    const auto releases = ls::load_releases(root / "06_releases/releases.json");
-    const auto& xr = x["releases"][0];
-    REQUIRE(releases.size() == xr["expected"].size());
-    for (std::size_t i = 0; i < releases.size(); ++i) {
-        CHECK(releases[i].tag == xr["expected"][i]["tag"]);
-        CHECK(ls::detail::format_time(releases[i].created_at) == xr["expected"][i]["created_at"]);
-        CHECK(ls::json(releases[i].artifacts) == xr["expected"][i]["artifacts"]);
-    }
-    std::ostringstream out;
-    ls::dump_releases(releases, out, {{"indent", 4}});
-    CHECK(out.str() == read_file(root / "06_releases/releases.json"));
-    for (const auto& f : xr["find"]) {
-        INFO(f.dump());
-        if (f.contains("error")) {
-            CHECK_THROWS_AS(ls::find_release(releases, at(f["asof"].get<std::string>().c_str()), ls::match::asof),
-                            ls::version_not_found_error);
-        } else if (f.contains("asof")) {
-            CHECK(ls::find_release(releases, at(f["asof"].get<std::string>().c_str()), ls::match::asof).tag ==
-                  f["expect_tag"]);
-        } else {
-            CHECK(ls::find_release(releases, f["tag"].get<std::string>()).tag == f["tag"]);
-        }
-    }
-    CHECK(ls::find_release(releases).tag == "2.0.0");
-    CHECK_THROWS_AS(ls::find_release(releases, "9.9.9"), ls::version_not_found_error);
-}
-
-TEST_CASE("releases: create_release and minimal_repository_from_release reproduce Python's files") {
-    const auto root = lazyscribe_test::fixtures();
-    set_now("2024-05-02T12:00:00");
-    repository_t repo(root / "05_repository/repository.json", ls::mode::read_only, {&fake_clock});
-    const auto rel = ls::create_release(repo, "1.0.0", &fake_clock);
-    const auto expected = ls::load_releases(root / "06_releases/releases.json");
-    CHECK(rel == expected[0]);
-    CHECK_THROWS_AS(ls::create_release(repository_t(root / "05_repository/repository.json", ls::mode::edit), "x"),
-                    ls::read_only_error);
-
-    temp_dir dir;
-    const auto minimal = ls::minimal_repository_from_release(dir / "minimal", repo, rel);
-    CHECK(read_file(dir / "minimal/repository.json") == read_file(root / "06_releases/minimal-1.0.0/repository.json"));
-    CHECK(read_file(dir / "minimal/model-config/model-config-20240502090000.json") ==
-          read_file(root / "06_releases/minimal-1.0.0/model-config/model-config-20240502090000.json"));
-    CHECK(minimal.load_artifact<ls::json>("Feature List") == ls::json{"age", "income"});
-
-    std::vector<ls::release> both{rel};
-    ls::dump_releases(both, dir / "releases.json");
-    CHECK(ls::load_releases(dir / "releases.json") == both);
 }

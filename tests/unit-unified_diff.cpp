@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+using lazyscribe::detail::python_version_diff_text;
 using lazyscribe::detail::splitlines;
 using lazyscribe::detail::unified_diff;
 using lazyscribe::detail::unified_diff_text;
@@ -333,4 +334,22 @@ TEST_CASE("unified_diff: unified_diff_text joins the lineterm-less lines") {
                             "metrics.json") ==
           "--- metrics.json\n+++ metrics.json\n@@ -1,3 +1,4 @@\n {\n-  \"k\": 1\n+  \"k\": 2,\n+  \"é\": "
           "\"日本\"\n }");
+}
+
+TEST_CASE("unified_diff: python_version_diff_text is get_version_diff's text, with difflib's defaults") {
+    // "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines())): no file names, and
+    // the header lines keep their "\n", so each is followed by an empty line.
+    CHECK(python_version_diff_text("alpha\r\nbeta\r\ngamma\r\n", "alpha\rBETA\rgamma\rdelta") ==
+          "--- \n\n+++ \n\n@@ -1,3 +1,4 @@\n\n alpha\n-beta\n+BETA\n gamma\n+delta");
+    CHECK(python_version_diff_text("", "x = 1\ny = 2\n") == "--- \n\n+++ \n\n@@ -0,0 +1,2 @@\n\n+x = 1\n+y = 2");
+    CHECK(python_version_diff_text("a\n", "") == "--- \n\n+++ \n\n@@ -1 +0,0 @@\n\n-a");
+    CHECK(python_version_diff_text("a\nb\nc\n", "a\r\nb\rc").empty());
+    std::string a;
+    for (int i = 0; i < 20; ++i) a += (i == 0 ? "" : "\n") + std::to_string(i);
+    std::string b = a;
+    b.replace(b.find("\n1\n") + 1, 1, "x");
+    b.replace(b.find("15"), 2, "y");
+    CHECK(python_version_diff_text(a, b) ==
+          "--- \n\n+++ \n\n@@ -1,5 +1,5 @@\n\n 0\n-1\n+x\n 2\n 3\n 4\n@@ -13,7 +13,7 @@\n\n 12\n 13\n 14\n-15\n+y\n 16\n"
+          " 17\n 18");
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <iterator>
 #include <map>
 #include <ostream>
@@ -92,10 +93,10 @@ inline const release& find_release(const std::vector<release>& releases) {
     return *newest;
 }
 
-/// @brief Writes releases as Python's `lazyscribe.release.dump(releases, f, **kwargs)`: keys in
-/// the order tag, artifacts, created_at; kwargs are json.dump's (e.g. {"indent": 4}).
-inline void dump_releases(const std::vector<release>& releases, std::ostream& out,
-                          const json& kwargs = json::object()) {
+/// @brief The text of Python's `lazyscribe.release.dumps(releases, **kwargs)`: keys in the
+/// order tag, artifacts, created_at; kwargs are json.dumps's (e.g. {"indent": 4}), and with
+/// none it is json.dumps's default layout (one line, ", " and ": ", non-ASCII escaped).
+inline std::string dumps_releases(const std::vector<release>& releases, const json& kwargs = json::object()) {
     ordered_json array = ordered_json::array();
     for (const auto& r : releases) {
         ordered_json pairs = ordered_json::array();
@@ -108,7 +109,16 @@ inline void dump_releases(const std::vector<release>& releases, std::ostream& ou
     }
     std::string text;
     detail::pyjson::dump_to(array, text, detail::pyjson::options_from_kwargs(kwargs));
+    return text;
+}
+
+/// @brief Writes releases as Python's `lazyscribe.release.dump(releases, f, **kwargs)`: the
+/// bytes of dumps_releases. Throws save_error if the stream fails.
+inline void dump_releases(const std::vector<release>& releases, std::ostream& out,
+                          const json& kwargs = json::object()) {
+    const std::string text = dumps_releases(releases, kwargs);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out) throw save_error("dump_releases: writing " + std::to_string(releases.size()) + " releases to a stream failed");
 }
 
 /// @brief Writes a releases file atomically.
@@ -117,16 +127,15 @@ inline void dump_releases(const std::vector<release>& releases, const std::files
     detail::write_file_atomically(file, true, [&](std::ostream& out) { dump_releases(releases, out, kwargs); });
 }
 
-/// @brief Reads a releases file (any layout Python's json.load accepts).
-inline std::vector<release> load_releases(const std::filesystem::path& file) {
-    const std::string where = file.string();
-    const auto text = detail::read_if_exists(file);
-    if (!text) throw path_error("releases file " + where + " does not exist");
-    const json data = detail::pyjson::parse<json>(*text, where);
-    if (!data.is_array()) throw format_error(where + ": expected an array of releases");
+/// @brief Releases from the text of a releases file (Python's `lazyscribe.release.loads`): any
+/// layout json.loads accepts. `source` names the text in error messages (parse_error with its
+/// line and column, format_error with the release and field).
+inline std::vector<release> loads_releases(std::string_view text, const std::string& source = "<releases string>") {
+    const json data = detail::pyjson::parse<json>(text, source);
+    if (!data.is_array()) throw format_error(source + ": expected an array of releases");
     std::vector<release> out;
     for (std::size_t i = 0; i < data.size(); ++i) {
-        const std::string at = where + ": [" + std::to_string(i) + "]";
+        const std::string at = source + ": [" + std::to_string(i) + "]";
         const json& r = data[i];
         if (!r.is_object()) throw format_error(at + ": expected a release object");
         release rel;
@@ -143,6 +152,22 @@ inline std::vector<release> load_releases(const std::filesystem::path& file) {
         out.push_back(std::move(rel));
     }
     return out;
+}
+
+/// @brief Releases read from a stream to its end (Python's `lazyscribe.release.load(fp)`).
+/// Throws path_error if the stream fails before its end.
+inline std::vector<release> load_releases(std::istream& in, const std::string& source = "<releases stream>") {
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw path_error("load_releases: reading " + source + " failed");
+    return loads_releases(text, source);
+}
+
+/// @brief Reads a releases file (any layout Python's json.load accepts).
+inline std::vector<release> load_releases(const std::filesystem::path& file) {
+    const std::string where = file.string();
+    const auto text = detail::read_if_exists(file);
+    if (!text) throw path_error("releases file " + where + " does not exist");
+    return loads_releases(*text, where);
 }
 
 /// @brief Copies the versions a release pins into `location` (`<location>/<name>/<fname>`)

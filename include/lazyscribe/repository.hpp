@@ -188,27 +188,54 @@ public:
     }
 
     /// @brief Sets when a version expires (now, by default): from then on latest and as-of
-    /// look-ups skip it; it can still be loaded by number or exact time.
-    void set_artifact_expiry(std::string_view name, const version_spec& version,
+    /// look-ups skip it; it can still be loaded by number or exact time. Python's
+    /// `set_artifact_expiry(name, version, match, expiry)`: `version` (the latest by default) is
+    /// found as load_artifact finds it, exactly or (match::asof) the newest version at or before
+    /// a time that was not expired then.
+    void set_artifact_expiry(std::string_view name, const version_spec& version, lazyscribe::match how,
                              std::optional<time_point> expiry = std::nullopt) {
         require_writable("set_artifact_expiry");
-        artifact& a = entries_[find_index(name, version, match::exact)];
+        artifact& a = entries_[find_index(name, version, how)];
         a.expiry_ = expiry ? *expiry : clock_();
         expiry_changes_.emplace_back(a.name_, a.version_, a.expiry_);
     }
     /// @brief set_artifact_expiry with the expiry as "YYYY-MM-DDTHH:MM:SS" text.
+    void set_artifact_expiry(std::string_view name, const version_spec& version, lazyscribe::match how,
+                             std::string_view expiry) {
+        set_artifact_expiry(name, version, how, detail::parse_version_time(expiry));
+    }
+    /// @brief set_artifact_expiry with the version matched exactly.
+    void set_artifact_expiry(std::string_view name, const version_spec& version = {},
+                             std::optional<time_point> expiry = std::nullopt) {
+        set_artifact_expiry(name, version, match::exact, expiry);
+    }
+    /// @brief set_artifact_expiry with the version matched exactly and the expiry as text.
     void set_artifact_expiry(std::string_view name, const version_spec& version, std::string_view expiry) {
-        set_artifact_expiry(name, version, detail::parse_version_time(expiry));
+        set_artifact_expiry(name, version, match::exact, expiry);
     }
 
-    /// @brief The unified diff between two saved versions of a text artifact: the text of
-    /// Python's `"\n".join(difflib.unified_diff(a.splitlines(), b.splitlines(), fromfile,
-    /// tofile, lineterm=""))` with the files named `<name>/<fname>`.
-    [[nodiscard]] std::string get_version_diff(std::string_view name, const version_spec& from,
-                                               const version_spec& to = {}) const {
-        const artifact& a = find_version(name, from);
-        const artifact& b = find_version(name, to);
-        return detail::unified_diff_text(read_text(a), read_text(b), a.name_ + "/" + a.fname_, b.name_ + "/" + b.fname_);
+    /// @brief The unified diff from `version` to the latest version (Python's
+    /// `get_version_diff(name, version, match)`): the text of
+    /// `"\n".join(difflib.unified_diff(a.splitlines(), b.splitlines()))` with Python's defaults,
+    /// no file names and "\n" ending the header lines, so each is followed by an empty line.
+    /// Empty when the texts have the same lines. The two are not reordered: a `version` newer
+    /// than the latest non-expired one gives the diff from it back to that one.
+    [[nodiscard]] std::string get_version_diff(std::string_view name, const version_spec& version,
+                                               lazyscribe::match how = match::exact) const {
+        const artifact& a = find_version(name, version, how);
+        const artifact& b = find_version(name, {}, how);
+        return version_diff(a, b);
+    }
+    /// @brief The unified diff between two versions (Python's `get_version_diff(name, (v1, v2),
+    /// match)`): from the one created first to the other (a stable sort: for equal creation
+    /// times, in the order given), as the single-version form writes it.
+    [[nodiscard]] std::string get_version_diff(std::string_view name,
+                                               const std::pair<version_spec, version_spec>& versions,
+                                               lazyscribe::match how = match::exact) const {
+        const artifact* a = &find_version(name, versions.first, how);
+        const artifact* b = &find_version(name, versions.second, how);
+        if (b->created_at_ < a->created_at_) std::swap(a, b);
+        return version_diff(*a, *b);
     }
 
     /// @brief A read-only repository with, for each name, the version that was current at `asof`.
@@ -411,6 +438,12 @@ private:
         }
         return version_not_found_error("'" + std::string(name) + "': no version matches " + what + " in " +
                                        path_.string() + "; versions: " + list);
+    }
+
+    // Python checks each version in turn, the first one's dirtiness and binariness before the second's.
+    std::string version_diff(const artifact& a, const artifact& b) const {
+        std::string from = read_text(a);
+        return detail::python_version_diff_text(from, read_text(b));
     }
 
     std::string read_text(const artifact& a) const {

@@ -314,9 +314,11 @@ int run_repo_diff(const global_options& g, const repo_diff_options& o) {
     const repository repo = open_repository(o.repository);
     const version_spec from = diff_version(o.from);
     const version_spec to = o.to ? diff_version(*o.to) : version_spec{};
-    const artifact& a = repo.find_version(o.name, from);
-    const artifact& b = repo.find_version(o.name, to);
-    const std::string text = repo.get_version_diff(o.name, from, to);
+    const artifact* a = &repo.find_version(o.name, from);
+    const artifact* b = &repo.find_version(o.name, to);
+    // As Python: two versions are compared in creation order, one version with the latest.
+    if (o.to && b->created_at() < a->created_at()) std::swap(a, b);
+    const std::string text = o.to ? repo.get_version_diff(o.name, {from, to}) : repo.get_version_diff(o.name, from);
 
     if (o.json) {
         const auto side = [](const artifact& x) {
@@ -327,9 +329,9 @@ int run_repo_diff(const global_options& g, const repo_diff_options& o) {
             return j;
         };
         ordered_json doc = ordered_json::object();
-        doc["name"] = a.name();
-        doc["from"] = side(a);
-        doc["to"] = side(b);
+        doc["name"] = a->name();
+        doc["from"] = side(*a);
+        doc["to"] = side(*b);
         doc["identical"] = text.empty();
         doc["diff"] = text;
         print_json(doc);
@@ -338,7 +340,7 @@ int run_repo_diff(const global_options& g, const repo_diff_options& o) {
 
     if (text.empty()) {
         std::fprintf(stderr, "lazyscribe repo diff: '%s' versions %lld and %lld do not differ\n",
-                     printable(a.name()).c_str(), a.version(), b.version());
+                     printable(a->name()).c_str(), a->version(), b->version());
         return exit_ok;
     }
     // Piped, the text is the library's (Python difflib's) byte for byte; on a terminal control
@@ -362,6 +364,7 @@ int run_repo_diff(const global_options& g, const repo_diff_options& o) {
         else if (line.starts_with("@@")) style = "\033[36m";
         else if (line.starts_with("-")) style = "\033[31m";
         else if (line.starts_with("+")) style = "\033[32m";
+        if (line.empty()) style = nullptr;  // the empty lines after Python's header lines
         if (color && style != nullptr) out += style;
         out += terminal ? printable(line) : std::string(line);
         if (color && style != nullptr) out += "\033[0m";

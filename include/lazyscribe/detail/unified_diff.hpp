@@ -5,6 +5,8 @@
 // get_grouped_opcodes, and unified_diff's header and "@@ -a,b +c,d @@" range rules.
 // Plus str.splitlines() on UTF-8 text, so unified_diff_text() reproduces the text of
 //     "\n".join(difflib.unified_diff(a.splitlines(), b.splitlines(), fromfile, tofile, lineterm=""))
+// and python_version_diff_text() that of Repository.get_version_diff,
+//     "\n".join(difflib.unified_diff(a.splitlines(), b.splitlines()))
 
 #include <algorithm>
 #include <cstddef>
@@ -385,11 +387,8 @@ inline std::vector<std::string> splitlines(std::string_view text) {
     return lines;
 }
 
-/// "\n".join(unified_diff(splitlines(a), splitlines(b), fromfile, tofile, lineterm="")) --
-/// the text a version diff shows.
-inline std::string unified_diff_text(std::string_view a, std::string_view b, std::string_view fromfile,
-                                     std::string_view tofile) {
-    const std::vector<std::string> lines = unified_diff(splitlines(a), splitlines(b), fromfile, tofile, "", "", 3, "");
+/// "\n".join(lines): how Python turns unified_diff's lines into one text.
+inline std::string join_lines(const std::vector<std::string>& lines) {
     std::string text;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         if (i != 0) {
@@ -398,6 +397,20 @@ inline std::string unified_diff_text(std::string_view a, std::string_view b, std
         text += lines[i];
     }
     return text;
+}
+
+/// "\n".join(unified_diff(splitlines(a), splitlines(b), fromfile, tofile, lineterm="")).
+inline std::string unified_diff_text(std::string_view a, std::string_view b, std::string_view fromfile,
+                                     std::string_view tofile) {
+    return join_lines(unified_diff(splitlines(a), splitlines(b), fromfile, tofile, "", "", 3, ""));
+}
+
+/// "\n".join(difflib.unified_diff(a.splitlines(), b.splitlines())) -- the text Python
+/// lazyscribe 2.2.1's Repository.get_version_diff returns. With the defaults the header
+/// lines ("--- ", "+++ ", "@@ ... @@") end in "\n" and the content lines do not, so each
+/// header line is followed by an empty line once joined.
+inline std::string python_version_diff_text(std::string_view a, std::string_view b) {
+    return join_lines(unified_diff(splitlines(a), splitlines(b)));
 }
 
 }  // namespace lazyscribe::detail

@@ -24,7 +24,7 @@ int main() {
     const auto as_of = repo.load_artifact<ls::json>("model-config", {.version = created, .match = ls::match::asof});
     std::cout << "latest " << latest << "\nversion 0 " << first << "\nas of " << ls::format_time(created)
               << ": " << as_of << "\n\n"
-              << repo.get_version_diff("model-config", 0, 1) << "\n\n";
+              << repo.get_version_diff("model-config", {0, 1}) << "\n\n";
 
     // A release pins the current version of every artifact; a minimal repository holds just those.
     const ls::release rel = ls::create_release(repo, "1.0.0");

@@ -540,9 +540,13 @@ repo_show)
 
 repo_diff)
     ok repo diff 05_repository model-config 0 2
-    eq "$(cat "$WORK/out")" '--- model-config/model-config-20240501090000.json
-+++ model-config/model-config-20240505090000.json
+    # Python 2.2.1's text: difflib.unified_diff's defaults, no file names, "\n" after each header line
+    eq "$(cat "$WORK/out")" '--- 
+
++++ 
+
 @@ -1 +1 @@
+
 -{"alpha": 0.1, "layers": [64, 32]}
 +{"alpha": 0.05, "layers": [64, 64, 32]}'
     cp "$WORK/out" "$WORK/diff_0_2"
@@ -556,8 +560,11 @@ repo_diff)
         $'model-config\n0\nmodel-config-20240501090000.json\n2\n2024-05-05T09:00:00\nfalse'
     eq "$(q /diff)" "$(cat "$WORK/diff_0_2")"
     ok repo diff 05_repository model-config 1 0  # an expired version is still there by number
-    has "$WORK/out" '-{"alpha": 0.2, "layers": [128, 64]}'
-    has "$WORK/out" '+{"alpha": 0.1, "layers": [64, 32]}'
+    has "$WORK/out" '-{"alpha": 0.1, "layers": [64, 32]}'  # two versions: in creation order, as Python
+    has "$WORK/out" '+{"alpha": 0.2, "layers": [128, 64]}'
+    ok repo diff 05_repository model-config 2 0 --json
+    eq "$(q /from/version /to/version)" $'0\n2'
+    eq "$(q /diff)" "$(cat "$WORK/diff_0_2")"
     ok repo diff 05_repository model-config 2 2
     eq "$(cat "$WORK/out")" ""
     has "$WORK/err" "do not differ"

@@ -126,13 +126,13 @@ TEST_CASE("release_from_toml: bad configurations are typed errors naming the fil
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.other]\nx = 1\n")(),
                       Catch::Contains(where + ": missing table '[tool.lazyscribe]'"));
     CHECK_THROWS_WITH(fails("[project]\nversion = 1\n[tool.lazyscribe]\nrepositories = []\n")(),
-                      Catch::Contains(where + ":2:1: key 'project.version' must be a string, got an integer"));
+                      Catch::Contains(where + ":2:11: key 'project.version' must be a string, got an integer"));
     CHECK_THROWS_WITH(fails("[project]\nname = \"x\"\n[tool.lazyscribe]\nrepositories = []\n")(),
                       Catch::Contains("set key 'project.version' or 'tool.lazyscribe.version'"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.lazyscribe]\n")(),
                       Catch::Contains(where + ": missing key 'tool.lazyscribe.repositories'"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.lazyscribe]\nrepositories = \"models\"\n")(),
-                      Catch::Contains(":4:1: key 'tool.lazyscribe.repositories' must be an array of paths, got a string"));
+                      Catch::Contains(":4:16: key 'tool.lazyscribe.repositories' must be an array of paths, got a string"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.lazyscribe]\nformat = 3\nrepositories = []\n")(),
                       Catch::Contains("key 'tool.lazyscribe.format' must be a string, got an integer"));
     CHECK_THROWS_WITH(

@@ -59,11 +59,13 @@ TEST_CASE("release_from_toml: a release per repository, appended unless its tag 
     REQUIRE(outcomes.size() == 2);
     CHECK(outcomes[0].written);
     CHECK(outcomes[0].made.tag == "1.0.0");
-    CHECK(outcomes[0].made.artifacts == std::vector<std::pair<std::string, long long>>{{"features", 0}, {"model-config", 1}});
+    CHECK(outcomes[0].made.artifacts ==
+          std::vector<std::pair<std::string, long long>>{{"features", 0}, {"model-config", 1}});
     CHECK(outcomes[1].repository == std::filesystem::path("models/b/repository.json"));
     CHECK(outcomes[1].releases_file == dir / "models/b/releases.json");
     CHECK(read_file(dir / "models/a/releases.json") ==
-          "[\n    {\n        \"tag\": \"1.0.0\",\n        \"artifacts\": [\n            [\n                \"features\",\n"
+          "[\n    {\n        \"tag\": \"1.0.0\",\n        \"artifacts\": [\n            [\n"
+          "                \"features\",\n"
           "                0\n            ],\n            [\n                \"model-config\",\n                1\n"
           "            ]\n        ],\n        \"created_at\": \"2025-01-02T03:04:05\"\n    }\n]");
 
@@ -120,7 +122,8 @@ TEST_CASE("release_from_toml: bad configurations are typed errors naming the fil
     };
     const std::string where = file.string();
     CHECK_THROWS_AS(fails("[project\nversion = 1")(), ls::parse_error);
-    CHECK_THROWS_WITH(fails("[project]\nversion = \n")(), Catch::StartsWith("[lazyscribe.parse_error] " + where + ":2:"));
+    CHECK_THROWS_WITH(fails("[project]\nversion = \n")(),
+                      Catch::StartsWith("[lazyscribe.parse_error] " + where + ":2:"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n")(),
                       Catch::Contains(where + ": missing table '[tool]'"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.other]\nx = 1\n")(),
@@ -132,7 +135,8 @@ TEST_CASE("release_from_toml: bad configurations are typed errors naming the fil
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.lazyscribe]\n")(),
                       Catch::Contains(where + ": missing key 'tool.lazyscribe.repositories'"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.lazyscribe]\nrepositories = \"models\"\n")(),
-                      Catch::Contains(":4:16: key 'tool.lazyscribe.repositories' must be an array of paths, got a string"));
+                      Catch::Contains(":4:16: key 'tool.lazyscribe.repositories' must be an array of paths, "
+                                      "got a string"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.lazyscribe]\nformat = 3\nrepositories = []\n")(),
                       Catch::Contains("key 'tool.lazyscribe.format' must be a string, got an integer"));
     CHECK_THROWS_WITH(
@@ -162,8 +166,8 @@ TEST_CASE("release_from_toml interop: the releases files Python's release_from_t
     make_repositories(dir / "py");
     make_repositories(dir / "cpp");
     // An existing releases file with another tag, and one that already has this tag.
-    const auto earlier = ls::dumps_releases({{"0.9.0", {{"thresholds", 0}}, ls::detail::parse_time("2024-05-01T10:00:00").value()}},
-                                            {{"indent", 4}});
+    const ls::release old{"0.9.0", {{"thresholds", 0}}, ls::detail::parse_time("2024-05-01T10:00:00").value()};
+    const auto earlier = ls::dumps_releases({old}, {{"indent", 4}});
     for (const char* side : {"py", "cpp"}) write_file(dir / side / "models/b/releases.json", earlier);
     const std::string second = "[tool.lazyscribe]\nversion = \"0.9.0\"\nformat = \"{version}.{year}{month:02d}\"\n"
                                "repositories = [\"models/a/repository.json\", \"models/b/repository.json\"]\n";

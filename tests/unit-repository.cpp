@@ -184,8 +184,10 @@ TEST_CASE("repository: get_version_diff is Python 2.2.1's text, for one version 
     repo.set_artifact_expiry("notes", 2, "2024-05-03T00:00:01");
     repo.save();
     set_now("2024-05-04T00:00:00");
-    CHECK(repo.get_version_diff("notes", 2) == "--- \n\n+++ \n\n@@ -1 +1,4 @@\n\n line1\n+line2 changed\n+line3\n+line4");
-    CHECK(repo.get_version_diff("notes", {2, 1}) == "--- \n\n+++ \n\n@@ -1,4 +1 @@\n\n line1\n-line2 changed\n-line3\n-line4");
+    CHECK(repo.get_version_diff("notes", 2) ==
+          "--- \n\n+++ \n\n@@ -1 +1,4 @@\n\n line1\n+line2 changed\n+line3\n+line4");
+    CHECK(repo.get_version_diff("notes", {2, 1}) ==
+          "--- \n\n+++ \n\n@@ -1,4 +1 @@\n\n line1\n-line2 changed\n-line3\n-line4");
 
     repo.log_artifact<"cereal">("model", 1.5);
     repo.log_artifact<"cereal">("model", 2.5);
@@ -213,7 +215,8 @@ TEST_CASE("repository: set_artifact_expiry finds the version as Python does, exa
     // As of 05-02T12:00:00 version 0 is expired then (t < expiry fails): nothing matches.
     CHECK_THROWS_AS(repo.set_artifact_expiry("m", "2024-05-02T12:00:00", ls::match::asof), ls::version_not_found_error);
     // Exact matching of a time, as before; no version: the latest (not expired) one.
-    CHECK_THROWS_AS(repo.set_artifact_expiry("m", "2024-05-04T00:00:00", ls::match::exact), ls::version_not_found_error);
+    CHECK_THROWS_AS(repo.set_artifact_expiry("m", "2024-05-04T00:00:00", ls::match::exact),
+                    ls::version_not_found_error);
     repo.set_artifact_expiry("m");
     CHECK(repo.get_artifact_metadata("m", 2)["expiry"] == "2024-05-05T00:00:00");
     CHECK_THROWS_AS(repo.set_artifact_expiry("m", 0, ls::match::asof), ls::invalid_version_error);

@@ -124,7 +124,8 @@ r.save()
         set_frozen("2025-01-02T03:04:05");
         repo.set_artifact_expiry("m", "2024-05-02T00:00:00", ls::match::asof, "2024-05-02T12:00:00");
         repo.set_artifact_expiry("m", ls::detail::parse_time("2024-05-04T00:00:00").value(), ls::match::asof);
-        repo.set_artifact_expiry("m", "2024-05-05T00:00:00", ls::match::asof, ls::detail::parse_time("2030-01-01T00:00:00"));
+        repo.set_artifact_expiry("m", "2024-05-05T00:00:00", ls::match::asof,
+                                 ls::detail::parse_time("2030-01-01T00:00:00"));
         repo.save();
     }
     CHECK(read_file(dir / "cpp/repository.json") == read_file(dir / "py/repository.json"));
@@ -146,7 +147,8 @@ from lazyscribe import release as lzr
 rs = [
     lzr.Release(tag="v1.0", artifacts=[("model-config", 2), ("Feature List", 0)],
                 created_at=datetime.datetime(2024, 5, 2, 12, 0, 0)),
-    lzr.Release(tag="v2 \u00e9 \u65e5\u672c", artifacts=[("\u00e9t\u00e9", 7)], created_at=datetime.datetime(2024, 6, 1)),
+    lzr.Release(tag="v2 \u00e9 \u65e5\u672c", artifacts=[("\u00e9t\u00e9", 7)],
+                created_at=datetime.datetime(2024, 6, 1)),
 ]
 with open("dumps.txt", "w", encoding="utf-8", newline="") as f:
     f.write(lzr.dumps(rs))

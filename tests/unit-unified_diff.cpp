@@ -350,6 +350,6 @@ TEST_CASE("unified_diff: python_version_diff_text is get_version_diff's text, wi
     b.replace(b.find("\n1\n") + 1, 1, "x");
     b.replace(b.find("15"), 2, "y");
     CHECK(python_version_diff_text(a, b) ==
-          "--- \n\n+++ \n\n@@ -1,5 +1,5 @@\n\n 0\n-1\n+x\n 2\n 3\n 4\n@@ -13,7 +13,7 @@\n\n 12\n 13\n 14\n-15\n+y\n 16\n"
-          " 17\n 18");
+          "--- \n\n+++ \n\n@@ -1,5 +1,5 @@\n\n 0\n-1\n+x\n 2\n 3\n 4\n"
+          "@@ -13,7 +13,7 @@\n\n 12\n 13\n 14\n-15\n+y\n 16\n 17\n 18");
 }

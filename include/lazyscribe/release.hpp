@@ -118,7 +118,9 @@ inline void dump_releases(const std::vector<release>& releases, std::ostream& ou
                           const json& kwargs = json::object()) {
     const std::string text = dumps_releases(releases, kwargs);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out) throw save_error("dump_releases: writing " + std::to_string(releases.size()) + " releases to a stream failed");
+    if (!out) {
+        throw save_error("dump_releases: writing " + std::to_string(releases.size()) + " releases to a stream failed");
+    }
 }
 
 /// @brief Writes a releases file atomically.

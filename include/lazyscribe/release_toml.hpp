@@ -230,7 +230,8 @@ std::vector<toml_release_outcome> release_from_toml(std::string_view cfg, const 
         if (!entry.is_string()) throw tc::bad_value(source, entry, key, "must be a path string");
         const std::filesystem::path listed_path = **entry.as_string();
         const bool has_protocol = listed_path.string().find("://") != std::string::npos;
-        const std::filesystem::path file = options.base.empty() || has_protocol ? listed_path : options.base / listed_path;
+        const std::filesystem::path file =
+            options.base.empty() || has_protocol ? listed_path : options.base / listed_path;
         if (!has_protocol) {
             std::error_code ec;
             if (!std::filesystem::is_regular_file(file, ec)) {
@@ -247,7 +248,8 @@ std::vector<toml_release_outcome> release_from_toml(std::string_view cfg, const 
         outcome.releases_file = (has_protocol ? repo.path() : file).parent_path() / "releases.json";
         outcome.made = create_release(repo, version, options.clock);
         if (format != nullptr) {
-            outcome.made.tag = tc::apply_format(source, *format, **format->as_string(), version, outcome.made.created_at);
+            outcome.made.tag =
+                tc::apply_format(source, *format, **format->as_string(), version, outcome.made.created_at);
         }
         const auto same = std::filesystem::weakly_canonical(outcome.releases_file);
         auto it = std::find_if(files.begin(), files.end(), [&](const releases_file& f) { return f.path == same; });

@@ -196,7 +196,7 @@ public:
         const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
         if (fd < 0) throw ls::save_error("test: cannot open /dev/full");
         ls::detail::fd_output out(fd, file);
-        body(out);
+        out.run(body);
         out.close(false);
     }
     bool exists(const std::filesystem::path& file) override { return inner_->exists(file); }

@@ -70,7 +70,8 @@ inline std::string outside_folder_reason(std::string_view relative, std::size_t 
     if (relative.empty()) return "is empty";
     if (rel.is_absolute() || rel.has_root_name() || rel.has_root_directory()) return "is not a relative path";
     long depth = 0;
-    for (const auto& part : rel.lexically_normal()) {
+    const auto normal = rel.lexically_normal();
+    for (const auto& part : normal) {
         if (part == "..") {
             if (--depth < -static_cast<long>(climb)) {
                 return climb == 0 ? "climbs out of the folder" : "climbs out of the project folder";
@@ -79,8 +80,8 @@ inline std::string outside_folder_reason(std::string_view relative, std::size_t 
             ++depth;
         }
     }
-    if (depth == 0) return "names the folder itself, not a file";
-    return depth < 0 ? "names a folder above it, not a file" : "";
+    if (normal == ".") return "names the folder itself, not a file";
+    return normal.filename() == ".." ? "names a folder above it, not a file" : "";
 }
 
 /// How many levels `folder` lies below `root` (lexically), or 0 when it is not below it; with
@@ -259,6 +260,18 @@ public:
     }
     [[nodiscard]] int fd() const noexcept { return fd_; }
 
+    /// Runs `body(*this)`. When it throws because a write failed (a full disk makes a cereal
+    /// archive throw "failed to write"), the OS reason is what is reported: save_error.
+    template <class Body>
+    void run(Body&& body) {
+        try {
+            body(static_cast<std::ostream&>(*this));
+        } catch (const std::exception&) {
+            if (error_ != 0) throw save_error("cannot write " + file_.string() + ": " + os_reason(error_));
+            throw;
+        }
+    }
+
     /// Writes what is buffered; throws save_error naming the file and the OS reason if any
     /// write failed.
     void finish() {
@@ -390,8 +403,18 @@ inline void sweep_temporaries_once(const std::filesystem::path& folder) {
 /// by a dead process (removed, see remove_stale_temporaries) from one being written.
 template <class Body>
 void write_file_atomically(const std::filesystem::path& given_target, bool binary, Body&& body, bool durable = true) {
-    const auto target = io_path(given_target);
     std::error_code ec;
+    // As Python's makedirs does, the folders a `..` climbs out of are created too (so that
+    // Python, which opens the name as it is, finds the file): `exp/../shared/x` makes `exp`.
+    std::filesystem::path prefix;
+    for (const auto& part : given_target.parent_path()) {
+        if (part == ".." && !prefix.empty()) {
+            std::filesystem::create_directories(prefix, ec);
+            if (ec) throw save_error("cannot create folder " + prefix.string() + ": " + ec.message());
+        }
+        prefix /= part;
+    }
+    const auto target = io_path(given_target);
     if (!target.parent_path().empty()) {
         std::filesystem::create_directories(target.parent_path(), ec);
         if (ec) throw save_error("cannot create folder " + target.parent_path().string() + ": " + ec.message());
@@ -404,7 +427,7 @@ void write_file_atomically(const std::filesystem::path& given_target, bool binar
     int lock_fd = -1;  // holds the flock from creation until after the rename
     for (int attempt = 0; lock_fd < 0; ++attempt) {
         temporary = temporary_sibling(target);
-        fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // umask applies, as for ofstream
         if (fd < 0) {
             if (errno == EEXIST && attempt < 100) continue;
             throw save_error("cannot create the temporary file " + temporary.string() + " for " + target.string() +
@@ -426,7 +449,7 @@ void write_file_atomically(const std::filesystem::path& given_target, bool binar
         {
             fd_output out(fd, temporary);
             fd = -1;
-            body(static_cast<std::ostream&>(out));
+            out.run(body);
             out.close(durable);
         }
         std::filesystem::rename(temporary, target, ec);

@@ -263,6 +263,7 @@ TEST_CASE("storage: an artifact that cannot be saved or read is named with its f
         const auto message = message_of([&] { p.save(); });
         CHECK_THAT(message, Catch::Contains("artifact 'weights'") && Catch::Contains("weights.cereal") &&
                                 Catch::Contains(reason(ENOSPC)));
+        CHECK(message.rfind("[lazyscribe.save_error] artifact 'weights': cannot write ", 0) == 0);  // one id, in front
     }
     {
         ls::project p(dir / "q/project.json", ls::mode::write, "t");

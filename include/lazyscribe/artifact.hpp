@@ -390,8 +390,12 @@ struct artifact_codec {
                     file, H::binary, [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); },
                     durable);
             } catch (const save_error& e) {
-                // The storage names the file and the OS reason; the artifact is named here.
-                throw save_error("artifact '" + a.name_ + "': " + e.what());
+                // The storage names the file and the OS reason; the artifact is named here
+                // (the inner message without its id, which the outer one repeats).
+                std::string inner = e.what();
+                const std::string id = "[" + std::string(e.id()) + "] ";
+                if (inner.compare(0, id.size(), id) == 0) inner.erase(0, id.size());
+                throw save_error("artifact '" + a.name_ + "': " + inner);
             } catch (const std::exception& e) {
                 throw save_error("artifact '" + a.name_ + "': handler '" + a.handler_ + "' failed to write " +
                                  file.string() + ": " + e.what());

@@ -4,9 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cereal/types/utility.hpp>
 #include <cereal/types/vector.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ls = lazyscribe;
@@ -17,7 +19,38 @@ using set_t = ls::basic_artifact_set<test_handlers>;
 
 namespace {
 const ls::time_point t0 = ls::detail::parse_time("2024-01-02T03:04:05").value();
+using project_t = ls::basic_project<test_handlers>;
 }
+
+namespace geo {
+struct point {
+    double x = 0;
+    double y = 0;
+    template <class Archive>
+    void serialize(Archive& archive) {
+        archive(x, y);
+    }
+};
+struct named_point {  // names itself in metadata
+    static constexpr std::string_view lazyscribe_type_name = "geo.NamedPoint";
+    double x = 0;
+    template <class Archive>
+    void serialize(Archive& archive) {
+        archive(x);
+    }
+};
+struct traited_point {
+    double x = 0;
+    template <class Archive>
+    void serialize(Archive& archive) {
+        archive(x);
+    }
+};
+}  // namespace geo
+template <>
+struct lazyscribe::artifact_type_name<geo::traited_point> {
+    static constexpr std::string_view value = "geo.TraitedPoint";
+};
 
 TEST_CASE("artifact: logging writes nothing, save writes the files, then they are clean") {
     temp_dir dir;
@@ -223,4 +256,154 @@ TEST_CASE("artifact: output-only files are written and refuse to load") {
     CHECK(read_file(dir / "loss-20240102030405.svg") == "<svg>3</svg>");
     const auto reloaded = ls::basic_artifact_set<charts>::from_json(set.to_json(), dir.path(), "t");
     CHECK_THROWS_WITH(reloaded.load_artifact<std::vector<double>>("loss"), Catch::Contains("is output-only"));
+}
+
+TEST_CASE("artifact: a cereal artifact records its C++ type and refuses to load as another", "[artifact][cereal]") {
+    temp_dir dir;
+    set_t set(dir);
+    set.log_artifact_at<"cereal">(t0, "origin", geo::point{1.5, -2.0});
+    set.log_artifact_at<"cereal">(t0, "weights", std::vector<double>{0.5, 0.25});
+    set.log_artifact_at<"cereal">(t0, "named", geo::named_point{1.0});
+    set.log_artifact_at<"cereal">(t0, "traited", geo::traited_point{1.0});
+    set.save();
+    const auto j = set.to_json();
+    CHECK(j[0]["cereal_type"] == "geo::point");  // the fallback: the compiler's name, normalised
+    CHECK(j[1]["cereal_type"] == "std::vector<float64>");
+    CHECK(j[2]["cereal_type"] == "geo.NamedPoint");
+    CHECK(j[3]["cereal_type"] == "geo.TraitedPoint");
+
+    const auto reloaded = set_t::from_json(j, dir.path(), "test");
+    CHECK(reloaded.to_json() == j);  // the key round-trips
+    CHECK(reloaded.load_artifact<std::vector<double>>("weights") == std::vector<double>{0.5, 0.25});
+    CHECK(reloaded.load_artifact<geo::point>("origin").y == -2.0);
+    // Without the check, a vector read as a point is garbage: its length becomes a double.
+    CHECK_THROWS_AS(reloaded.load_artifact<geo::point>("weights"), ls::artifact_load_error);
+    CHECK_THROWS_WITH(reloaded.load_artifact<geo::point>("weights"),
+                      Catch::Contains("artifact 'weights'") && Catch::Contains("std::vector<float64>") &&
+                          Catch::Contains("geo::point") && Catch::Contains("validate = false"));
+    CHECK_THROWS_WITH((reloaded.load_artifact<std::vector<double>, "cereal">("origin")),
+                      Catch::Contains("geo::point") && Catch::Contains("std::vector<float64>"));
+    // validate = false reads the bytes as asked: a point's two doubles are a pair's.
+    const auto as_pair = reloaded.load_artifact<std::pair<double, double>>("origin", {.validate = false});
+    CHECK(as_pair == std::pair<double, double>{1.5, -2.0});
+    // A value logged in this session is checked the same way before its file is read.
+    CHECK_THROWS_AS(set.load_artifact<geo::point>("weights"), ls::artifact_load_error);
+}
+
+TEST_CASE("artifact: a cereal artifact written before types were recorded still loads and stays as it was",
+          "[artifact][cereal]") {
+    temp_dir dir;
+    set_t set(dir);
+    set.log_artifact_at<"cereal">(t0, "weights", std::vector<double>{0.5, 0.25});
+    set.save();
+    auto j = set.to_json();
+    j[0].erase("cereal_type");
+    const auto old = set_t::from_json(j, dir.path(), "old.json");
+    CHECK(old.to_json() == j);  // no key is added on load
+    CHECK(old.load_artifact<std::vector<double>>("weights") == std::vector<double>{0.5, 0.25});
+}
+
+TEST_CASE("artifact: \"version\": null in an experiment or test loads and is written back as null", "[artifact]") {
+    temp_dir dir;
+    const auto entries = ls::json::parse(R"([
+        {"created_at": "2024-01-02T03:04:05", "expiry": null, "fname": "n.txt", "handler": "text", "name": "n",
+         "version": null},
+        {"created_at": "2024-01-02T03:04:05", "expiry": null, "fname": "o.bin", "handler": "custom", "name": "o",
+         "version": null}])");
+    lazyscribe_test::write_file(dir / "n.txt", "notes");
+    const auto set = set_t::from_json(entries, dir.path(), "p.json: artifacts");
+    CHECK(set.at("n").version_is_null());
+    CHECK(set.at("n").version() == 0);
+    CHECK_FALSE(set.at("o").dirty());
+    CHECK(set.to_json() == entries);
+    CHECK(set.load_artifact<std::string>("n") == "notes");
+    std::string text;
+    set.at("n").write_json(text, {}, 0);
+    CHECK(text.find("\"version\": null") != std::string::npos);
+    // Another non-integer version is still refused.
+    auto bad = entries;
+    bad[0]["version"] = "1";
+    CHECK_THROWS_WITH(set_t::from_json(bad, dir.path(), "p.json"), Catch::Contains("field 'version' must be an integer"));
+}
+
+namespace {
+// A project with experiments A and B sharing ../shared/common.json; returns the project file.
+std::filesystem::path shared_file_project(const std::filesystem::path& root) {
+    const auto file = root / "project.json";
+    project_t p(file, ls::mode::write, "t");
+    for (const char* name : {"A", "B"}) {
+        auto e = p.log(name);
+        e.log_artifact<"json">("common", ls::json{{"shared", true}}, {.fname = "../shared/common.json"});
+        auto t = e.log_test("T");
+        t.log_artifact<"text">("deep", std::string("from a test"), {.fname = "../notes.txt"});
+    }
+    p.save();
+    return file;
+}
+}  // namespace
+
+TEST_CASE("artifact: an fname with .. that stays inside the project folder is written, read and re-saved",
+          "[artifact][paths]") {
+    temp_dir dir;
+    const auto file = shared_file_project(dir / "p");
+    CHECK(read_file(dir / "p/shared/common.json") == "{\"shared\": true}");
+    const std::string saved = read_file(file);
+    {
+        const project_t p(file, ls::mode::read_only);
+        for (const auto& e : p) {
+            CHECK(e.load_artifact<ls::json>("common") == ls::json{{"shared", true}});
+            CHECK(e.tests()[0].load_artifact<std::string>("deep") == "from a test");
+            CHECK(std::filesystem::exists(e.path() / "notes.txt"));
+        }
+    }
+    project_t(file, ls::mode::edit).save();
+    CHECK(read_file(file) == saved);
+
+    // One level more leaves the project folder: refused when logged and when read from the file.
+    project_t p(file, ls::mode::append, "t");
+    auto e = p.log("C");
+    CHECK_THROWS_AS(e.log_artifact<"json">("x", 1, {.fname = "../../outside.json"}), ls::path_error);
+    CHECK_THROWS_WITH(e.log_artifact<"json">("x", 1, {.fname = "../../outside.json"}),
+                      Catch::Contains("'../../outside.json' climbs out of the project folder"));
+    std::string hostile = saved;
+    const auto at = hostile.find("../shared/common.json");
+    hostile.replace(at, std::string("../shared/common.json").size(), "../../shared/common.json");
+    lazyscribe_test::write_file(dir / "h/project.json", hostile);
+    CHECK_THROWS_AS(project_t(dir / "h/project.json", ls::mode::read_only), ls::format_error);
+    CHECK_THROWS_WITH(project_t(dir / "h/project.json", ls::mode::read_only),
+                      Catch::Contains("'../../shared/common.json'"));
+}
+
+TEST_CASE("artifact: .. is applied after symbolic links, as the OS opens the file", "[artifact][paths]") {
+    temp_dir dir;
+    const auto root = dir / "p";
+    const auto file = shared_file_project(root);
+    const auto a_folder = project_t(file, ls::mode::read_only)["a"].path();
+
+    SECTION("a link that keeps the file inside the project folder is followed") {
+        // a/ becomes a link to nested/a: its ../shared is nested/shared, still in the project.
+        std::filesystem::create_directories(root / "nested");
+        std::filesystem::rename(a_folder, root / "nested" / a_folder.filename());
+        std::filesystem::create_directory_symlink(root / "nested" / a_folder.filename(), a_folder);
+        lazyscribe_test::write_file(root / "nested/shared/common.json", "{\"nested\": 1}");
+        const project_t p(file, ls::mode::read_only);
+        CHECK(p["a"].load_artifact<ls::json>("common") == ls::json{{"nested", 1}});
+        CHECK(p["b"].load_artifact<ls::json>("common") == ls::json{{"shared", true}});
+    }
+    SECTION("a link that leads the file out of the project folder is refused, though the name stays inside") {
+        const auto outside = dir / "outside";
+        std::filesystem::create_directories(outside);
+        std::filesystem::rename(a_folder, outside / a_folder.filename());
+        std::filesystem::create_directory_symlink(outside / a_folder.filename(), a_folder);
+        lazyscribe_test::write_file(outside / "shared/common.json", "{\"secret\": 1}");
+        project_t p(file, ls::mode::edit, "t");
+        CHECK_THROWS_AS(p["a"].load_artifact<ls::json>("common"), ls::format_error);
+        CHECK_THROWS_WITH(p["a"].load_artifact<ls::json>("common"),
+                          Catch::Contains("common.json") && Catch::Contains("outside"));
+        // A write through the same link is refused before anything is written.
+        p.edit("a").log_artifact<"json">("more", 2, {.fname = "../shared/more.json"});
+        CHECK_THROWS_AS(p.save(), ls::error);
+        CHECK_FALSE(std::filesystem::exists(outside / "shared/more.json"));
+        CHECK(p["b"].load_artifact<ls::json>("common") == ls::json{{"shared", true}});
+    }
 }

@@ -8,12 +8,19 @@
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <limits>
+#include <iterator>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace ls = lazyscribe;
@@ -178,4 +185,68 @@ TEST_CASE("handlers: cereal writes a portable binary archive and records its env
     lazyscribe_test::write_file(dir / "cut.cereal", bytes.substr(0, bytes.size() / 2));
     CHECK_THROWS_AS((read_back<ls::cereal_handler, std::map<std::string, std::vector<double>>>(dir / "cut.cereal")),
                     ls::format_error);
+}
+
+namespace handler_names {
+struct plain {};
+template <class T>
+struct box {};
+enum class color { red };
+}  // namespace handler_names
+
+TEST_CASE("handlers: cereal records canonical type names, the same for every compiler and standard library",
+          "[handlers][cereal]") {
+    // The expected strings are literals: g++ and clang++ builds must both give exactly these
+    // (their own spellings differ: std::__cxx11::basic_string<char>, "long int", allocators).
+    using ls::canonical_type_name;
+    CHECK(canonical_type_name<int>() == "int32");
+    CHECK(canonical_type_name<const long long>() == "int64");
+    CHECK(canonical_type_name<unsigned char>() == "uint8");
+    CHECK(canonical_type_name<std::uint16_t>() == "uint16");
+    CHECK(canonical_type_name<float>() == "float32");
+    CHECK(canonical_type_name<double>() == "float64");
+    CHECK(canonical_type_name<bool>() == "bool");
+    CHECK(canonical_type_name<char>() == "char");
+    CHECK(canonical_type_name<std::string>() == "std::string");
+    CHECK(canonical_type_name<std::vector<std::string>>() == "std::vector<std::string>");
+    CHECK(canonical_type_name<std::map<std::string, std::vector<double>>>() == "std::map<std::string,std::vector<float64>>");
+    CHECK(canonical_type_name<std::array<float, 3>>() == "std::array<float32,3>");
+    CHECK(canonical_type_name<std::pair<int, std::string>>() == "std::pair<int32,std::string>");
+    CHECK(canonical_type_name<std::tuple<int, double, std::string>>() == "std::tuple<int32,float64,std::string>");
+    CHECK(canonical_type_name<std::optional<long long>>() == "std::optional<int64>");
+    CHECK(canonical_type_name<int[4]>() == "int32[4]");
+    CHECK(canonical_type_name<std::vector<point>>() == "std::vector<(anonymous)::point>");
+    CHECK(canonical_type_name<handler_names::plain>() == "handler_names::plain");
+    CHECK(canonical_type_name<handler_names::box<std::string>>() == "handler_names::box<std::basic_string<char>>");
+    CHECK(canonical_type_name<handler_names::color>() == "handler_names::color");
+
+    const auto meta = ls::detail::artifact_codec<ls::builtin_handlers>::make<"cereal">(
+        ls::time_point{}, "m", std::vector<std::int32_t>{1}, ls::json::object());
+    CHECK(meta.fields().at("cereal_type") == "std::vector<int32>");
+}
+
+TEST_CASE("handlers: text reads translate \\r\\n and \\r to \\n, also across buffer boundaries", "[handlers]") {
+    auto translated = [](const std::string& bytes) {
+        ls::detail::newline_translating_istream in(std::make_unique<std::istringstream>(bytes));
+        return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    };
+    CHECK(translated("a\r\nb\rc\n") == "a\nb\nc\n");
+    CHECK(translated("\r\r\n\n\r") == "\n\n\n\n");
+    CHECK(translated("") == "");
+    // A "\r\n" pair split by the translator's buffer size is still one newline.
+    const std::string big = std::string((1 << 14) - 1, 'x') + "\r\n" + "y";
+    CHECK(translated(big) == std::string((1 << 14) - 1, 'x') + "\ny");
+
+    // Through an artifact: a text handler's file with Windows and old-Mac line ends.
+    temp_dir dir;
+    using set_t = ls::basic_artifact_set<lazyscribe_test::test_handlers>;
+    set_t set(dir);
+    set.log_artifact<"text">("notes", std::string("x"), {.fname = "notes.txt"});
+    set.log_artifact<"versioned">("raw", std::string("x"), {.fname = "raw.ver"});
+    set.save();
+    lazyscribe_test::write_file(dir / "notes.txt", "a\r\nb\rc\n");
+    lazyscribe_test::write_file(dir / "raw.ver", "a\r\nb\rc\n");
+    const auto reloaded = set_t::from_json(set.to_json(), dir.path(), "test");
+    CHECK(reloaded.load_artifact<std::string>("notes") == "a\nb\nc\n");
+    CHECK(reloaded.load_artifact<std::string>("raw") == "a\r\nb\rc\n");  // binary handlers read bytes as they are
 }

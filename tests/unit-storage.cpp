@@ -5,12 +5,18 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cereal/types/vector.hpp>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <functional>
 #include <random>
+#include <system_error>
 
 namespace ls = lazyscribe;
 using lazyscribe_test::read_file;
@@ -162,4 +168,226 @@ TEST_CASE("storage: the change signature does not depend on how the bytes are fe
     CHECK(ls::detail::content_signature("") == 0xEF46DB3751D8E999ull);
     CHECK(ls::detail::content_signature("abc") == 0x44BC2CF5AD770999ull);
     CHECK(ls::detail::content_signature("Nobody inspects the spammish repetition") == 0xFBCEA83C8A378BF1ull);
+}
+
+namespace {
+
+// The OS's message for an errno, as error messages carry it.
+std::string reason(int error_number) { return std::error_code(error_number, std::generic_category()).message(); }
+
+std::string message_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const ls::error& e) {
+        return e.what();
+    }
+    return "(no exception)";
+}
+
+// Local storage, except that every write goes to /dev/full: the real ENOSPC of a full disk.
+class full_disk_storage final : public ls::storage {
+public:
+    std::optional<std::string> read(const std::filesystem::path& file) override { return inner_->read(file); }
+    std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) override {
+        return inner_->open(file, binary);
+    }
+    void write(const std::filesystem::path& file, bool, const std::function<void(std::ostream&)>& body,
+               bool) override {
+        const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+        if (fd < 0) throw ls::save_error("test: cannot open /dev/full");
+        ls::detail::fd_output out(fd, file);
+        out.run(body);
+        out.close(false);
+    }
+    bool exists(const std::filesystem::path& file) override { return inner_->exists(file); }
+    void remove(const std::filesystem::path& file) override { inner_->remove(file); }
+    std::shared_ptr<void> lock(const std::filesystem::path& file) override { return inner_->lock(file); }
+
+private:
+    std::shared_ptr<ls::storage> inner_ = ls::local();
+};
+
+}  // namespace
+
+TEST_CASE("storage: errors name the operation, the file and the OS reason", "[storage][errors]") {
+    temp_dir dir;
+    lazyscribe_test::write_file(dir / "plain", "a regular file");
+    auto local = ls::local();
+
+    // A lock file under a regular file (ENOTDIR), and a lock file that is a folder (EISDIR).
+    CHECK_THAT(message_of([&] { (void)local->lock(dir / "plain/p.json"); }),
+               Catch::Contains("cannot open the lock file " + (dir / "plain/p.json.lock").string()) &&
+                   Catch::Contains(reason(ENOTDIR)));
+    std::filesystem::create_directories(dir / "p.json.lock");
+    CHECK_THAT(message_of([&] { (void)local->lock(dir / "p.json"); }),
+               Catch::Contains("p.json.lock") && Catch::Contains(reason(EISDIR)));
+
+    // A write whose target is a folder, and one whose folder would be under a regular file.
+    std::filesystem::create_directories(dir / "folder.json");
+    auto body = [](std::ostream& out) { out << "{}"; };
+    CHECK_THAT(message_of([&] { local->write(dir / "folder.json", false, body, true); }),
+               Catch::Contains("cannot replace " + (dir / "folder.json").string()) && Catch::Contains(reason(EISDIR)));
+    CHECK_THAT(message_of([&] { local->write(dir / "plain/sub/x.json", false, body, true); }),
+               Catch::Contains("plain/sub") && (Catch::Contains(reason(ENOTDIR)) || Catch::Contains(reason(EEXIST))));
+
+    // Reads: a folder where a file is expected.
+    CHECK_THAT(message_of([&] { (void)local->read(dir / "folder.json"); }),
+               Catch::Contains("cannot read " + (dir / "folder.json").string()) && Catch::Contains(reason(EISDIR)));
+    CHECK_THAT(message_of([&] { (void)local->open(dir / "folder.json", true); }),
+               Catch::Contains("cannot open " + (dir / "folder.json").string()) && Catch::Contains(reason(EISDIR)));
+    CHECK(local->open(dir / "missing.json", true) == nullptr);  // absent is not an error
+    CHECK(local->open(dir / "plain/x.json", true) == nullptr);  // nor is a path under a file (ENOTDIR)
+
+    // A full disk: the writer reports ENOSPC with the file, not a bare "cannot write".
+    const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    CHECK_THAT(message_of([&] {
+                   ls::detail::fd_output out(fd, "/dev/full");
+                   out << std::string(200000, 'x');
+                   out.close(false);
+               }),
+               Catch::Contains("cannot write /dev/full") && Catch::Contains(reason(ENOSPC)));
+}
+
+TEST_CASE("storage: an artifact that cannot be saved or read is named with its file and the OS reason",
+          "[storage][errors]") {
+    temp_dir dir;
+    {
+        ls::project_options options;
+        options.files = std::make_shared<full_disk_storage>();
+        ls::project p(dir / "p/project.json", ls::mode::write, options);
+        {
+            auto e = p.log("Full");
+            e.log_artifact<"cereal">("weights", std::vector<double>(100000, 1.0), {.fname = "weights.cereal"});
+        }
+        const auto message = message_of([&] { p.save(); });
+        CHECK_THAT(message, Catch::Contains("artifact 'weights'") && Catch::Contains("weights.cereal") &&
+                                Catch::Contains(reason(ENOSPC)));
+        CHECK(message.rfind("[lazyscribe.save_error] artifact 'weights': cannot write ", 0) == 0);  // one id, in front
+    }
+    {
+        ls::project p(dir / "q/project.json", ls::mode::write, "t");
+        {
+            auto e = p.log("Dir");
+            e.log_artifact<"json">("config", ls::json{{"a", 1}}, {.fname = "config.json"});
+        }
+        p.save();
+    }
+    // The artifact's file replaced by a folder: reading it names the artifact, the file, the reason.
+    const ls::project p(dir / "q/project.json", ls::mode::read_only);
+    const auto file = p["dir"].path() / "config.json";
+    std::filesystem::remove(file);
+    std::filesystem::create_directories(file);
+    CHECK_THAT(message_of([&] { (void)p["dir"].load_artifact<ls::json>("config"); }),
+               Catch::Contains("artifact 'config'") && Catch::Contains(file.string()) &&
+                   Catch::Contains(reason(EISDIR)));
+    // And a folder where the artifact's folder should be: the save names the artifact and why.
+    ls::project q(dir / "r/project.json", ls::mode::write, "t");
+    lazyscribe_test::write_file(dir / "r/blocked", "a file");
+    {
+        auto e = q.log("Blocked");
+        e.log_artifact<"json">("config", 1, {.fname = "../blocked/config.json"});
+    }
+    CHECK_THAT(message_of([&] { q.save(); }),
+               Catch::Contains("artifact 'config'") && Catch::Contains("blocked") &&
+                   (Catch::Contains(reason(ENOTDIR)) || Catch::Contains(reason(EEXIST))));
+}
+
+namespace {
+
+// A handler whose write blocks after its first megabyte, until the process is signalled.
+int gate_fd = -1;
+struct blocking_handler {
+    static constexpr std::string_view alias = "blocking";
+    static constexpr std::string_view suffix = "bin";
+    static constexpr bool binary = true;
+    static constexpr bool output_only = false;
+    static void write(const int&, std::ostream& out, const ls::json&) {
+        out << std::string(1 << 20, 'x');
+        out.flush();
+        const char ready = 'r';
+        (void)!::write(gate_fd, &ready, 1);
+        for (;;) ::pause();
+    }
+    static int read(std::istream&, const ls::json&) { return 0; }
+};
+using blocking_set = ls::basic_artifact_set<ls::builtin_handlers::with<blocking_handler>>;
+
+std::vector<std::string> temporaries_in(const std::filesystem::path& folder) {
+    std::vector<std::string> out;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        const auto name = entry.path().filename().string();
+        if (name.find(".lazyscribe-tmp-") != std::string::npos) out.push_back(name);
+    }
+    return out;
+}
+
+// Forks a writer that stops in the middle of writing big.bin in `folder`; returns its pid.
+pid_t start_blocked_writer(const std::filesystem::path& folder) {
+    int pipe_fds[2];
+    REQUIRE(::pipe(pipe_fds) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        std::signal(SIGINT, SIG_DFL);  // Catch2's handler would report instead of dying
+        ::close(pipe_fds[0]);
+        gate_fd = pipe_fds[1];
+        try {
+            blocking_set set(folder);
+            set.log_artifact<"blocking">("big", 1, {.fname = "big.bin"});
+            set.save();
+        } catch (...) {
+        }
+        ::_exit(1);
+    }
+    ::close(pipe_fds[1]);
+    char ready = 0;
+    REQUIRE(::read(pipe_fds[0], &ready, 1) == 1);
+    ::close(pipe_fds[0]);
+    return pid;
+}
+
+}  // namespace
+
+TEST_CASE("storage: the next save removes temporary files a killed save left, never a live writer's or another's",
+          "[storage][temporaries]") {
+    temp_dir dir;
+    const auto folder = dir / "exp";
+    std::filesystem::create_directories(folder);
+    // Files that are not our temporaries, or not stale, stay whatever happens.
+    const std::vector<std::string> others = {".big.bin.lazyscribe-tmp-x1", "big.bin.lazyscribe-tmp-1",
+                                             ".notes.txt", ".big.bin.lazyscribe-tmp-", ".recent.json.lazyscribe-tmp-7"};
+    for (const auto& name : others) lazyscribe_test::write_file(folder / name, "keep");
+    const pid_t writer = start_blocked_writer(folder);
+    // An old temporary of the older naming (no process id) is stale once a day old.
+    lazyscribe_test::write_file(folder / ".old.json.lazyscribe-tmp-3", "stale");
+    std::filesystem::last_write_time(folder / ".old.json.lazyscribe-tmp-3",
+                                     std::filesystem::file_time_type::clock::now() - std::chrono::hours(48));
+    auto ours = temporaries_in(folder);
+    std::erase_if(ours, [&](const std::string& n) {
+        return std::find(others.begin(), others.end(), n) != others.end() || n == ".old.json.lazyscribe-tmp-3";
+    });
+    REQUIRE(ours.size() == 1);
+    const auto live = folder / ours[0];
+    CHECK(std::filesystem::file_size(live) >= (1u << 20));
+
+    // While the writer lives, a sweep leaves its temporary alone (it holds the temporary's lock).
+    CHECK(ls::detail::remove_stale_temporaries(folder) == 1);  // only the day-old one
+    CHECK(std::filesystem::exists(live));
+    CHECK_FALSE(std::filesystem::exists(folder / ".old.json.lazyscribe-tmp-3"));
+
+    // SIGINT in the middle of the save: the temporary stays behind...
+    ::kill(writer, SIGINT);
+    int status = 0;
+    ::waitpid(writer, &status, 0);
+    CHECK(WIFSIGNALED(status));
+    CHECK(std::filesystem::exists(live));
+
+    // ...until the next save into that folder, which removes it and nothing else.
+    ls::basic_artifact_set<lazyscribe_test::test_handlers> set(folder);
+    set.log_artifact<"json">("next", 1, {.fname = "next.json"});
+    set.save();
+    CHECK_FALSE(std::filesystem::exists(live));
+    CHECK(read_file(folder / "next.json") == "1");
+    for (const auto& name : others) CHECK(read_file(folder / name) == "keep");
 }

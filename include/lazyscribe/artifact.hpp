@@ -99,6 +99,14 @@ constexpr auto checked_writer() {
     }
 }
 
+/// A handler that records the C++ type of each value in the artifact's metadata, under
+/// `H::value_type_key`, and refuses on load a value of another type (cereal does).
+template <class H>
+concept RecordsValueType = requires {
+    { H::value_type_key } -> std::convertible_to<std::string_view>;
+    { H::template value_type_name<int>() } -> std::convertible_to<std::string>;
+};
+
 template <class Alias, class Handler, class ValueType, bool Readable>
 struct handler_can_read_value_type {
     static constexpr bool value = Readable;
@@ -129,7 +137,11 @@ public:
     [[nodiscard]] const std::string& fname() const noexcept { return fname_; }
     [[nodiscard]] time_point created_at() const noexcept { return created_at_; }
     [[nodiscard]] const std::optional<time_point>& expiry() const noexcept { return expiry_; }
+    /// @brief The version number; 0 when the file stores `"version": null`.
     [[nodiscard]] long long version() const noexcept { return version_; }
+    /// @brief Whether the file stores `"version": null`, as a custom Python handler whose
+    /// `construct` defaults `version` to None writes it; it is written back as null.
+    [[nodiscard]] bool version_is_null() const noexcept { return null_version_; }
     /// @brief The handler's own fields (environment metadata, or every extra key of an
     /// artifact whose handler is not in the list).
     [[nodiscard]] const json& fields() const noexcept { return fields_; }
@@ -144,7 +156,7 @@ public:
         j["fname"] = fname_;
         j["handler"] = handler_;
         j["name"] = name_;
-        j["version"] = version_;
+        j["version"] = null_version_ ? json(nullptr) : json(version_);
         return j;
     }
 
@@ -177,7 +189,11 @@ public:
         w.string("name", name_);
         w.extras_before(extras, it, "version");
         w.key("version");
-        detail::pyjson::impl::append_int(out, version_);
+        if (null_version_) {
+            out += "null";
+        } else {
+            detail::pyjson::impl::append_int(out, version_);
+        }
         w.extras_rest(extras, it);
         w.finish();
     }
@@ -196,6 +212,7 @@ private:
     time_point created_at_{};
     std::optional<time_point> expiry_;
     long long version_ = 0;
+    bool null_version_ = false;  // the file says "version": null
     json fields_ = json::object();
     bool dirty_ = false;
     detail::erased_value value_;
@@ -229,6 +246,9 @@ struct artifact_codec {
         a.handler_ = std::string(H::alias);
         a.created_at_ = created_at;
         a.fields_ = environment_of<H>();
+        if constexpr (RecordsValueType<H>) {
+            a.fields_[std::string(H::value_type_key)] = H::template value_type_name<value_type>();
+        }
         a.dirty_ = true;
         a.value_ = {std::make_shared<const value_type>(std::forward<T>(value)), &typeid(value_type), writer.first};
         a.write_kwargs_ = std::move(kwargs);
@@ -277,12 +297,26 @@ struct artifact_codec {
         }
     }
 
+    /// Refuses to read as a T a value recorded as another type. An artifact written before
+    /// types were recorded (no key) is read as asked.
+    template <class H, class T>
+    static void validate_value_type(const artifact& a, const std::filesystem::path& file) {
+        const auto it = a.fields_.find(std::string(H::value_type_key));
+        if (it == a.fields_.end()) return;
+        const std::string requested = H::template value_type_name<T>();
+        if (it->is_string() && it->template get_ref<const std::string&>() == requested) return;
+        throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + ") holds a value of type " +
+                                  (it->is_string() ? it->template get<std::string>() : it->dump()) + " (field '" +
+                                  std::string(H::value_type_key) + "'), not the requested " + requested +
+                                  "; load with validate = false to read it anyway");
+    }
+
     /// Reads `a`, stored in `folder`, as a T through the handler its metadata names.
     template <class T>
     static T load(const artifact& a, const std::filesystem::path& folder, const load_options& options,
                   const std::filesystem::path& root, storage& files) {
         if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
-        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
+        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname", root);
         files.check_inside(root, file);
         if (!Handlers::contains(a.handler_)) {
             throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
@@ -295,12 +329,23 @@ struct artifact_codec {
                 throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
                                           "' is output-only; its files are for people, not for loading back");
             } else if constexpr (ReadableAs<H, T>) {
-                if (options.validate) validate_environment<H>(a, file);
-                const auto stream = files.open(file, H::binary);
+                if (options.validate) {
+                    validate_environment<H>(a, file);
+                    if constexpr (RecordsValueType<H>) validate_value_type<H, T>(a, file);
+                }
+                std::unique_ptr<std::istream> stream;
+                try {
+                    stream = files.open(file, H::binary);
+                } catch (const std::exception& e) {
+                    throw artifact_load_error("artifact '" + a.name_ + "': " + e.what());
+                }
                 if (!stream) {
                     throw artifact_load_error("artifact '" + a.name_ + "': cannot open " + file.string() +
+                                              ": the file does not exist" +
                                               (a.dirty_ ? " (logged but not saved yet)" : ""));
                 }
+                // Python opens a text handler's file in text mode: universal newlines.
+                if constexpr (!H::binary) stream = std::make_unique<newline_translating_istream>(std::move(stream));
                 try {
                     return read_with<T, H>(*stream, options.kwargs.is_null() ? json::object() : options.kwargs);
                 } catch (const std::exception& e) {
@@ -336,7 +381,7 @@ struct artifact_codec {
     static void write(artifact& a, const std::filesystem::path& folder, bool durable, const std::filesystem::path& root,
                       storage& files) {
         if (!a.dirty_ || !a.value_.write) return;
-        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname");
+        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname", root);
         files.check_inside(root, file);
         Handlers::visit(a.handler_, [&](auto h) {
             using H = typename decltype(h)::type;
@@ -344,8 +389,13 @@ struct artifact_codec {
                 files.write(
                     file, H::binary, [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); },
                     durable);
-            } catch (const save_error&) {
-                throw;
+            } catch (const save_error& e) {
+                // The storage names the file and the OS reason; the artifact is named here
+                // (the inner message without its id, which the outer one repeats).
+                std::string inner = e.what();
+                const std::string id = "[" + std::string(e.id()) + "] ";
+                if (inner.compare(0, id.size(), id) == 0) inner.erase(0, id.size());
+                throw save_error("artifact '" + a.name_ + "': " + inner);
             } catch (const std::exception& e) {
                 throw save_error("artifact '" + a.name_ + "': handler '" + a.handler_ + "' failed to write " +
                                  file.string() + ": " + e.what());
@@ -359,9 +409,11 @@ struct artifact_codec {
         return parse(j, [&] { return where; });
     }
     /// parse, with `where()` giving the name for errors: built only when one is thrown.
+    /// `climb` is how many levels the owner's folder lies below the project folder (how far
+    /// `..` in an fname may go up); `null_version_ok` accepts `"version": null`.
     template <class Where>
         requires std::invocable<const Where&>
-    static artifact parse(const json& j, const Where& where) {
+    static artifact parse(const json& j, const Where& where, std::size_t climb = 0, bool null_version_ok = false) {
         if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
         auto text = [&](const char* key) -> std::string {
             const auto it = j.find(key);
@@ -382,7 +434,9 @@ struct artifact_codec {
             if (!it->is_string()) throw format_error(where() + ": field 'expiry' must be a date-time string or null");
             a.expiry_ = time("expiry", it->template get<std::string>());
         }
-        if (const auto it = j.find("version"); it != j.end()) {
+        if (const auto it = j.find("version"); it != j.end() && it->is_null() && null_version_ok) {
+            a.null_version_ = true;
+        } else if (it != j.end()) {
             if (!it->is_number_integer()) throw format_error(where() + ": field 'version' must be an integer");
             a.version_ = it->template get<long long>();
         }
@@ -398,9 +452,14 @@ struct artifact_codec {
         } else {
             // A known handler keeps exactly its own fields, as Python does (stale keys drop).
             a.fields_ = Handlers::visit_index(index, [&](auto h) {
-                json fields = environment_of<typename decltype(h)::type>();
+                using H = typename decltype(h)::type;
+                json fields = environment_of<H>();
                 for (auto& [key, value] : fields.items()) {
                     if (const auto it = extras.find(key); it != extras.end()) value = *it;
+                }
+                if constexpr (RecordsValueType<H>) {  // kept when present: older files have none
+                    const std::string key(H::value_type_key);
+                    if (const auto it = extras.find(key); it != extras.end()) fields[key] = *it;
                 }
                 return fields;
             });
@@ -409,7 +468,7 @@ struct artifact_codec {
             if (!it->is_string()) throw format_error(where() + ": field 'fname' must be a string");
             a.fname_ = it->template get<std::string>();
             // Refuse a file that would leave the owner's folder now, before anything reads it.
-            if (const auto reason = outside_folder_reason(a.fname_); !reason.empty()) {
+            if (const auto reason = outside_folder_reason(a.fname_, climb); !reason.empty()) {
                 throw format_error(where() + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
             }
         } else {
@@ -595,7 +654,7 @@ private:
             throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
                                      "' is already used by another artifact in " + folder().string());
         }
-        (void)detail::resolve_inside(folder(), fname, "artifact '" + entry.name_ + "': fname");
+        (void)detail::resolve_inside(folder(), fname, "artifact '" + entry.name_ + "': fname", root());
         entry.fname_ = std::move(fname);
         if (existing != entries_.end()) {
             *existing = std::move(entry);  // replaced in place, as Python does
@@ -627,8 +686,13 @@ private:
     template <class Where>
     void read_entries(const json& entries, const Where& where) {
         if (!entries.is_array()) throw format_error(where() + ": expected an array of artifacts");
+        // How far `..` may climb: the folder's depth below the project folder, as known now (a
+        // test's set is placed below its experiment only after it is read, so it counts 1).
+        const std::size_t climb = exact_folder_.empty() ? detail::depth_below({}, std::filesystem::path(subfolder_))
+                                                        : detail::depth_below(home_->root, exact_folder_);
         for (std::size_t i = 0; i < entries.size(); ++i) {
-            entries_.push_back(codec::parse(entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }));
+            entries_.push_back(codec::parse(
+                entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }, climb, true));
         }
     }
 

@@ -335,6 +335,7 @@ public:
         }
         artifact copy = a;
         copy.version_ = next_version(a.name_);
+        copy.null_version_ = false;  // a repository numbers every version
         copy.expiry_.reset();
         const std::size_t index = add(std::move(copy), a.fname_);
         const artifact& added = entries_[index];

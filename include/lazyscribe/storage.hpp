@@ -5,6 +5,7 @@
 /// say) can be added without touching them. See docs/storage.md.
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -61,10 +62,26 @@ public:
 /// processes, symbolic links checked.
 class local_storage final : public storage {
 public:
-    std::optional<std::string> read(const std::filesystem::path& file) override { return detail::read_if_exists(file); }
+    std::optional<std::string> read(const std::filesystem::path& file) override {
+        return detail::read_if_exists(detail::io_path(file));
+    }
+    /// @brief nullptr when the file does not exist; path_error with the OS reason when it
+    /// exists but cannot be opened (a folder, say).
     std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) override {
-        auto in = std::make_unique<std::ifstream>(file, binary ? std::ios::in | std::ios::binary : std::ios::in);
-        if (!*in) return nullptr;
+        const auto path = detail::io_path(file);
+        std::error_code ec;
+        const auto status = std::filesystem::status(path, ec);
+        if (status.type() == std::filesystem::file_type::not_found) return nullptr;
+        if (status.type() == std::filesystem::file_type::directory) {
+            throw path_error("cannot open " + file.string() + ": " + detail::os_reason(EISDIR));
+        }
+        errno = 0;
+        auto in = std::make_unique<std::ifstream>(path, binary ? std::ios::in | std::ios::binary : std::ios::in);
+        if (!*in) {
+            const int error_number = errno;
+            if (error_number == ENOENT) return nullptr;
+            throw path_error("cannot open " + file.string() + ": " + detail::os_reason(error_number));
+        }
         return in;
     }
     void write(const std::filesystem::path& file, bool binary, const std::function<void(std::ostream&)>& body,
@@ -73,17 +90,18 @@ public:
     }
     bool exists(const std::filesystem::path& file) override {
         std::error_code ec;
-        return std::filesystem::exists(file, ec);
+        return std::filesystem::exists(detail::io_path(file), ec);
     }
     std::optional<std::uintmax_t> size(const std::filesystem::path& file) override {
         std::error_code ec;
-        const auto bytes = std::filesystem::file_size(file, ec);
+        const auto bytes = std::filesystem::file_size(detail::io_path(file), ec);
         if (ec) return std::nullopt;
         return bytes;
     }
     void remove(const std::filesystem::path& file) override {
         std::error_code ec;
-        std::filesystem::remove(file, ec);
+        std::filesystem::remove(detail::io_path(file), ec);
+        if (ec) throw save_error("cannot remove " + file.string() + ": " + ec.message());
     }
     std::shared_ptr<void> lock(const std::filesystem::path& file) override {
         return std::make_shared<detail::file_lock>(file);

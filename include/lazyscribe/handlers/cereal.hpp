@@ -14,6 +14,7 @@
 #include <cereal/details/traits.hpp>
 #include <cereal/version.hpp>
 
+#include <lazyscribe/detail/type_name.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/json.hpp>
@@ -36,6 +37,9 @@ concept CerealReadable = std::is_default_constructible_v<T> &&
 /// The archive is independent of byte order, but its layout is cereal's: each artifact
 /// records the archive and cereal's version (`environment()`), and loading with
 /// `validate` refuses a file written by another cereal version rather than misreading it.
+/// Each artifact also records the value's C++ type under `cereal_type`, by canonical_type_name
+/// (the same on every compiler), and loading with `validate` refuses another type: an archive
+/// has no type of its own, so a struct read as a vector would otherwise give garbage.
 struct cereal_handler {
     static constexpr std::string_view alias = "cereal";
     static constexpr std::string_view suffix = "cereal";
@@ -48,6 +52,15 @@ struct cereal_handler {
                     {"cereal_version", std::to_string(CEREAL_VERSION_MAJOR) + "." +
                                            std::to_string(CEREAL_VERSION_MINOR) + "." +
                                            std::to_string(CEREAL_VERSION_PATCH)}};
+    }
+
+    /// @brief The metadata key of the value's type (a handler-specific field, as Python's
+    /// `python_version` is for `pickle`).
+    static constexpr std::string_view value_type_key = "cereal_type";
+    /// @brief The recorded name of T: see canonical_type_name and artifact_type_name.
+    template <class T>
+    static std::string value_type_name() {
+        return canonical_type_name<T>();
     }
 
     /// @brief The cereal handler takes no writer kwargs; called at log time.

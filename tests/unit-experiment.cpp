@@ -351,6 +351,20 @@ TEST_CASE("experiment: remove and rename metrics, parameters, tags, artifacts, t
         CHECK(e.author() == "ann");
     }
 
+    SECTION("a rename onto an existing name replaces it; onto itself changes nothing") {
+        set_clock("2024-03-01T00:00:00");
+        ls::project p("p/project.json", ls::mode::edit, with_clock("bob"));
+        auto& e = p.edit("model");
+        e.rename_metric("old", "old");
+        e.rename_parameter("lr", "lr");
+        CHECK(ls::format_time(e.last_updated()) == "2024-02-01T00:00:00");
+        e.rename_metric("old", "drop");
+        CHECK(e.metrics() == ls::json{{"drop", 1}});
+        e.rename_parameter("gone", "lr");
+        CHECK(e.parameters() == ls::json{{"lr", true}});
+        CHECK(ls::format_time(e.last_updated()) == "2024-03-01T00:00:00");
+    }
+
     SECTION("a removed artifact's file stays while another record names it") {
         set_clock("2024-02-01T00:00:00");  // the same second: the new artifact gets the same fname
         {

@@ -48,7 +48,7 @@ int main() {
     const auto confusion = exp.test("Holdout 2024").load_artifact<ls::json>("confusion");
 
     std::cout << "experiment " << exp.slug() << " in " << exp.path() << "\n"
-              << "  auroc " << exp.metrics()["auroc"] << ", features " << ls::json(features) << "\n"
+              << "  auroc " << exp.metric("auroc") << ", features " << ls::json(features) << "\n"
               << "  model activation " << restored.activation << ", holdout confusion " << confusion << "\n"
               << "project file:\n"
               << reader.to_text() << "\n";

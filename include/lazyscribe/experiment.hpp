@@ -6,12 +6,15 @@
 /// Experiments are created by `project.log(name)` and tests by `experiment.log_test(name)`:
 /// both return a scope object that joins its owner when the scope ends without an exception.
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdio>
 #include <map>
 #include <exception>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <ranges>
 #include <string>
 #include <string_view>
@@ -35,17 +38,206 @@ namespace lazyscribe {
 /// @brief Where "now" comes from: the system clock by default; tests and replays pass their own.
 using clock_function = time_point (*)();
 
-/// @brief A metric: a number, or a range of numbers (a loss curve, say).
+namespace detail {
+
+// The character types that hold text. signed char and unsigned char are not among them:
+// C++ uses them (as std::int8_t and std::uint8_t) for small numbers and bytes.
+template <class C>
+inline constexpr bool is_text_char_v =
+    std::is_same_v<C, char> || std::is_same_v<C, wchar_t> || std::is_same_v<C, char8_t> ||
+    std::is_same_v<C, char16_t> || std::is_same_v<C, char32_t>;
+
+}  // namespace detail
+
+/// @brief Text: a character, a pointer to characters, an array of them (a string literal),
+/// or a range of them (std::string, std::string_view, std::u16string, ...), in any of the
+/// character types char, wchar_t, char8_t, char16_t and char32_t. Logged as a JSON string
+/// (UTF-8), never as numbers.
+template <class T>
+concept TextValue =
+    detail::is_text_char_v<std::remove_cvref_t<T>> ||
+    (std::is_pointer_v<std::decay_t<T>> &&
+     detail::is_text_char_v<std::remove_cv_t<std::remove_pointer_t<std::decay_t<T>>>>) ||
+    (std::ranges::input_range<std::remove_cvref_t<T>> &&
+     detail::is_text_char_v<std::remove_cv_t<std::ranges::range_value_t<std::remove_cvref_t<T>>>>);
+
+namespace detail {
+
+inline void append_utf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+// Code units of type C as UTF-8: char and char8_t are taken as UTF-8 already, char16_t (and
+// a 2-byte wchar_t) as UTF-16, char32_t (and a 4-byte wchar_t) as UTF-32. A lone surrogate
+// or a value past U+10FFFF has no UTF-8 form: format_error, naming `what`.
+template <class C>
+struct utf8_encoder {
+    std::string out;
+    char32_t high = 0;  // a UTF-16 high surrogate waiting for its low half
+    template <class Where>
+    void add(C unit, const Where& where) {
+        if constexpr (sizeof(C) == 1) {
+            out += static_cast<char>(unit);
+        } else if constexpr (sizeof(C) == 2) {
+            const char32_t u = static_cast<char16_t>(unit);
+            if (high != 0) {
+                if (u < 0xDC00 || u > 0xDFFF) throw format_error(where() + ": a UTF-16 high surrogate without its low half");
+                append_utf8(out, 0x10000 + ((high - 0xD800) << 10) + (u - 0xDC00));
+                high = 0;
+            } else if (u >= 0xD800 && u <= 0xDBFF) {
+                high = u;
+            } else if (u >= 0xDC00 && u <= 0xDFFF) {
+                throw format_error(where() + ": a UTF-16 low surrogate without its high half");
+            } else {
+                append_utf8(out, u);
+            }
+        } else {
+            const auto u = static_cast<char32_t>(unit);
+            if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) {
+                char code[16];
+                std::snprintf(code, sizeof code, "U+%04lX", static_cast<unsigned long>(u));
+                throw format_error(where() + ": " + code + " is not a Unicode scalar value");
+            }
+            append_utf8(out, u);
+        }
+    }
+    template <class Where>
+    std::string finish(const Where& where) {
+        if (high != 0) throw format_error(where() + ": a UTF-16 high surrogate without its low half");
+        return std::move(out);
+    }
+};
+
+// A TextValue as a UTF-8 string. An array (a string literal) ends at its first NUL, as a
+// C string does; a range (std::string, ...) keeps every element, NULs included.
+template <class T, class Where>
+std::string text_to_utf8(const T& value, const Where& where) {
+    using V = std::remove_cvref_t<T>;
+    if constexpr (is_text_char_v<V>) {
+        utf8_encoder<V> e;
+        e.add(value, where);
+        return e.finish(where);
+    } else if constexpr (std::is_array_v<V>) {
+        using C = std::remove_cv_t<std::remove_extent_t<V>>;
+        utf8_encoder<C> e;
+        for (std::size_t i = 0; i < std::extent_v<V> && value[i] != C{}; ++i) e.add(value[i], where);
+        return e.finish(where);
+    } else if constexpr (std::is_pointer_v<V>) {
+        using C = std::remove_cv_t<std::remove_pointer_t<V>>;
+        if (value == nullptr) throw format_error(where() + ": a null character pointer is not text");
+        utf8_encoder<C> e;
+        for (const C* p = value; *p != C{}; ++p) e.add(*p, where);
+        return e.finish(where);
+    } else {
+        using C = std::remove_cv_t<std::ranges::range_value_t<V>>;
+        utf8_encoder<C> e;
+        for (const auto& unit : value) e.add(static_cast<C>(unit), where);
+        return e.finish(where);
+    }
+}
+
+}  // namespace detail
+
+/// @brief A metric: a number, or a range of numbers (a loss curve, say). Characters and text
+/// are not numbers here (see TextValue): log_metric stores text as a string.
 template <class T>
 concept MetricValue =
-    (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) ||
-    (std::ranges::input_range<T> && std::is_arithmetic_v<std::remove_cvref_t<std::ranges::range_value_t<T>>> &&
-     !std::is_same_v<std::remove_cvref_t<std::ranges::range_value_t<T>>, bool>);
+    !TextValue<T> &&
+    ((std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) ||
+     (std::ranges::input_range<T> && std::is_arithmetic_v<std::remove_cvref_t<std::ranges::range_value_t<T>>> &&
+      !std::is_same_v<std::remove_cvref_t<std::ranges::range_value_t<T>>, bool>));
 
-/// @brief A parameter: anything lazyscribe::json can hold, or a point in time (stored as text,
-/// as Python stores datetimes).
+/// @brief A time-zone-aware point in time, as Python's aware datetime: the instant and the
+/// UTC offset it was observed at. libstdc++ 12 has no std::chrono::zoned_time; this is the
+/// part lazyscribe needs. As a parameter (or inside a JSON value, through to_json) it is
+/// written as Python's `datetime.isoformat(timespec="seconds")` writes an aware datetime:
+/// the local wall-clock time and the offset, "2024-01-01T17:30:00+05:30".
+struct offset_time {
+    /// @brief The instant, UTC, whole seconds.
+    time_point utc{};
+    /// @brief Local time minus UTC: +05:30 is 330 minutes. Python allows |offset| < 24 hours.
+    std::chrono::minutes offset{0};
+    friend bool operator==(const offset_time&, const offset_time&) = default;
+};
+
+/// @brief "YYYY-MM-DDTHH:MM:SS+HH:MM", the local time of `t` and its offset, as Python writes
+/// an aware datetime ("+00:00" for UTC). Throws format_error when |offset| >= 24 hours, which
+/// Python's timezone refuses.
+inline std::string format_offset_time(const offset_time& t) {
+    using namespace std::chrono;
+    if (t.offset <= -hours(24) || t.offset >= hours(24)) {
+        throw format_error("offset_time: the UTC offset " + std::to_string(t.offset.count()) +
+                           " minutes is not strictly between -24 and +24 hours, as Python's timezone requires");
+    }
+    std::string out = detail::format_time(t.utc + t.offset);
+    const long long minutes = t.offset.count() < 0 ? -t.offset.count() : t.offset.count();
+    out += t.offset.count() < 0 ? '-' : '+';
+    out += static_cast<char>('0' + minutes / 600);
+    out += static_cast<char>('0' + minutes / 60 % 10);
+    out += ':';
+    out += static_cast<char>('0' + minutes % 60 / 10);
+    out += static_cast<char>('0' + minutes % 10);
+    return out;
+}
+
+/// @brief Parses what format_offset_time writes (and Python's isoformat of an aware
+/// datetime): "YYYY-MM-DD[T| ]HH:MM:SS[.ffffff]" then "+HH:MM", "-HH:MM" or "Z"; the
+/// fraction is truncated. nullopt for anything else, a naive time included.
+inline std::optional<offset_time> parse_offset_time(std::string_view text) {
+    using namespace std::chrono;
+    // detail::parse_time also takes "Z" and "+00:00": the head must have neither.
+    const auto naive = [](std::string_view head) -> std::optional<time_point> {
+        if (head.size() < 19 || head.find_first_of("Z+", 19) != std::string_view::npos) return std::nullopt;
+        return detail::parse_time(head);
+    };
+    if (!text.empty() && text.back() == 'Z') {
+        const auto local = naive(text.substr(0, text.size() - 1));
+        if (!local) return std::nullopt;
+        return offset_time{*local, minutes(0)};
+    }
+    if (text.size() < 6) return std::nullopt;
+    const std::string_view zone = text.substr(text.size() - 6);
+    const auto digit = [&](std::size_t i) { return zone[i] >= '0' && zone[i] <= '9'; };
+    if ((zone[0] != '+' && zone[0] != '-') || !digit(1) || !digit(2) || zone[3] != ':' || !digit(4) || !digit(5)) {
+        return std::nullopt;
+    }
+    const int h = (zone[1] - '0') * 10 + (zone[2] - '0');
+    const int m = (zone[4] - '0') * 10 + (zone[5] - '0');
+    if (h > 23 || m > 59) return std::nullopt;
+    const auto local = naive(text.substr(0, text.size() - 6));
+    if (!local) return std::nullopt;
+    const minutes offset = (zone[0] == '-' ? -1 : 1) * (hours(h) + minutes(m));
+    return offset_time{*local - offset, offset};
+}
+
+/// @brief nlohmann's hook: an offset_time is the string format_offset_time writes.
+inline void to_json(json& j, const offset_time& t) { j = format_offset_time(t); }
+/// @brief nlohmann's hook: reads what to_json writes; anything else throws format_error.
+inline void from_json(const json& j, offset_time& t) {
+    const auto parsed = j.is_string() ? parse_offset_time(j.get_ref<const std::string&>()) : std::nullopt;
+    if (!parsed) throw format_error("offset_time: " + j.dump() + " is not a date-time with a UTC offset");
+    t = *parsed;
+}
+
+/// @brief A parameter: anything lazyscribe::json can hold (an offset_time included), text
+/// (stored as a string, see TextValue), or a point in time (stored as text, as Python stores
+/// naive datetimes).
 template <class T>
-concept ParameterValue = std::is_constructible_v<json, T> ||
+concept ParameterValue = TextValue<T> || std::is_constructible_v<json, T> ||
                          std::is_convertible_v<std::remove_cvref_t<T>, std::chrono::sys_time<std::chrono::seconds>>;
 
 template <class Handlers>
@@ -192,6 +384,12 @@ public:
     /// @brief Loaded from a file in read-only or append mode: every change throws read_only_error.
     [[nodiscard]] bool read_only() const noexcept { return read_only_; }
 
+    /// @brief The metric `name`. A name that is not there throws not_found_error naming the
+    /// experiment or test and the metrics it has (where `metrics()[name]` would be undefined).
+    [[nodiscard]] const json& metric(std::string_view name) const { return entry(metrics_, name, "metric"); }
+    /// @brief The parameter `name`; a missing name throws not_found_error, as metric() does.
+    [[nodiscard]] const json& parameter(std::string_view name) const { return entry(parameters_, name, "parameter"); }
+
     /// @brief Logs (or overwrites) a metric: a number or a range of numbers.
     template <MetricValue T>
     void log_metric(std::string_view key, const T& value) {
@@ -203,6 +401,13 @@ public:
             log_metric(key, std::move(list));
         }
     }
+    /// @brief Logs (or overwrites) a metric that is text ("adam", a std::string, a
+    /// std::u16string, ...): stored as a JSON string, as Python stores a str.
+    template <TextValue T>
+    void log_metric(std::string_view key, const T& value) {
+        require_writable("log_metric");  // before the text is converted: a read-only record says so first
+        log_metric(key, json(detail::text_to_utf8(value, [&] { return "log_metric: '" + std::string(key) + "'"; })));
+    }
     /// @brief Logs (or overwrites) a metric of any JSON value, as Python allows.
     void log_metric(std::string_view key, json value) {
         require_writable("log_metric");
@@ -210,17 +415,61 @@ public:
         metrics_[std::string(key)] = std::move(value);
     }
 
-    /// @brief Logs (or overwrites) a parameter: any JSON value, anything with to_json, or a time.
+    /// @brief Logs (or overwrites) a parameter: any JSON value, anything with to_json, text
+    /// (as a string), a time, or an offset_time.
     template <ParameterValue T>
     void log_parameter(std::string_view key, T&& value) {
         require_writable("log_parameter");
-        self().touch();
-        if constexpr (std::is_constructible_v<json, T>) {
-            parameters_[std::string(key)] = json(std::forward<T>(value));
+        json stored;
+        if constexpr (TextValue<T>) {
+            stored = detail::text_to_utf8(value, [&] { return "log_parameter: '" + std::string(key) + "'"; });
+        } else if constexpr (std::is_constructible_v<json, T>) {
+            stored = json(std::forward<T>(value));
         } else {
-            parameters_[std::string(key)] =
-                format_time(std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::seconds>(value)));
+            stored = format_time(
+                std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::seconds>(value)));
         }
+        self().touch();
+        parameters_[std::string(key)] = std::move(stored);
+    }
+
+    /// @brief Removes the metric `name` (Python: `del exp.metrics[name]`). A missing name throws
+    /// not_found_error; read-only records throw read_only_error.
+    void remove_metric(std::string_view name) { remove_entry(metrics_, name, "metric", "remove_metric"); }
+    /// @brief Renames the metric `from` to `to`, keeping its value; an existing `to` is
+    /// replaced (Python: `m[to] = m.pop(from)`). A missing `from` throws not_found_error.
+    void rename_metric(std::string_view from, std::string_view to) {
+        rename_entry(metrics_, from, to, "metric", "rename_metric");
+    }
+    /// @brief Removes the parameter `name`, as remove_metric does.
+    void remove_parameter(std::string_view name) {
+        remove_entry(parameters_, name, "parameter", "remove_parameter");
+    }
+    /// @brief Renames the parameter `from` to `to`, as rename_metric does.
+    void rename_parameter(std::string_view from, std::string_view to) {
+        rename_entry(parameters_, from, to, "parameter", "rename_parameter");
+    }
+
+    /// @brief Removes the artifact `name` from the record. Its file, if it is on disk (loaded,
+    /// or written by an earlier save()), is deleted by the project's next save(), after the
+    /// project file is written, unless another record of the project names the same file by
+    /// then. (Python, removing an artifact from the list, leaves the file behind.) An artifact
+    /// logged and not saved yet simply goes. A missing name throws not_found_error.
+    void remove_artifact(std::string_view artifact_name) {
+        require_writable("remove_artifact");
+        auto& entries = artifacts_.entries_;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            if (entries[i].name() != artifact_name) continue;
+            self().touch();
+            if (!entries[i].dirty()) removed_files_.push_back(relative_file(entries[i].fname()));
+            entries.erase(i);
+            return;
+        }
+        std::string known;
+        for (const auto& a : entries) known += (known.empty() ? "'" : ", '") + a.name() + "'";
+        throw not_found_error("remove_artifact: " + static_cast<const Derived&>(*this).describe() +
+                              " has no artifact named '" + std::string(artifact_name) +
+                              "'; artifacts: " + (known.empty() ? "(none)" : known));
     }
 
     /// @brief Logs an artifact, written on the project's save(). The alias is checked at
@@ -294,12 +543,59 @@ protected:
         });
     }
 
+    // The file `fname` of this record's folder, relative to the project folder, normalised so
+    // that two spellings of one file compare equal.
+    [[nodiscard]] std::string relative_file(const std::string& fname) const {
+        const std::filesystem::path sub(artifacts_.subfolder());
+        return (sub / std::filesystem::path(fname)).lexically_normal().generic_string();
+    }
+
+    const json& entry(const json& object, std::string_view name, const char* kind) const {
+        if (const auto it = object.find(std::string(name)); it != object.end()) return *it;
+        throw not_found_error(static_cast<const Derived&>(*this).describe() + " has no " + kind + " named '" +
+                              std::string(name) + "'; " + kind + "s: " + names_of(object));
+    }
+    static std::string names_of(const json& object) {
+        std::string known;
+        for (const auto& [key, value] : object.items()) known += (known.empty() ? "'" : ", '") + key + "'";
+        return known.empty() ? "(none)" : known;
+    }
+    void remove_entry(json& object, std::string_view name, const char* kind, const char* operation) {
+        require_writable(operation);
+        const auto it = object.find(std::string(name));
+        if (it == object.end()) {
+            throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
+                                  " has no " + kind + " named '" + std::string(name) + "'; " + kind +
+                                  "s: " + names_of(object));
+        }
+        self().touch();
+        object.erase(it);
+    }
+    void rename_entry(json& object, std::string_view from, std::string_view to, const char* kind,
+                      const char* operation) {
+        require_writable(operation);
+        const auto it = object.find(std::string(from));
+        if (it == object.end()) {
+            throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
+                                  " has no " + kind + " named '" + std::string(from) + "'; " + kind +
+                                  "s: " + names_of(object));
+        }
+        if (from == to) return;
+        json value = std::move(*it);
+        self().touch();
+        object.erase(it);
+        object[std::string(to)] = std::move(value);
+    }
+
     std::string name_;
     json metrics_ = json::object();
     json parameters_ = json::object();
     basic_artifact_set<Handlers> artifacts_;
     bool read_only_ = false;
     clock_function clock_ = &now;
+    // Files of artifacts removed in this session, relative to the project folder: the
+    // project's save() deletes those no record names any more (see remove_artifact).
+    std::vector<std::string> removed_files_;
 };
 
 inline std::string required_string(const json& j, const char* key, const std::string& where) {
@@ -404,8 +700,10 @@ protected:
     // Reads one test object at the reader's position; where() names it in errors.
     template <class Where>
     static basic_test read(detail::document_reader& reader, const std::shared_ptr<const detail::artifact_home>& home,
-                           const std::string& experiment_subfolder, bool read_only, const Where& where) {
+                           const std::string& experiment_subfolder, bool read_only, clock_function clock,
+                           const Where& where) {
         basic_test t;
+        t.clock_ = clock;  // an edit stamps the project's "now", as a new test does
         if (!detail::next_starts_with(reader, '{', detail::test_depth)) {
             throw format_error(where() + ": expected a test object");
         }
@@ -437,7 +735,13 @@ protected:
     }
 
     time_point touch() { return this->clock_(); }
-    std::string describe() const { return "test '" + this->name_ + "'"; }
+    std::string describe() const {
+        // The folder is "<experiment slug>/<test folder>": the slug names the experiment.
+        const std::string& folder = this->artifacts_.subfolder();
+        const auto slash = folder.rfind('/');
+        if (slash == std::string::npos) return "test '" + this->name_ + "'";
+        return "test '" + this->name_ + "' of experiment '" + folder.substr(0, slash) + "'";
+    }
 
     std::optional<std::string> description_;
     json extra_keys_;  // keys this version does not know (null until there is one: no allocation)
@@ -521,6 +825,20 @@ public:
         if (overwrite) tags_.clear();
         tags_.insert(tags_.end(), std::make_move_iterator(new_tags.begin()), std::make_move_iterator(new_tags.end()));
     }
+    /// @brief Removes every occurrence of `tag`; throws not_found_error, listing the tags,
+    /// when there is none.
+    void remove_tag(std::string_view tag) {
+        this->require_writable("remove_tag");
+        const auto first = std::remove(tags_.begin(), tags_.end(), tag);
+        if (first == tags_.end()) {
+            std::string known;
+            for (const auto& t : tags_) known += (known.empty() ? "'" : ", '") + t + "'";
+            throw not_found_error("remove_tag: " + describe() + " has no tag '" + std::string(tag) +
+                                  "'; tags: " + (known.empty() ? "(none)" : known));
+        }
+        touch();
+        tags_.erase(first, tags_.end());
+    }
 
     /// @brief Starts a test; it joins this experiment when the returned scope ends without
     /// an exception. Safe to call from several threads at once.
@@ -535,6 +853,35 @@ public:
     void log_test(std::string name, std::optional<std::string> description, F&& f) {
         auto scope = log_test(std::move(name), std::move(description));
         std::forward<F>(f)(static_cast<test_type&>(scope));
+    }
+    /// @brief The test named `name` (the first one), to change: its metrics, parameters and
+    /// artifacts. Counts as an edit of this experiment (last_updated moves now; in edit mode
+    /// last_updated_by becomes the project's author on save). Throws read_only_error for an
+    /// experiment loaded read-only, not_found_error for a missing name.
+    [[nodiscard]] test_type& edit_test(std::string_view name) {
+        this->require_writable("edit_test");
+        auto& t = const_cast<test_type&>(test(name));  // ours: test() only hands out const
+        touch();
+        return t;
+    }
+    /// @brief Removes the test named `name` (the first one). Files of its artifacts that are
+    /// on disk are deleted by the project's next save(), as remove_artifact's are. Throws
+    /// read_only_error or not_found_error as edit_test does. Not safe while a log_test scope
+    /// of this experiment is open on another thread.
+    void remove_test(std::string_view name) {
+        this->require_writable("remove_test");
+        const test_type& t = test(name);
+        std::lock_guard lock(tests_mutex_.mutex);
+        for (std::size_t i = 0; i < tests_.size(); ++i) {
+            if (&tests_[i] != &t) continue;
+            for (const auto& a : t.artifacts_) {
+                if (!a.dirty()) this->removed_files_.push_back(t.relative_file(a.fname()));
+            }
+            this->removed_files_.insert(this->removed_files_.end(), t.removed_files_.begin(), t.removed_files_.end());
+            touch();
+            tests_.erase(i);
+            return;
+        }
     }
     /// @brief log_test without a description, inside `f(test&)`.
     template <class F>
@@ -556,8 +903,25 @@ public:
             throw format_error("add_dependency: '" + upstream.slug_ + "' is in this experiment's own project (" +
                                upstream_reference + "); dependencies must point to other projects");
         }
-        touch();
+        // As in Python (a dict assignment): last_updated stays, and so does last_updated_by.
         put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_});
+    }
+
+    /// @brief Removes the dependency kept under `short_slug` (the upstream experiment's short
+    /// slug, Python's dict key). As add_dependency, and as `del exp.dependencies[k]` in
+    /// Python, it moves neither last_updated nor last_updated_by. A missing key throws
+    /// not_found_error listing the keys.
+    void remove_dependency(std::string_view short_slug) {
+        this->require_writable("remove_dependency");
+        const auto it = std::find_if(dependencies_.begin(), dependencies_.end(),
+                                     [&](const dependency& d) { return d.short_slug == short_slug; });
+        if (it == dependencies_.end()) {
+            std::string known;
+            for (const auto& d : dependencies_) known += (known.empty() ? "'" : ", '") + d.short_slug + "'";
+            throw not_found_error("remove_dependency: " + describe() + " has no dependency with short slug '" +
+                                  std::string(short_slug) + "'; dependencies: " + (known.empty() ? "(none)" : known));
+        }
+        dependencies_.erase(it);
     }
 
     /// @brief Adds the artifact `name` to `repo` as a new version (Python's promote_artifact):
@@ -679,7 +1043,8 @@ protected:
     template <class Where>
     static void read(detail::document_reader& reader, basic_experiment& e, const Where& where,
                      const std::shared_ptr<const detail::artifact_home>& home, bool read_only,
-                     const std::string& reader_user) {
+                     const std::string& reader_user, clock_function clock) {
+        e.clock_ = clock;  // an edit stamps the project's "now" (last_updated, artifact names)
         if (!detail::next_starts_with(reader, '{', 1)) throw format_error(where() + ": expected an experiment object");
         using detail::text_field;
         constexpr std::size_t depth = detail::experiment_member_depth;
@@ -712,7 +1077,7 @@ protected:
                 tests_not_array = !detail::next_starts_with(reader, '[', depth);
                 if (tests_not_array) return;
                 reader.read_array([&](std::size_t i) {
-                    e.tests_.push_back(test_type::read(reader, home, std::string(), read_only, [&] {
+                    e.tests_.push_back(test_type::read(reader, home, std::string(), read_only, clock, [&] {
                         const std::string entry = name.is_text() ? where() + " (experiment '" + name.value + "')" : where();
                         return entry + ": tests[" + std::to_string(i) + "]";
                     }));
@@ -766,6 +1131,43 @@ protected:
         if (file.empty()) return {};
         if (auto key = project_registry::key_of(file)) return *key;
         return file.generic_string();
+    }
+
+    // After the project file is written: deletes the files of artifacts removed in this
+    // session (remove_artifact, remove_test) that no record of the project names any more.
+    // Best effort, as storage::remove is; a file that resolves outside the project folder
+    // (a planted symbolic link) is left alone.
+    template <class Experiments>
+    static void discard_removed_files(const Experiments& experiments) {
+        const auto pending = [](const basic_experiment& e) {
+            if (!e.removed_files_.empty()) return true;
+            return std::any_of(e.tests_.begin(), e.tests_.end(), [](const test_type& t) { return !t.removed_files_.empty(); });
+        };
+        if (std::none_of(experiments.begin(), experiments.end(), [&](const auto& e) { return pending(*e); })) return;
+        std::set<std::string, std::less<>> named;
+        for (const auto& e : experiments) {
+            for (const auto& a : e->artifacts_) named.insert(e->relative_file(a.fname()));
+            for (const auto& t : e->tests_)
+                for (const auto& a : t.artifacts_) named.insert(t.relative_file(a.fname()));
+        }
+        const auto discard = [&](std::vector<std::string>& files, const detail::artifact_home& home) {
+            for (const auto& file : files) {
+                if (named.count(file) != 0) continue;
+                const auto path = home.root / std::filesystem::path(file);
+                try {
+                    home.files->check_inside(home.root, path);
+                } catch (const lazyscribe::error&) {
+                    continue;
+                }
+                home.files->remove(path);
+            }
+            files.clear();
+        };
+        for (const auto& e : experiments) {
+            auto& me = const_cast<basic_experiment&>(*e);  // the project's own: pending files are bookkeeping
+            discard(me.removed_files_, *me.artifacts_.home());
+            for (auto& t : me.tests_) discard(t.removed_files_, *t.artifacts_.home());
+        }
     }
 
     void put_dependency(dependency d) {

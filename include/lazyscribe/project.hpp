@@ -263,6 +263,7 @@ public:
             },
             durable_);
         disk_signature_ = signature.digest();
+        experiment_type::discard_removed_files(experiments_);  // the file no longer names them
     }
 
     /// @brief Where the project's files are read and written.
@@ -464,7 +465,8 @@ private:
             reader.read_array([&](std::size_t i) {
                 auto e = std::unique_ptr<experiment_type>(new experiment_type());
                 experiment_type::read(
-                    reader, *e, [&] { return file + ": [" + std::to_string(i) + "]"; }, home_, read_only, reader_user);
+                    reader, *e, [&] { return file + ": [" + std::to_string(i) + "]"; }, home_, read_only, reader_user,
+                    clock_);
                 e->from_disk_ = true;
                 out.push_back(std::move(e));
             });

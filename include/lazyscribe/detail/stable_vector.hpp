@@ -115,6 +115,8 @@ public:
         items_.push_back(std::make_unique<T>(std::move(value)));
         return *items_.back();
     }
+    /// Removes the element at index i; references to the others stay valid.
+    void erase(std::size_t i) { items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(i)); }
     void reserve(std::size_t n) { items_.reserve(n); }
     void clear() noexcept { items_.clear(); }
 

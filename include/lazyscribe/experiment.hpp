@@ -1135,8 +1135,7 @@ protected:
 
     // After the project file is written: deletes the files of artifacts removed in this
     // session (remove_artifact, remove_test) that no record of the project names any more.
-    // Best effort, as storage::remove is; a file that resolves outside the project folder
-    // (a planted symbolic link) is left alone.
+    // A file that resolves outside the project folder (a planted symbolic link) is left alone.
     template <class Experiments>
     static void discard_removed_files(const Experiments& experiments) {
         const auto pending = [](const basic_experiment& e) {
@@ -1150,8 +1149,11 @@ protected:
             for (const auto& t : e->tests_)
                 for (const auto& a : t.artifacts_) named.insert(t.relative_file(a.fname()));
         }
+        // The project file is already saved: a file that cannot be removed now stays pending and is
+        // tried again on the next save, rather than failing a save that succeeded.
         const auto discard = [&](std::vector<std::string>& files, const detail::artifact_home& home) {
-            for (const auto& file : files) {
+            std::vector<std::string> still_pending;
+            for (auto& file : files) {
                 if (named.count(file) != 0) continue;
                 const auto path = home.root / std::filesystem::path(file);
                 try {
@@ -1159,9 +1161,13 @@ protected:
                 } catch (const lazyscribe::error&) {
                     continue;
                 }
-                home.files->remove(path);
+                try {
+                    home.files->remove(path);
+                } catch (const lazyscribe::save_error&) {
+                    still_pending.push_back(std::move(file));
+                }
             }
-            files.clear();
+            files = std::move(still_pending);
         };
         for (const auto& e : experiments) {
             auto& me = const_cast<basic_experiment&>(*e);  // the project's own: pending files are bookkeeping

@@ -54,6 +54,7 @@ bool starts_with_word(std::string_view line, std::string_view word) {
 bool declaration_line(std::string_view line) {
     if (line.empty() || line[0] == ' ' || line[0] == '\t' || line[0] == '#' || line[0] == '}') return true;
     if (line.starts_with("//") || line.starts_with("/*")) return true;
+    if (line.starts_with("public:") || line.starts_with("protected:") || line.starts_with("private:")) return true;
     for (std::string_view word : {"struct", "class", "namespace", "using", "template", "static_assert", "inline",
                                   "constexpr", "static", "enum", "typedef", "extern", "union", "int main"}) {
         if (starts_with_word(line, word)) return true;

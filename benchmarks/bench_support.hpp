@@ -9,16 +9,6 @@
 // time per iteration in nanoseconds: on a shared 2-core machine, CPU time is less disturbed
 // by other processes than wall time (it still counts the kernel's time for file I/O).
 
-// GCC 12 at -O2/-O3 warns -Wrestrict, falsely, inside libstdc++ for `"literal" + std::string&&`
-// (GCC PR 105329 / 105651, a known GCC 12 false positive); lazyscribe's error paths (errors.hpp,
-// registry.hpp throw_unknown_handler) build messages that way, so with -Werror a Release
-// build of any program including them fails on GCC 12. The warning is reported at a
-// location inside <string>, so it can only be silenced before the first standard include:
-// this header must come first in each benchmark.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
-
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 
 The C++ slugify() (include/lazyscribe/detail/slugify.hpp) reproduces python-slugify
 4.0.0 ``slugify(text)`` with default arguments and the Unidecode 1.3.6 backend, as
-specified in FORMAT.md section 7.1.  It needs data that only Python has:
+specified in docs/format.md §7.1.  It needs data that only Python has:
 
 * Unidecode 1.3.6 transliterations (step 2),
 * the 252 HTML 4 entity names (step 3),

@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
 # Installs what is missing, then configures, builds and runs the whole test suite.
-#   scripts/test.sh              Debug build in build/
+#   scripts/test.sh              Debug build with g++ in build/
+#   scripts/test.sh --release    Release build with g++ in build-release/, benchmarks included
+#                                (compiled, not run: docs/performance.md says how to run them)
+#   scripts/test.sh --clang      Debug build with clang++ in build-clang/
 #   scripts/test.sh --sanitize   AddressSanitizer + UBSan build in build-asan/
 #   scripts/test.sh --tsan       ThreadSanitizer build of the concurrency tests in build-tsan/
+# The parts are named explicitly, so that a missing package fails the build instead of turning
+# its part off (cmake/LazyscribeParts.cmake). The benchmarks are compiled in the Release build
+# only, where they belong, so that CI compiles them once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=build
-flags=(-DCMAKE_BUILD_TYPE=Debug)
+flags=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="${GXX:-g++}" -DLAZYSCRIBE_BUILD_BENCHMARKS=OFF)
 case "${1:-}" in
+    --release)
+        build_dir=build-release
+        flags=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="${GXX:-g++}" -DLAZYSCRIBE_BUILD_BENCHMARKS=ON)
+        ;;
+    --clang)
+        build_dir=build-clang
+        flags=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="${CLANGXX:-clang++}" -DLAZYSCRIBE_BUILD_BENCHMARKS=OFF)
+        ;;
     --sanitize)
         build_dir=build-asan
         flags+=(-DLAZYSCRIBE_SANITIZE=ON)
@@ -20,7 +34,13 @@ case "${1:-}" in
         TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/tests/lazyscribe_concurrency_tests
         exit 0
         ;;
+    "") ;;
+    *)
+        echo "usage: scripts/test.sh [--release|--clang|--sanitize|--tsan]" >&2
+        exit 2
+        ;;
 esac
+flags+=(-DLAZYSCRIBE_BUILD_TESTS=ON -DLAZYSCRIBE_BUILD_EXAMPLES=ON -DLAZYSCRIBE_BUILD_TOOLS=ON)
 
 scripts/install-deps.sh
 cmake -S . -B "$build_dir" "${flags[@]}"

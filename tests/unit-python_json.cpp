@@ -1,5 +1,5 @@
 // Tests of lazyscribe/detail/python_json.hpp: the writer and reader must match
-// Python 3.11's json module byte for byte (FORMAT.md §2, §6). Expected strings below
+// Python 3.11's json module byte for byte (docs/format.md §2, §6). Expected strings below
 // were produced by CPython 3.11 (json.dumps / repr).
 #include <lazyscribe/detail/python_json.hpp>
 #include <lazyscribe/errors.hpp>

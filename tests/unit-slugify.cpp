@@ -1,4 +1,4 @@
-// slugify(): the reference vectors produced by Python (FORMAT.md section 7.1) plus targeted
+// slugify(): the reference vectors produced by Python (docs/format.md §7.1) plus targeted
 // cases for each of the nine steps.  Expected values of the targeted cases were produced
 // by python-slugify 4.0.0 with Unidecode 1.3.6.
 

@@ -227,7 +227,7 @@ TEST_CASE("unified_diff: autojunk applies from len(b) == 200") {
     const auto make_b = [](std::size_t n) {
         lines b{"q", "p", "p", "p", "p"};
         for (std::size_t i = 0; b.size() < n; ++i) {
-            b.push_back("r" + std::to_string(i));
+            b.push_back(std::string("r").append(std::to_string(i)));  // not "r" + std::string&&: GCC 12's -Wrestrict
         }
         return b;
     };

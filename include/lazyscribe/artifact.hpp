@@ -126,7 +126,7 @@ template <class Handlers>
 struct artifact_codec;
 }
 
-/// @brief One artifact: the metadata stored in the project file (FORMAT.md section 6) and,
+/// @brief One artifact: the metadata stored in the project file (docs/format.md §6) and,
 /// when it was logged in this session, its value.
 class artifact {
 public:

@@ -6,11 +6,27 @@
 /// each category has its own type and a stable id ("lazyscribe.<category>") at the
 /// start of its message, so a user can catch precisely or search for the id.
 
+#include <cstddef>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace lazyscribe {
+
+namespace detail {
+/// @brief The pieces joined into one string, allocated once. Messages are built with it
+/// rather than with `"literal" + std::string&&`, on which GCC 12 at -O2 reports a false
+/// -Wrestrict inside <string> (GCC bugs 105329, 105651) that -Werror turns into a failed build.
+inline std::string concat(std::initializer_list<std::string_view> pieces) {
+    std::size_t size = 0;
+    for (const std::string_view piece : pieces) size += piece.size();
+    std::string joined;
+    joined.reserve(size);
+    for (const std::string_view piece : pieces) joined.append(piece);
+    return joined;
+}
+}  // namespace detail
 
 /// @brief Base class of every exception lazyscribe throws.
 class error : public std::runtime_error {
@@ -20,7 +36,7 @@ public:
 
 protected:
     error(std::string_view id, const std::string& what)
-        : std::runtime_error("[" + std::string(id) + "] " + what), id_(id) {}
+        : std::runtime_error(detail::concat({"[", id, "] ", what})), id_(id) {}
 
 private:
     std::string_view id_;  // always a string literal, see the derived classes

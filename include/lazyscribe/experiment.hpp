@@ -1,7 +1,7 @@
 #pragma once
 /// @file experiment.hpp
 /// @brief Experiments and their tests (sub-population results), as Python lazyscribe
-/// stores them (FORMAT.md sections 4.1 and 4.2).
+/// stores them (docs/format.md §4.1 and §4.2).
 ///
 /// Experiments are created by `project.log(name)` and tests by `experiment.log_test(name)`:
 /// both return a scope object that joins its owner when the scope ends without an exception.
@@ -636,7 +636,7 @@ std::string optional_text(text_field& field, const char* key, const Where& where
 
 }  // namespace detail
 
-/// @brief A test: results of an experiment on a sub-population (FORMAT.md 4.2). Its files
+/// @brief A test: results of an experiment on a sub-population (docs/format.md §4.2). Its files
 /// live in `<experiment folder>/<slugify(test name)>/`.
 template <class Handlers>
 class basic_test : public detail::logging_base<basic_test<Handlers>, Handlers> {
@@ -767,7 +767,7 @@ private:
     int uncaught_;
 };
 
-/// @brief A dependency on an experiment of another project (FORMAT.md 4.3).
+/// @brief A dependency on an experiment of another project (docs/format.md §4.3).
 struct dependency {
     /// @brief The upstream experiment's short slug: the key Python keeps them under.
     std::string short_slug;
@@ -932,7 +932,7 @@ public:
         repo.promote(this->artifacts_.at(name), path());
     }
 
-    /// @brief The object written in the project file (FORMAT.md 4.1), keys sorted on output.
+    /// @brief The object written in the project file (docs/format.md §4.1), keys sorted on output.
     [[nodiscard]] json to_json() const {
         json j = extra_keys_;
         j["artifacts"] = this->artifacts_.to_json();

@@ -1,7 +1,7 @@
 #pragma once
 /// @file project.hpp
 /// @brief Projects: one JSON file of experiments, read and written exactly as Python
-/// lazyscribe 2.2 does (FORMAT.md sections 2, 4, 5 and 9).
+/// lazyscribe 2.2 does (docs/format.md §2, §4, §5 and §9).
 
 #include <algorithm>
 #include <cstddef>

@@ -1,7 +1,7 @@
 #pragma once
 /// @file repository.hpp
 /// @brief Versioned artifact repositories, as Python lazyscribe 2.2 stores them
-/// (FORMAT.md section 8): versions per name, expiry, look-ups by version, time or as-of time.
+/// (docs/format.md §8): versions per name, expiry, look-ups by version, time or as-of time.
 
 #include <algorithm>
 #include <cstddef>

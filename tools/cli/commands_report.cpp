@@ -201,7 +201,9 @@ std::string line_chart(const std::vector<series>& all, std::string& legend) {
         for (std::size_t i = 0; i < all[s].values.size(); ++i) {
             const double v = all[s].values[i];
             if (!std::isfinite(v)) continue;
-            path += (path.empty() ? "" : " ") + fmt(x_of(i)) + "," + fmt(f.y(v));
+            // Appended piece by piece: `"literal" + std::string&&` trips GCC 12's false -Wrestrict at -O2.
+            if (!path.empty()) path += ' ';
+            path.append(fmt(x_of(i))).append(",").append(fmt(f.y(v)));
         }
         out += "<polyline class=\"series\" fill=\"none\" stroke=\"" + std::string(color) + "\" points=\"" + path +
                "\"><title>" + h(all[s].label) + "</title></polyline>";

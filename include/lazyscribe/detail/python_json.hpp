@@ -4,7 +4,7 @@
 ///
 /// nlohmann's own dump()/parse() differ from Python in float formatting, escaping,
 /// layout, NaN/Infinity and integers wider than 64 bits; project, repository and
-/// artifact files must be byte-identical to what Python writes (FORMAT.md §2, §6),
+/// artifact files must be byte-identical to what Python writes (docs/format.md §2, §6),
 /// so lazyscribe reads and writes JSON text through these functions only.
 ///
 /// Integers that do not fit in 64 bits ("big integers") are kept as nlohmann binary

@@ -1,6 +1,6 @@
 #pragma once
 // slugify() as Python lazyscribe computes slugs: python-slugify 4.0.0 `slugify(text)` with
-// default arguments and the Unidecode 1.3.6 backend, byte for byte (FORMAT.md section 7.1).
+// default arguments and the Unidecode 1.3.6 backend, byte for byte (docs/format.md §7.1).
 // The Python-only data (transliterations, Unicode normalisation, entity names) lives in the
 // generated slug_tables.hpp; scripts/generate_slug_tables.py also checks this algorithm,
 // mirrored in Python, against the real function.
@@ -269,7 +269,7 @@ inline std::string experiment_slug(std::string_view name, std::string_view stamp
     return slugify(text);
 }
 
-/// Default artifact file name (FORMAT.md section 5): slugify(name) + "-" + stamp14 + "." +
+/// Default artifact file name (docs/format.md §5): slugify(name) + "-" + stamp14 + "." +
 /// suffix; starts with '-' when the name slugifies to nothing.
 inline std::string default_artifact_fname(std::string_view name, std::string_view stamp14, std::string_view suffix) {
     std::string fname = slugify(name);

@@ -1,5 +1,5 @@
 #pragma once
-// Date-times as Python lazyscribe stores them (FORMAT.md section 3): naive UTC,
+// Date-times as Python lazyscribe stores them (docs/format.md §3): naive UTC,
 // "YYYY-MM-DDTHH:MM:SS", sub-second parts truncated.
 
 #include <chrono>

@@ -104,8 +104,9 @@ struct handler_can_read_value_type {
     static constexpr bool value = Readable;
 };
 
-inline std::string default_fname(std::string_view name, time_point created_at, std::string_view suffix) {
-    return slugify(name) + "-" + format_stamp(created_at) + "." + std::string(suffix);
+inline std::string default_fname(std::string_view name, time_point created_at, std::string_view suffix,
+                                 slug_table table = slug_table::text_unidecode) {
+    return slugify(name, table) + "-" + format_stamp(created_at) + "." + std::string(suffix);
 }
 
 }  // namespace detail
@@ -245,9 +246,10 @@ struct artifact_codec {
     /// Python's default fname, made distinct from every name `taken` reports as used:
     /// Python silently reuses a name when two artifacts slugify alike in the same second.
     template <class Taken>
-    static std::string default_fname_unique(const artifact& a, Taken&& taken) {
+    static std::string default_fname_unique(const artifact& a, Taken&& taken,
+                                            slug_table table = slug_table::text_unidecode) {
         const std::string suffix = suffix_of(a.handler_);
-        std::string fname = default_fname(a.name_, a.created_at_, suffix);
+        std::string fname = default_fname(a.name_, a.created_at_, suffix, table);
         const std::string stem = fname.substr(0, fname.size() - suffix.size() - 1);
         for (int n = 1; taken(fname); ++n) fname = stem + "-" + std::to_string(n) + "." + suffix;
         return fname;
@@ -361,7 +363,7 @@ struct artifact_codec {
     /// parse, with `where()` giving the name for errors: built only when one is thrown.
     template <class Where>
         requires std::invocable<const Where&>
-    static artifact parse(const json& j, const Where& where) {
+    static artifact parse(const json& j, const Where& where, slug_table table = slug_table::text_unidecode) {
         if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
         auto text = [&](const char* key) -> std::string {
             const auto it = j.find(key);
@@ -413,7 +415,7 @@ struct artifact_codec {
                 throw format_error(where() + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
             }
         } else {
-            a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_));
+            a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_), table);
         }
         return a;
     }
@@ -437,6 +439,7 @@ struct artifact_home {
     std::filesystem::path root;          // the project folder: no file may resolve outside it
     std::shared_ptr<storage> files;      // where the files are read and written
     std::filesystem::path owner_file{};  // the project file, as its owner holds it (may be empty)
+    slug_table slugs = slug_table::text_unidecode;  // the owner's transliteration table
 };
 }  // namespace detail
 
@@ -486,6 +489,7 @@ public:
         auto home = std::make_shared<detail::artifact_home>();
         home->files = files ? std::move(files) : home_->files;
         home->owner_file = home_->owner_file;
+        home->slugs = home_->slugs;
         home->root = root.empty() ? folder : std::move(root);
         home_ = std::move(home);
         subfolder_.clear();
@@ -590,7 +594,7 @@ private:
                                [&](const artifact& a) { return &a != replaced && a.fname_ == candidate; });
         };
         if (fname.empty()) {
-            fname = codec::default_fname_unique(entry, taken);
+            fname = codec::default_fname_unique(entry, taken, home_->slugs);
         } else if (taken(fname)) {
             throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
                                      "' is already used by another artifact in " + folder().string());
@@ -628,7 +632,8 @@ private:
     void read_entries(const json& entries, const Where& where) {
         if (!entries.is_array()) throw format_error(where() + ": expected an array of artifacts");
         for (std::size_t i = 0; i < entries.size(); ++i) {
-            entries_.push_back(codec::parse(entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }));
+            entries_.push_back(
+                codec::parse(entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }, home_->slugs));
         }
     }
 

@@ -92,7 +92,7 @@ public:
     /// @brief `str(pathlib.PurePosixPath(p))`: repeated '/' and '.' parts dropped, no trailing
     /// '/', exactly two leading '/' kept, "." for an empty path. How Python spells a path.
     [[nodiscard]] static std::string python_path_text(const std::filesystem::path& p) {
-        const std::string s = p.generic_string();
+        const std::string s = p.string();  // generic_string() would merge a leading "//"
         std::string out;
         std::size_t i = 0;
         if (s.starts_with("//") && !s.starts_with("///")) {

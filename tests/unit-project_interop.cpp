@@ -238,7 +238,8 @@ print(p.experiments[0].slug, p.experiments[0].tests[0].path.name, p.experiments[
             ls::project p(ours / "project.json", ls::mode::write, write_options);
             p.log(odd_name, [](ls::experiment& x) {
                 x.log_artifact<"json">(odd_name, ls::json{{"n", 1}});
-                x.log_test(odd_name, std::nullopt, [](ls::test& t) { t.log_artifact<"json">("table", ls::json{1, 2}); });
+                x.log_test(odd_name, std::nullopt,
+                           [](ls::test& t) { t.log_artifact<"json">("table", ls::json{1, 2}); });
             });
             p.save();
         }

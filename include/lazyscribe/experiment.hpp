@@ -595,8 +595,8 @@ public:
                                upstream_reference + "); dependencies must point to other projects");
         }
         touch();
-        put_dependency(
-            dependency{upstream.short_slug_, upstream_reference, upstream.slug_, upstream.artifacts_.home()->owner_file});
+        const auto& upstream_file = upstream.artifacts_.home()->owner_file;
+        put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_, upstream_file});
     }
 
     /// @brief Adds the artifact `name` to `repo` as a new version (Python's promote_artifact):

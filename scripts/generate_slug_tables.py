@@ -2,17 +2,20 @@
 """Generate include/lazyscribe/detail/slug_tables.hpp (developer tool, run by hand).
 
 The C++ slugify() (include/lazyscribe/detail/slugify.hpp) reproduces python-slugify
-4.0.0 ``slugify(text)`` with default arguments and the Unidecode 1.3.6 backend, as
-specified in docs/format.md §7.1.  It needs data that only Python has:
+4.0.0 ``slugify(text)`` with default arguments, with either transliteration backend
+python-slugify can use: text-unidecode 1.3 (all a plain ``pip install lazyscribe``
+brings) or Unidecode 1.3.6, as specified in docs/format.md §7.1.  It needs data that
+only Python has:
 
-* Unidecode 1.3.6 transliterations (step 2),
+* Unidecode 1.3.6 transliterations (step 2), and text-unidecode 1.3's, stored as the
+  256-code-point blocks in which it differs from Unidecode's,
 * the 252 HTML 4 entity names (step 3),
 * the Unicode decimal digits that Python's ``\\d`` and ``int()`` accept (step 3),
 * what ``unicodedata.normalize('NFKD', ch).lower()`` leaves that can still reach
   the slug (steps 4-5), for every code point step 3 can produce.
 
-Usage (Debian: ``apt-get install python3-unidecode``; python3-slugify optional, it
-is used as an extra oracle when importable)::
+Usage (Debian: ``apt-get install python3-unidecode python3-text-unidecode``;
+python3-slugify optional, it is used as an extra oracle for the backend it imports)::
 
     /usr/bin/python3 scripts/generate_slug_tables.py            # write the header
     /usr/bin/python3 scripts/generate_slug_tables.py --check    # verify it is current
@@ -37,10 +40,13 @@ try:
 except ImportError:  # a pyenv/venv interpreter does not see Debian's dist-packages
     sys.path.append('/usr/lib/python3/dist-packages')
     import unidecode
+import text_unidecode
 
 from importlib import metadata
 
 UNIDECODE_VERSION = '1.3.6'
+TEXT_UNIDECODE_VERSION = '1.3'
+TEXT_UNIDECODE_LAST = 0xFFFF  # its table has one entry per code point U+0001..U+FFFF
 UNICODE_VERSION = '14.0.0'  # Python 3.11, as in the reference run
 INT_MAX_STR_DIGITS = 4300   # CPython >= 3.11 default: int('1' * 4301) raises ValueError
 
@@ -64,11 +70,14 @@ DUPLICATE_DASH_PATTERN = re.compile(r'-{2,}')
 NUMBERS_PATTERN = re.compile(r'(?<=\d),(?=\d)')
 
 
-def reference_slugify(text):
+BACKENDS = ('unidecode', 'text_unidecode')
+
+
+def reference_slugify(text, backend='unidecode'):
     if isinstance(text, bytes):
         text = str(text, 'utf-8', 'ignore')
     text = QUOTE_PATTERN.sub('-', text)
-    text = unidecode.unidecode(text)
+    text = (unidecode if backend == 'unidecode' else text_unidecode).unidecode(text)
     text = CHAR_ENTITY_PATTERN.sub(lambda m: chr(name2codepoint[m.group(1)]), text)
     try:
         text = DECIMAL_PATTERN.sub(lambda m: chr(int(m.group(1))), text)
@@ -95,6 +104,12 @@ def unidecode_entry(cp):
         warnings.simplefilter('ignore')
         r = unidecode._get_repl_str(chr(cp))  # pylint: disable=protected-access
     return r or ''
+
+
+def text_unidecode_entry(cp):
+    """text-unidecode's look-up: entry cp-1 of its table, nothing past its end."""
+    table = text_unidecode._replaces  # pylint: disable=protected-access
+    return table[cp - 1] if 0 < cp <= len(table) else ''
 
 
 # Characters that keep a meaning after step 5; everything else becomes a separator.
@@ -171,6 +186,61 @@ def pack(entries):
     return ''.join(index), blocks
 
 
+# What step 2 may hand to steps 3-9 without changing any slug: those steps only look at
+# [A-Za-z0-9&#;',]; every other character is a separator there, and so is a run of them.
+TRANSLIT_KEEP = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789' "&#;',")
+
+
+def reduce_translit(s):
+    return re.sub(' +', ' ', ''.join(c if c in TRANSLIT_KEEP else ' ' for c in s))
+
+
+SEPARATOR_BLOCK = 1  # text index code: every entry of the block is " " (text-unidecode's "[?] ")
+
+
+def pack_overrides(base, entries):
+    """The blocks of U+0000..U+FFFF in which `entries` differ from `base`, packed as pack()
+    does, in the text index: 0 = as in the base table, 1 = every entry is " ", k >= 2 =
+    blocks[k-2].  `entries` are reduced first (reduce_translit: text-unidecode writes "[?] "
+    for what it does not know, which only separates)."""
+    index, blocks = [], []
+    for blk in range(0x100):
+        cps = range(blk << 8, (blk + 1) << 8)
+        if all(base.get(cp, '') == entries.get(cp, '') for cp in cps):
+            index.append(b62(0, 2))
+            continue
+        cells = ['' if cp in SURROGATES else reduce_translit(entries.get(cp, '')) for cp in cps]
+        if all(c == ' ' for cp, c in zip(cps, cells) if cp not in SURROGATES):
+            index.append(b62(SEPARATOR_BLOCK, 2))
+            continue
+        offsets, pos = [], 0
+        for i, s in enumerate(cells):
+            if i % 16 == 0:
+                offsets.append(b62(pos, 2))
+            pos += len(s)
+        lengths = ''.join(b62(len(s), 1) for s in cells)
+        blocks.append(''.join(offsets) + lengths + ''.join(cells))
+        index.append(b62(len(blocks) + 1, 2))
+    while index and index[-1] == b62(0, 2):
+        index.pop()
+    return ''.join(index), blocks
+
+
+def translit_lookup(tables, backend, cp):
+    """Python mirror of slug_impl::transliterate()."""
+    if backend == 'text_unidecode':
+        if cp > TEXT_UNIDECODE_LAST:
+            return ''
+        o_index, o_blocks = tables['translit_text']
+        blk = cp >> 8
+        code = d62(o_index[2 * blk:2 * blk + 2]) if blk < len(o_index) // 2 else 0
+        if code == SEPARATOR_BLOCK:
+            return ' '
+        if code != 0:
+            return packed_lookup(o_index, [None] + o_blocks, cp)
+    return packed_lookup(*tables['translit'], cp)
+
+
 def packed_lookup(index, blocks, cp):
     """Python mirror of slug_impl::packed_lookup()."""
     blk = cp >> 8
@@ -208,6 +278,21 @@ def build():
         assert unidecode_entry(cp) == chr(cp)
     assert unidecode_entry(0xFFFD) == ''  # invalid UTF-8 bytes therefore vanish
 
+    # 1b. text-unidecode: BMP only; ASCII maps to itself there too.
+    assert metadata.version('text-unidecode') == TEXT_UNIDECODE_VERSION, metadata.version('text-unidecode')
+    assert len(text_unidecode._replaces) == TEXT_UNIDECODE_LAST  # pylint: disable=protected-access
+    translit_text = {}
+    for cp in range(0x80, TEXT_UNIDECODE_LAST + 1):
+        if cp in SURROGATES:
+            continue
+        s = text_unidecode_entry(cp)
+        assert s.isascii(), hex(cp)
+        if s:
+            translit_text[cp] = s
+    for cp in range(1, 0x80):
+        assert text_unidecode_entry(cp) == chr(cp)
+    assert text_unidecode_entry(0xFFFD) == ''
+
     # 2. Entities: unique match rule relies on names being alphanumeric (no ';').
     entities = sorted(name2codepoint.items())
     assert len(entities) == 252
@@ -235,15 +320,16 @@ def build():
         elif p != ' ':
             fold[cp] = p
 
-    return translit, entities, zeros, fold
+    return translit, entities, zeros, fold, translit_text
 
 
 # --------------------------------------------------------------------------------------
 # Python mirror of the C++ algorithm, on top of the packed tables
 # --------------------------------------------------------------------------------------
 class Mirror:
-    def __init__(self, tables):
-        self.t_index, self.t_blocks = tables['translit']
+    def __init__(self, tables, backend):
+        self.tables = tables
+        self.backend = backend
         self.f_index, self.f_blocks = tables['fold']
         self.entities = dict(tables['entities'])
         self.max_name = max(len(n) for n in self.entities)
@@ -331,7 +417,7 @@ class Mirror:
                 quote = True
                 continue
             quote = False
-            ascii_.append(chr(cp) if cp < 0x80 else packed_lookup(self.t_index, self.t_blocks, cp))
+            ascii_.append(chr(cp) if cp < 0x80 else translit_lookup(self.tables, self.backend, cp))
         a = ''.join(ascii_)
         # step 3
         s, i = [], 0
@@ -368,20 +454,31 @@ class Mirror:
         return ''.join(out)
 
 
-def verify(tables, raw, vectors_path, fuzz):
-    translit, _, _, fold = raw
-    t_index, t_blocks = tables['translit']
+def verify(tables, raw, vectors_path, fuzz, backends=BACKENDS):
+    translit, _, _, fold, translit_text = raw
     f_index, f_blocks = tables['fold']
     for cp in range(0x80, MAX_CP + 1):
-        assert packed_lookup(t_index, t_blocks, cp) == translit.get(cp, ''), hex(cp)
+        assert translit_lookup(tables, 'unidecode', cp) == translit.get(cp, ''), hex(cp)
+        want = translit_text.get(cp, '')
+        o_index = tables['translit_text'][0]
+        blk = cp >> 8
+        if blk < len(o_index) // 2 and d62(o_index[2 * blk:2 * blk + 2]) != 0:  # overridden: reduced
+            want = reduce_translit(want)
+        assert translit_lookup(tables, 'text_unidecode', cp) == want, hex(cp)
         assert packed_lookup(f_index, f_blocks, cp) == fold.get(cp, ''), hex(cp)
     print('packed tables decode exactly', file=sys.stderr)
+    for backend in backends:
+        verify_backend(tables, backend, vectors_path, fuzz, fold)
 
-    m = Mirror(tables)
-    oracles = [reference_slugify]
+
+def verify_backend(tables, backend, vectors_path, fuzz, fold):
+    m = Mirror(tables, backend)
+    oracles = [lambda text: reference_slugify(text, backend)]
     try:
         import slugify as pkg  # python3-slugify 4.0.0, when installed
-        if metadata.version('python-slugify') == '4.0.0':
+        # It imports text_unidecode if it can, else unidecode: an oracle for that backend.
+        if (metadata.version('python-slugify') == '4.0.0' and
+                sys.modules['slugify.slugify'].unidecode.__name__ == backend):
             oracles.append(pkg.slugify)
     except ImportError:
         pass
@@ -399,16 +496,17 @@ def verify(tables, raw, vectors_path, fuzz):
         check('a' + chr(cp) + 'b')
     for cp in range(MAX_CP + 1):  # step 3 can produce any code point, surrogates too
         check('x&#%d;y' % cp)
-    print('all single code points and &#N; references agree', file=sys.stderr)
+    print('%s: all single code points and &#N; references agree' % backend, file=sys.stderr)
 
     if vectors_path and os.path.exists(vectors_path):
         import json
         with open(vectors_path, encoding='utf-8') as f:
             doc = json.load(f)
         for v in doc['vectors']:
-            assert m.slugify(v['input'].encode()) == v['slug'], v
+            if backend == 'unidecode':  # the vectors were made with Unidecode
+                assert m.slugify(v['input'].encode()) == v['slug'], v
             check(v['input'])
-        print('all %d vectors agree' % len(doc['vectors']), file=sys.stderr)
+        print('%s: all %d vectors agree' % (backend, len(doc['vectors'])), file=sys.stderr)
 
     rng = random.Random(20240102)
     interesting = sorted(set(fold) | set(range(0x300, 0x370)) |
@@ -447,7 +545,7 @@ def verify(tables, raw, vectors_path, fuzz):
         check('&#x' + '0' * n + '41; &#x42;')
     check('&#' + '9' * 40 + '; &#65;')
     check('&#x' + 'F' * 40 + '; &#x41;')
-    print('%d random strings agree' % fuzz, file=sys.stderr)
+    print('%s: %d random strings agree' % (backend, fuzz), file=sys.stderr)
 
 
 # --------------------------------------------------------------------------------------
@@ -480,8 +578,9 @@ def emit(tables):
     out = []
     w = out.append
     w('// GENERATED by scripts/generate_slug_tables.py -- do not edit by hand.')
-    w('// Data: Unidecode %s, Unicode %s (Python %d.%d unicodedata), HTML 4 entities.'
-      % (UNIDECODE_VERSION, unicodedata.unidata_version, *sys.version_info[:2]))
+    w('// Data: Unidecode %s, text-unidecode %s, Unicode %s (Python %d.%d unicodedata),'
+      % (UNIDECODE_VERSION, TEXT_UNIDECODE_VERSION, unicodedata.unidata_version, *sys.version_info[:2]))
+    w('// HTML 4 entities.')
     w('// Plain string literals (each under 64 KiB) keep this cheap to compile.')
     w('//')
     w('// Packed table, decoded by slug_impl::packed_lookup() in slugify.hpp; digits are')
@@ -501,6 +600,20 @@ def emit(tables):
     w('    ' + c_literal(t_index, '    ') + ';')
     w('inline constexpr const char* translit_blocks[] = {')
     for i, blk in enumerate(t_blocks):
+        w('    // %d' % i)
+        w('    ' + c_literal(blk, '    ') + ',')
+    w('};')
+    w('')
+    o_index, o_blocks = tables['translit_text']
+    w('// Step 2 with text-unidecode %s (U+0001..U+FFFF; nothing above): the blocks in which'
+      % TEXT_UNIDECODE_VERSION)
+    w('// it differs from Unidecode. Index: 0 = as translit_blocks, 1 = every entry is " ",')
+    w('// k = translit_text_blocks[k-2]. Entries keep only what steps 3-9 can tell apart:')
+    w("// [A-Za-z0-9&#;',], any other run as one ' ' (text-unidecode's \"[?] \" is one ' ').")
+    w('inline constexpr char translit_text_index[] =')
+    w('    ' + c_literal(o_index, '    ') + ';')
+    w('inline constexpr const char* translit_text_blocks[] = {')
+    for i, blk in enumerate(o_blocks):
         w('    // %d' % i)
         w('    ' + c_literal(blk, '    ') + ',')
     w('};')
@@ -549,18 +662,21 @@ def main():
     ap.add_argument('--vectors', default=DEFAULT_VECTORS, help='slug_vectors.json to verify')
     ap.add_argument('--fuzz', type=int, default=50000, help='random strings to verify')
     ap.add_argument('--no-verify', action='store_true', help='skip the (slow) verification')
+    ap.add_argument('--backend', choices=BACKENDS, action='append',
+                    help='verify slugs with this backend only (repeatable; default: both)')
     args = ap.parse_args()
 
     raw = build()
-    translit, entities, zeros, fold = raw
+    translit, entities, zeros, fold, translit_text = raw
     tables = {
         'translit': pack(translit),
+        'translit_text': pack_overrides(translit, translit_text),
         'fold': pack(fold),
         'entities': entities,
         'zeros': zeros,
     }
     if not args.no_verify:
-        verify(tables, raw, args.vectors, args.fuzz)
+        verify(tables, raw, args.vectors, args.fuzz, tuple(args.backend or BACKENDS))
     text = emit(tables)
     path = os.path.normpath(OUT)
     if args.check:

@@ -330,7 +330,29 @@ TEST_CASE("project: modes follow Python's r, a, w and w+") {
         p.save();
     }
     CHECK(project_t(file, ls::mode::read_only).size() == 1);
-    CHECK(project_t(dir / "missing.json", ls::mode::read_only).empty());
+    ls::project_options python_rule;
+    python_rule.missing_file_is_empty = true;
+    CHECK(project_t(dir / "missing.json", ls::mode::read_only, python_rule).empty());
+}
+
+TEST_CASE("project: read-only on a path that does not exist is not_found_error naming it") {
+    temp_dir dir;
+    const auto missing = dir / "experimnets.json";  // a typo: not "no experiments"
+    CHECK_THROWS_AS(project_t(missing, ls::mode::read_only), ls::not_found_error);
+    CHECK_THROWS_WITH(project_t(missing, ls::mode::read_only),
+                      Catch::Contains(missing.string()) && Catch::Contains("does not exist") &&
+                          Catch::Contains("missing_file_is_empty"));
+    CHECK_THROWS_AS(ls::project("memory://nowhere/p.json", ls::mode::read_only), ls::not_found_error);
+    // Python's behaviour, when asked for.
+    ls::project_options options;
+    options.missing_file_is_empty = true;
+    const project_t empty(missing, ls::mode::read_only, options);
+    CHECK(empty.empty());
+    // The other modes start a missing file as an empty project, as before.
+    CHECK(project_t(missing, ls::mode::append).empty());
+    CHECK(project_t(missing, ls::mode::edit).empty());
+    CHECK(project_t(missing, ls::mode::write).empty());
+    CHECK_FALSE(std::filesystem::exists(missing));
 }
 
 TEST_CASE("project: look-up by slug or short slug, latest wins, and the order is Python's") {
@@ -377,6 +399,155 @@ TEST_CASE("project: merge keeps, for each slug, the newer experiment") {
     CHECK(merged["shared"].metrics()["run"] == 1);
     CHECK(merged.contains("only-a"));
     CHECK(merged.contains("only-b"));
+}
+
+TEST_CASE("project: merge on a tie keeps the other project's copy, as Python 2.2.1's insort does") {
+    temp_dir dir;
+    set_now("2024-04-01T00:00:00");
+    const auto make = [&](const char* file, int run) {
+        project_t p(dir / file, ls::mode::write, ls::project_options{"x", &fake_clock});
+        p.log("shared", [&](auto& e) { e.log_metric("run", run); });  // same slug, same last_updated
+        p.log("same", [&](auto& e) { e.log_metric("v", 0); });       // equal everywhere
+        return p;
+    };
+    const auto a = make("a.json", 1);
+    const auto b = make("b.json", 2);
+    const auto c = make("c.json", 3);
+    CHECK(a.merge(b)["shared"].metrics()["run"] == 2);
+    CHECK(b.merge(a)["shared"].metrics()["run"] == 1);
+    CHECK(a.merge(b, c)["shared"].metrics()["run"] == 3);
+    CHECK(c.merge(b, a)["shared"].metrics()["run"] == 1);
+    const auto merged = a.merge(b, c);
+    REQUIRE(merged.size() == 2);
+    std::vector<std::string> order;
+    for (const auto& e : merged) order.push_back(e.short_slug());
+    // Python: [same(a)] after the equal ones are skipped and the ties insorted after a's.
+    CHECK(order == std::vector<std::string>{"same", "shared"});
+    // A newer copy from the other side wins. From this side it need not: the order is not a
+    // total one, and insort's bisection puts b's older copy after "same", past the newer one.
+    // Python 2.2.1 gives the same 2 and 9 for these projects.
+    set_now("2024-04-02T00:00:00");
+    project_t newer(dir / "n.json", ls::mode::edit, ls::project_options{"x", &fake_clock});
+    newer = newer.merge(a);
+    newer.edit("shared").log_metric("run", 9);
+    CHECK(b.merge(newer)["shared"].metrics()["run"] == 9);
+    CHECK(newer.merge(b)["shared"].metrics()["run"] == 2);
+}
+
+TEST_CASE("project: dependency references are written as Python spells paths, through the registry") {
+    using ls::project_registry;
+    CHECK(project_registry::python_path_text("upstream/project.json") == "upstream/project.json");
+    CHECK(project_registry::python_path_text("./upstream//./project.json/") == "upstream/project.json");
+    CHECK(project_registry::python_path_text("/abs//p.json") == "/abs/p.json");
+    CHECK(project_registry::python_path_text("//host/p.json") == "//host/p.json");
+    CHECK(project_registry::python_path_text("///abs/p.json") == "/abs/p.json");
+    CHECK(project_registry::python_path_text("../up/p.json") == "../up/p.json");
+    CHECK(project_registry::python_path_text("") == ".");
+    CHECK(project_registry::python_path_text("./") == ".");
+
+    project_registry::clear();
+    project_registry::add("features", "./upstream/project.json");
+    CHECK(project_registry::key_of("upstream//project.json") == "features");  // Path equality
+    ls::dependency d{"fs", "upstream/project.json", "fs-1", "upstream/project.json"};
+    CHECK(d.written() == "features|fs-1");
+    project_registry::clear();
+    CHECK(d.written() == "upstream/project.json|fs-1");
+    d.project_file.clear();
+    d.project = "kept as read";
+    CHECK(d.written() == "kept as read|fs-1");
+}
+
+TEST_CASE("project: a dependency read by path is written with the key its project is registered under at save") {
+    temp_dir dir;
+    cwd_guard cwd(dir.path());
+    set_now("2024-04-01T00:00:00");
+    {
+        project_t up("upstream/project.json", ls::mode::write, ls::project_options{"u", &fake_clock});
+        up.log("Feature set", [](auto&) {});
+        up.save();
+        project_t down("downstream/project.json", ls::mode::write, ls::project_options{"d", &fake_clock});
+        down.log("Model", [&](auto& e) { e.add_dependency(up["feature-set"]); });
+        down.save();
+    }
+    const std::string as_path = "\"upstream/project.json|feature-set-20240401000000\"";
+    const std::string as_key = "\"features|feature-set-20240401000000\"";
+    REQUIRE(read_file("downstream/project.json").find(as_path) != std::string::npos);
+    ls::project_registry::clear();
+    ls::project_registry::add("features", "upstream/project.json");
+    {
+        project_t down("downstream/project.json", ls::mode::append);
+        down.save();  // the read-only experiment is re-serialized through the registry
+    }
+    CHECK(read_file("downstream/project.json").find(as_key) != std::string::npos);
+    {
+        project_t down("downstream/project.json", ls::mode::append);  // "features" resolves by key
+        ls::project_registry::clear();
+        down.save();
+    }
+    CHECK(read_file("downstream/project.json").find(as_path) != std::string::npos);
+    ls::project_registry::clear();
+}
+
+TEST_CASE("project: nesting up to the documented limit loads; deeper is a typed error, not a crash") {
+    temp_dir dir;
+    // [ { "parameters": { "p": <value> } } ]: the value's containers come after 3 levels.
+    const auto file_with_depth = [&](std::size_t total) {
+        const std::size_t value_depth = total - 3;
+        return "[{\"created_at\": \"2024-01-01T00:00:00\", \"last_updated\": \"2024-01-01T00:00:00\", "
+               "\"name\": \"deep\", \"parameters\": {\"p\": " +
+               std::string(value_depth, '[') + "1" + std::string(value_depth, ']') + "}}]";
+    };
+    const std::size_t limit = ls::detail::pyjson::max_depth;
+    CHECK(limit >= 2 * 989);  // Python 3.11 reads a project nested 989 deep in all; twice that
+    lazyscribe_test::write_file(dir / "at.json", file_with_depth(limit));
+    {
+        project_t p(dir / "at.json", ls::mode::append);
+        const ls::json copy = p["deep"].parameters();  // deep copies, compares, writes: no crash
+        CHECK(copy == p["deep"].parameters());
+        const auto merged = p.merge(p);
+        CHECK(merged.size() == 1);
+        p.log("another", [](auto&) {});
+        p.save();
+        CHECK(project_t(dir / "at.json", ls::mode::read_only).to_text() == p.to_text());
+    }
+    lazyscribe_test::write_file(dir / "beyond.json", file_with_depth(limit + 1));
+    CHECK_THROWS_AS(project_t(dir / "beyond.json", ls::mode::read_only), ls::parse_error);
+    CHECK_THROWS_WITH(project_t(dir / "beyond.json", ls::mode::read_only),
+                      Catch::Contains("beyond.json") && Catch::Contains(std::to_string(limit) + " levels deep"));
+    lazyscribe_test::write_file(dir / "far.json", file_with_depth(1'000'000));
+    CHECK_THROWS_AS(project_t(dir / "far.json", ls::mode::read_only), ls::parse_error);
+}
+
+TEST_CASE("project: integers wider than 64 bits are read, logged and written through the public API") {
+    temp_dir dir;
+    {
+        project_t p(dir / "p.json", ls::mode::write, ls::project_options{"x", &fake_clock});
+        p.log("big", [](auto& e) {
+            e.log_parameter("two_70", ls::big_integer("1180591620717411303424"));
+            e.log_parameter("small", ls::big_integer("-42"));  // fits: a plain number
+            e.log_metric("neg", ls::big_integer("-36893488147419103232"));
+        });
+        p.save();
+    }
+    const auto text = read_file(dir / "p.json");
+    CHECK(text.find("\"two_70\": 1180591620717411303424") != std::string::npos);
+    CHECK(text.find("\"neg\": -36893488147419103232") != std::string::npos);
+    const project_t p(dir / "p.json", ls::mode::read_only);
+    const auto& e = p["big"];
+    CHECK(ls::is_big_integer(e.parameters()["two_70"]));
+    CHECK(ls::integer_digits(e.parameters()["two_70"]) == "1180591620717411303424");
+    CHECK(e.parameters()["small"].get<int>() == -42);
+    CHECK_FALSE(ls::is_big_integer(e.parameters()["small"]));
+    CHECK(ls::is_integer(e.parameters()["small"]));
+    CHECK(ls::integer_digits(e.parameters()["small"]) == "-42");
+    CHECK(ls::integer_digits(e.metrics()["neg"]) == "-36893488147419103232");
+    CHECK(e.parameters()["two_70"] == ls::big_integer("1180591620717411303424"));
+    CHECK(e.parameters()["two_70"].get_binary().subtype() == ls::big_integer_subtype);
+    CHECK_THROWS_AS(ls::big_integer("12a"), ls::format_error);
+    CHECK_THROWS_AS(ls::big_integer("007"), ls::format_error);
+    CHECK_THROWS_AS(ls::big_integer(std::string(4301, '9')), ls::format_error);
+    CHECK_THROWS_AS(ls::integer_digits(ls::json(1.5)), ls::format_error);
+    CHECK_FALSE(ls::is_integer(ls::json(1.0)));
 }
 
 TEST_CASE("project: dependencies are written as project|slug and resolved on load") {

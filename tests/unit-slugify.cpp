@@ -1,6 +1,7 @@
 // slugify(): the reference vectors produced by Python (docs/format.md §7.1) plus targeted
-// cases for each of the nine steps.  Expected values of the targeted cases were produced
-// by python-slugify 4.0.0 with Unidecode 1.3.6.
+// cases for each of the nine steps.  Expected values of the targeted cases and the vectors
+// were produced by python-slugify 4.0.0 with Unidecode 1.3.6, so they run with that table;
+// the text-unidecode table (the default) has its own cases at the end.
 
 #include <lazyscribe/detail/slugify.hpp>
 
@@ -15,11 +16,17 @@
 #error "LAZYSCRIBE_SLUG_VECTORS must name slug_vectors.json"
 #endif
 
-using lazyscribe::detail::default_artifact_fname;
-using lazyscribe::detail::experiment_slug;
-using lazyscribe::detail::slugify;
-
 namespace {
+
+using lazyscribe::slug_table;
+
+std::string slugify(std::string_view text) { return lazyscribe::detail::slugify(text, slug_table::unidecode); }
+std::string experiment_slug(std::string_view name, std::string_view stamp) {
+    return lazyscribe::detail::experiment_slug(name, stamp, slug_table::unidecode);
+}
+std::string default_artifact_fname(std::string_view name, std::string_view stamp, std::string_view suffix) {
+    return lazyscribe::detail::default_artifact_fname(name, stamp, suffix, slug_table::unidecode);
+}
 
 nlohmann::json slug_vectors() {
     std::ifstream in(LAZYSCRIBE_SLUG_VECTORS);
@@ -246,4 +253,31 @@ TEST_CASE("slugify: experiment slug and default file name helpers", "[slugify]")
     CHECK(experiment_slug("trailing-", "20240102030405") == "trailing-20240102030405");
     CHECK(default_artifact_fname("Feature List", "20240102030405", "json") == "feature-list-20240102030405.json");
     CHECK(default_artifact_fname("\xF0\x9F\x98\x80", "20240102030405", "pkl") == "-20240102030405.pkl");
+}
+
+// Expected values from python-slugify 4.0.0 with text-unidecode 1.3 (Debian's default, and
+// what a plain pip install gives), checked against it by scripts/generate_slug_tables.py.
+TEST_CASE("slugify: the text-unidecode table is the default and differs where Python's does", "[slugify]") {
+    using lazyscribe::detail::slugify;
+    const auto text = [](std::string_view s) { return slugify(s, slug_table::text_unidecode); };
+    CHECK(slugify("Brand\xE2\x84\xA2") == text("Brand\xE2\x84\xA2"));  // the default
+    CHECK(text("Brand\xE2\x84\xA2") == "brandtm");                 // ™ -> tm
+    CHECK(text("\xE2\x91\xA0\xE2\x91\xA1") == "");                // ①② -> nothing
+    CHECK(text("\xF0\x9D\x90\x81old") == "old");                   // 𝐁: nothing above U+FFFF
+    CHECK(text("Brand\xE2\x84\xA2 \xE2\x91\xA0\xE2\x91\xA1 \xF0\x9D\x90\x81old") == "brandtm-old");
+    CHECK(slugify("Brand\xE2\x84\xA2 \xE2\x91\xA0\xE2\x91\xA1 \xF0\x9D\x90\x81old", slug_table::unidecode) ==
+          "brand-tm-12-bold");
+    // "[?] " for a code point it does not know: a separator, where Unidecode drops it.
+    CHECK(text("a\xEE\x80\x80" "b") == "a-b");  // U+E000, private use
+    CHECK(slugify("a\xEE\x80\x80" "b", slug_table::unidecode) == "ab");
+    CHECK(text("a\xE3\x90\x80" "b") == "a-b");  // U+3400, CJK extension A
+    // Where the tables agree, so do the slugs.
+    CHECK(text("\xC3\x9F") == "ss");
+    CHECK(text("\xE4\xB8\xAD\xE6\x96\x87") == "zhong-wen");
+    CHECK(text("Exp\xC3\xA9rience \xC3\xBC" "ber Gr\xC3\xB6\xC3\x9F" "e") == "experience-uber-grosse");
+    CHECK(text("\xF0\x9F\x98\x80") == "");
+    CHECK(text("a\xFF" "b") == "ab");  // invalid UTF-8 still vanishes
+    CHECK(lazyscribe::detail::experiment_slug("Brand\xE2\x84\xA2", "20240102030405") == "brandtm-20240102030405");
+    CHECK(lazyscribe::detail::default_artifact_fname("\xE2\x91\xA0", "20240102030405", "json") ==
+          "-20240102030405.json");
 }

@@ -112,8 +112,9 @@ struct handler_can_read_value_type {
     static constexpr bool value = Readable;
 };
 
-inline std::string default_fname(std::string_view name, time_point created_at, std::string_view suffix) {
-    return slugify(name) + "-" + format_stamp(created_at) + "." + std::string(suffix);
+inline std::string default_fname(std::string_view name, time_point created_at, std::string_view suffix,
+                                 slug_table table = slug_table::text_unidecode) {
+    return slugify(name, table) + "-" + format_stamp(created_at) + "." + std::string(suffix);
 }
 
 }  // namespace detail
@@ -265,9 +266,10 @@ struct artifact_codec {
     /// Python's default fname, made distinct from every name `taken` reports as used:
     /// Python silently reuses a name when two artifacts slugify alike in the same second.
     template <class Taken>
-    static std::string default_fname_unique(const artifact& a, Taken&& taken) {
+    static std::string default_fname_unique(const artifact& a, Taken&& taken,
+                                            slug_table table = slug_table::text_unidecode) {
         const std::string suffix = suffix_of(a.handler_);
-        std::string fname = default_fname(a.name_, a.created_at_, suffix);
+        std::string fname = default_fname(a.name_, a.created_at_, suffix, table);
         const std::string stem = fname.substr(0, fname.size() - suffix.size() - 1);
         for (int n = 1; taken(fname); ++n) fname = stem + "-" + std::to_string(n) + "." + suffix;
         return fname;
@@ -413,7 +415,8 @@ struct artifact_codec {
     /// `..` in an fname may go up); `null_version_ok` accepts `"version": null`.
     template <class Where>
         requires std::invocable<const Where&>
-    static artifact parse(const json& j, const Where& where, std::size_t climb = 0, bool null_version_ok = false) {
+    static artifact parse(const json& j, const Where& where, std::size_t climb = 0, bool null_version_ok = false,
+                          slug_table table = slug_table::text_unidecode) {
         if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
         auto text = [&](const char* key) -> std::string {
             const auto it = j.find(key);
@@ -472,7 +475,7 @@ struct artifact_codec {
                 throw format_error(where() + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
             }
         } else {
-            a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_));
+            a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_), table);
         }
         return a;
     }
@@ -496,6 +499,7 @@ struct artifact_home {
     std::filesystem::path root;          // the project folder: no file may resolve outside it
     std::shared_ptr<storage> files;      // where the files are read and written
     std::filesystem::path owner_file{};  // the project file, as its owner holds it (may be empty)
+    slug_table slugs = slug_table::text_unidecode;  // the owner's transliteration table
 };
 }  // namespace detail
 
@@ -545,6 +549,7 @@ public:
         auto home = std::make_shared<detail::artifact_home>();
         home->files = files ? std::move(files) : home_->files;
         home->owner_file = home_->owner_file;
+        home->slugs = home_->slugs;
         home->root = root.empty() ? folder : std::move(root);
         home_ = std::move(home);
         subfolder_.clear();
@@ -649,7 +654,7 @@ private:
                                [&](const artifact& a) { return &a != replaced && a.fname_ == candidate; });
         };
         if (fname.empty()) {
-            fname = codec::default_fname_unique(entry, taken);
+            fname = codec::default_fname_unique(entry, taken, home_->slugs);
         } else if (taken(fname)) {
             throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
                                      "' is already used by another artifact in " + folder().string());
@@ -692,7 +697,7 @@ private:
                                                         : detail::depth_below(home_->root, exact_folder_);
         for (std::size_t i = 0; i < entries.size(); ++i) {
             entries_.push_back(codec::parse(
-                entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }, climb, true));
+                entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }, climb, true, home_->slugs));
         }
     }
 

@@ -121,8 +121,9 @@ public:
     explicit invalid_version_error(const std::string& what) : error("lazyscribe.invalid_version_error", what) {}
 };
 
-/// @brief No experiment with that slug or short slug in a project, or no test with that
-/// name in an experiment. The message names the project file (or experiment) and the key.
+/// @brief No experiment with that slug or short slug in a project, no test with that name in
+/// an experiment, or no project file at a path opened read-only. The message names the
+/// project file (or experiment) and the key.
 class not_found_error : public error {
 public:
     explicit not_found_error(const std::string& what) : error("lazyscribe.not_found_error", what) {}

@@ -270,13 +270,39 @@ public:
         if (it == entries().end()) return std::nullopt;
         return it->second;
     }
-    /// @brief The key a project file is registered under, if any.
+    /// @brief The key a project file is registered under, if any. Paths compare as Python's
+    /// Path objects do: `./a//b.json` is `a/b.json`.
     static std::optional<std::string> key_of(const std::filesystem::path& project_file) {
+        const std::string wanted = python_path_text(project_file);
         std::lock_guard lock(mutex());
         for (const auto& [key, path] : entries()) {
-            if (path == project_file) return key;
+            if (python_path_text(path) == wanted) return key;
         }
         return std::nullopt;
+    }
+
+    /// @brief `str(pathlib.PurePosixPath(p))`: repeated '/' and '.' parts dropped, no trailing
+    /// '/', exactly two leading '/' kept, "." for an empty path. How Python spells a path.
+    [[nodiscard]] static std::string python_path_text(const std::filesystem::path& p) {
+        const std::string s = p.string();  // generic_string() would merge a leading "//"
+        std::string out;
+        std::size_t i = 0;
+        if (s.starts_with("//") && !s.starts_with("///")) {
+            out = "//";
+        } else if (s.starts_with('/')) {
+            out = "/";
+        }
+        const std::size_t root = out.size();
+        while (i < s.size()) {
+            const std::size_t end = std::min(s.find('/', i), s.size());
+            const std::string_view part(s.data() + i, end - i);
+            if (!part.empty() && part != ".") {
+                if (out.size() > root) out += '/';
+                out += part;
+            }
+            i = end + 1;
+        }
+        return out.empty() ? std::string(".") : out;
     }
 
 private:
@@ -694,7 +720,8 @@ protected:
         this->name_ = std::move(name);
         description_ = std::move(description);
         this->clock_ = clock;
-        this->artifacts_.place(std::move(home), experiment_subfolder + "/" + detail::slugify(this->name_));
+        const slug_table table = home->slugs;
+        this->artifacts_.place(std::move(home), experiment_subfolder + "/" + detail::slugify(this->name_, table));
     }
 
     // Reads one test object at the reader's position; where() names it in errors.
@@ -727,7 +754,7 @@ protected:
         }
         if (description.is_text()) t.description_ = std::move(description.value);
         // Python recomputes the test folder from the name at load time; it is never stored.
-        std::string folder = detail::slugify(t.name_);
+        std::string folder = detail::slugify(t.name_, home->slugs);
         t.finish_common(here, artifacts, home,
                         experiment_subfolder.empty() ? std::move(folder) : experiment_subfolder + "/" + folder);
         t.read_only_ = read_only;
@@ -775,8 +802,19 @@ struct dependency {
     std::string project;
     /// @brief The upstream experiment's slug.
     std::string slug;
-    /// @brief The string written in the project file: "<project>|<slug>".
+    /// @brief The string as it was read or added: "<project>|<slug>".
     [[nodiscard]] std::string encoded() const { return project + "|" + slug; }
+    /// @brief The upstream project's file, as its project object holds it (empty while the
+    /// dependency is not resolved).
+    std::filesystem::path project_file{};
+    /// @brief The string a save writes now. As Python 2.2.1 serializes at save time: the
+    /// registry key the upstream project file is registered under, else that file as Python
+    /// spells the path; encoded() when there is no file.
+    [[nodiscard]] std::string written() const {
+        if (project_file.empty()) return encoded();
+        if (auto key = project_registry::key_of(project_file)) return *key + "|" + slug;
+        return project_registry::python_path_text(project_file) + "|" + slug;
+    }
     friend bool operator==(const dependency&, const dependency&) = default;
 };
 
@@ -904,7 +942,8 @@ public:
                                upstream_reference + "); dependencies must point to other projects");
         }
         // As in Python (a dict assignment): last_updated stays, and so does last_updated_by.
-        put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_});
+        const auto& upstream_file = upstream.artifacts_.home()->owner_file;
+        put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_, upstream_file});
     }
 
     /// @brief Removes the dependency kept under `short_slug` (the upstream experiment's short
@@ -939,7 +978,7 @@ public:
         j["author"] = author_;
         j["created_at"] = detail::format_time(created_at_);
         json deps = json::array();
-        for (const auto& d : dependencies_) deps.push_back(d.encoded());
+        for (const auto& d : dependencies_) deps.push_back(d.written());
         j["dependencies"] = std::move(deps);
         j["last_updated"] = detail::format_time(last_updated_);
         j["last_updated_by"] = last_updated_by_;
@@ -983,7 +1022,7 @@ public:
         time_member("created_at", created_at_);
         w.extras_before(extra_keys_, it, "dependencies");
         w.array("dependencies", dependencies_.size(),
-                [&](std::size_t i, std::size_t) { strings(i, dependencies_[i].encoded()); });
+                [&](std::size_t i, std::size_t) { strings(i, dependencies_[i].written()); });
         w.extras_before(extra_keys_, it, "last_updated");
         time_member("last_updated", last_updated_);
         w.extras_before(extra_keys_, it, "last_updated_by");
@@ -1032,8 +1071,8 @@ protected:
         last_updated_by_ = author_;
         created_at_ = clock();
         last_updated_ = created_at_;
-        short_slug_ = detail::slugify(this->name_);
-        slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_));
+        short_slug_ = detail::slugify(this->name_, home->slugs);
+        slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_), home->slugs);
         this->artifacts_.place(std::move(home), slug_);
     }
 
@@ -1092,10 +1131,10 @@ protected:
         e.last_updated_ = detail::required_time(last_updated, "last_updated", here);
         e.author_ = detail::optional_text(author, "author", here, reader_user);  // Python: the reading process's user
         e.last_updated_by_ = detail::optional_text(last_updated_by, "last_updated_by", here, e.author_);
-        e.short_slug_ = short_slug.kind == text_field::absent ? detail::slugify(e.name_)
+        e.short_slug_ = short_slug.kind == text_field::absent ? detail::slugify(e.name_, home->slugs)
                                                              : detail::optional_text(short_slug, "short_slug", here, {});
         e.slug_ = slug.kind == text_field::absent
-                      ? detail::experiment_slug(e.name_, detail::format_stamp(e.created_at_))
+                      ? detail::experiment_slug(e.name_, detail::format_stamp(e.created_at_), home->slugs)
                       : detail::optional_text(slug, "slug", here, {});
         if (!tags.is_array || tags.first_not_string != detail::string_array_status::none) {
             throw format_error(here() + ": field 'tags' must be an array of strings");

@@ -119,6 +119,14 @@ struct project_options {
     /// @brief Where the files live; empty = from the path's protocol ("memory://", "file://",
     /// or a bare local path).
     std::shared_ptr<storage> files{};
+    /// @brief In mode::read_only, a missing file is an empty project, as in Python. false (the
+    /// default): not_found_error naming the path, so that a mistyped path is not read as "no
+    /// experiments". The other modes always start a missing file as an empty project.
+    bool missing_file_is_empty = false;
+    /// @brief The transliteration table of new slugs, test folders and default artifact file
+    /// names: text-unidecode's (what `pip install lazyscribe` brings) unless the Python users
+    /// sharing the project have Unidecode installed (see docs/format-compatibility.md).
+    slug_table slugs = slug_table::text_unidecode;
 };
 
 /// @brief A project: the experiments of one JSON file.
@@ -153,8 +161,10 @@ public:
         detail::indirect_iterator<typename std::vector<std::unique_ptr<experiment_type>>::const_iterator, true>;
 
     /// @brief Opens the project file `path` in `open_mode` (default append, as Python's "a").
-    /// A missing file is an empty project. Malformed content throws format_error or
-    /// parse_error naming the file and the field; nothing on disk is touched.
+    /// A missing file is an empty project, except in mode::read_only, where it throws
+    /// not_found_error naming the path (unless options.missing_file_is_empty). Malformed
+    /// content throws format_error or parse_error naming the file and the field; nothing on
+    /// disk is touched.
     explicit basic_project(std::filesystem::path path, mode open_mode = mode::append, std::string author = {})
         : basic_project(std::move(path), open_mode, project_options{std::move(author)}) {}
 
@@ -171,8 +181,8 @@ private:
           clock_(options.clock ? options.clock : &detail::now),
           durable_(options.durable),
           home_(std::make_shared<const detail::artifact_home>(
-              detail::artifact_home{path_.parent_path(), storage_, path_})) {
-        if (mode_ != mode::write) load();
+              detail::artifact_home{path_.parent_path(), storage_, path_, options.slugs})) {
+        if (mode_ != mode::write) load(options.missing_file_is_empty || mode_ != mode::read_only);
     }
 
 public:
@@ -193,6 +203,8 @@ public:
     [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
     [[nodiscard]] lazyscribe::mode open_mode() const noexcept { return mode_; }
     [[nodiscard]] const std::string& author() const noexcept { return author_; }
+    /// @brief The transliteration table of this project's new slugs and test folders.
+    [[nodiscard]] slug_table slugs() const noexcept { return home_->slugs; }
 
     /// @brief Starts an experiment; it joins the project when the returned scope ends without
     /// an exception. Safe to call from several threads. Throws read_only_error in read-only mode.
@@ -215,7 +227,9 @@ public:
         if (experiment.artifacts_.home() != home_) {  // from elsewhere: new here, its files now live here
             experiment.from_disk_ = false;
             experiment.artifacts_.place(home_, experiment.slug_);
-            for (auto& t : experiment.tests_) t.artifacts_.place(home_, experiment.slug_ + "/" + detail::slugify(t.name()));
+            for (auto& t : experiment.tests_) {
+                t.artifacts_.place(home_, experiment.slug_ + "/" + detail::slugify(t.name(), home_->slugs));
+            }
         }
         auto owned = std::make_unique<experiment_type>(std::move(experiment));
         std::lock_guard lock(mutex_->mutex);
@@ -330,16 +344,22 @@ public:
     }
 
     /// @brief A new project (this one's path, mode and author) with the experiments of this
-    /// and `others` merged in order; for each slug only the last one is kept (Python's rule).
+    /// and `others`, as Python 2.2.1 merges: each experiment of the others, in turn, is skipped
+    /// if an equal one is already there, else inserted after the experiments it does not sort
+    /// before (bisect.insort); then, for each slug, only the last one is kept. So on a tie
+    /// (same slug, same last_updated, different content) the other project's copy wins.
     template <class... Others>
         requires(std::same_as<Others, basic_project> && ...)
     [[nodiscard]] basic_project merge(const Others&... others) const {
         std::vector<const experiment_type*> merged;
+        merged.reserve((experiments_.size() + ... + others.size()));
         for (const auto& e : experiments_) merged.push_back(e.get());
         (merge_into(merged, others), ...);
-        std::unordered_map<std::string, std::size_t> last;
+        std::unordered_map<std::string_view, std::size_t> last;
         for (std::size_t i = 0; i < merged.size(); ++i) last[merged[i]->slug_] = i;
-        basic_project result(path_, mode::write, project_options{author_, clock_, durable_, storage_});
+        project_options options{author_, clock_, durable_, storage_};
+        options.slugs = home_->slugs;
+        basic_project result(path_, mode::write, options);
         result.mode_ = mode_;
         for (std::size_t i = 0; i < merged.size(); ++i) {
             if (last[merged[i]->slug_] == i) {
@@ -428,9 +448,14 @@ private:
         }
     }
 
-    void load() {
+    void load(bool missing_is_empty) {
         auto text = read_bounded(*storage_, path_);
-        if (!text) return;  // a missing file is an empty project
+        if (!text) {
+            if (missing_is_empty) return;  // Python's rule: an empty project
+            throw not_found_error("project file " + path_.string() +
+                                  " does not exist (opened read-only; project_options::missing_file_is_empty "
+                                  "reads a missing file as an empty project, as Python does)");
+        }
         disk_signature_ = detail::content_signature(*text);
         auto loaded = parse_file(*text);
         experiments_.reserve(loaded.size());
@@ -545,6 +570,7 @@ private:
                 }
                 project_options upstream_options;
                 upstream_options.files = storage_;
+                upstream_options.slugs = home_->slugs;
                 it = upstream_.emplace(d.project, std::make_shared<basic_project>(file, mode::read_only, upstream_options))
                          .first;
             }
@@ -554,26 +580,35 @@ private:
                                    it->second->path().string());
             }
             d.short_slug = upstream->short_slug_;
+            d.project_file = it->second->path();  // Python writes it through the registry at save time
             e.put_dependency(std::move(d));
         }
     }
 
-    void merge_into(std::vector<const experiment_type*>& merged, const basic_project& other) const {
-        // Python merges two sorted linked lists: on a tie the other project's experiment goes first.
-        std::vector<const experiment_type*> out;
-        out.reserve(merged.size() + other.size());
-        auto a = merged.begin();
-        auto b = other.experiments_.begin();
-        while (a != merged.end() && b != other.experiments_.end()) {
-            if ((*a)->sorts_before(**b)) {
-                out.push_back(*a++);
-            } else {
-                out.push_back((b++)->get());
+    // One step of Python's merge: `if exp in cexp: continue; insort(cexp, exp)` for each
+    // experiment of `other`. Equal experiments have equal slugs, so only those are compared.
+    static void merge_into(std::vector<const experiment_type*>& merged, const basic_project& other) {
+        std::unordered_multimap<std::string_view, const experiment_type*> by_slug;
+        by_slug.reserve(merged.size() + other.size());
+        for (const auto* e : merged) by_slug.emplace(e->slug_, e);
+        for (const auto& owned : other.experiments_) {
+            const experiment_type* e = owned.get();
+            const auto [first, last] = by_slug.equal_range(std::string_view(e->slug_));
+            if (std::any_of(first, last, [&](const auto& entry) { return *entry.second == *e; })) continue;
+            // bisect_right exactly as Python computes it (the order is not always a strict one).
+            std::size_t lo = 0;
+            std::size_t hi = merged.size();
+            while (lo < hi) {
+                const std::size_t mid = (lo + hi) / 2;
+                if (e->sorts_before(*merged[mid])) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
             }
+            merged.insert(merged.begin() + static_cast<std::ptrdiff_t>(lo), e);
+            by_slug.emplace(e->slug_, e);
         }
-        out.insert(out.end(), a, merged.end());
-        for (; b != other.experiments_.end(); ++b) out.push_back(b->get());
-        merged = std::move(out);
     }
 
     // bisect.insort: after every element that x does not sort before. New experiments are

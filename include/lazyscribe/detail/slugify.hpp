@@ -1,6 +1,9 @@
 #pragma once
 // slugify() as Python lazyscribe computes slugs: python-slugify 4.0.0 `slugify(text)` with
-// default arguments and the Unidecode 1.3.6 backend, byte for byte (docs/format.md §7.1).
+// default arguments, byte for byte (docs/format.md §7.1), with either transliteration
+// backend python-slugify uses: text-unidecode 1.3 (the default here: all that a plain
+// `pip install lazyscribe` brings) or Unidecode 1.3.6 (python-slugify 5+ prefers it when it
+// is installed).
 // The Python-only data (transliterations, Unicode normalisation, entity names) lives in the
 // generated slug_tables.hpp; scripts/generate_slug_tables.py also checks this algorithm,
 // mirrored in Python, against the real function.
@@ -11,6 +14,20 @@
 #include <string>
 #include <string_view>
 #include <utility>
+
+namespace lazyscribe {
+
+/// @brief The transliteration table slugs are made with: the two backends of python-slugify.
+/// They give the same slug for most names, and for every ASCII one; they differ on some
+/// symbols and letters (`Brand™` is `brandtm` with text-unidecode, `brand-tm` with
+/// Unidecode; `①②` is `` or `12`; `𝐁old` is `old` or `bold`). Slugs are stored in the
+/// file, but test folders are derived from test names, so writer and reader must agree.
+enum class slug_table {
+    text_unidecode,  ///< text-unidecode 1.3: what `pip install lazyscribe` gives (default)
+    unidecode,       ///< Unidecode 1.3.6: what a Python user with Unidecode installed gets
+};
+
+}  // namespace lazyscribe
 
 namespace lazyscribe::detail {
 
@@ -70,14 +87,15 @@ constexpr std::size_t base62(char c) noexcept {
     return c <= '9' ? std::size_t(c - '0') : c <= 'Z' ? std::size_t(c - 'A' + 10) : std::size_t(c - 'a' + 36);
 }
 
-/// Entry for `cp` in a packed table (format: scripts/generate_slug_tables.py); empty if
-/// absent.  A view into the static table: nothing is allocated.
-inline std::string_view packed_lookup(std::string_view index, const char* const* blocks, char32_t cp) noexcept {
+/// The index code of `cp`'s 256-code-point block (0 past the end of the index).
+inline std::size_t packed_block_code(std::string_view index, char32_t cp) noexcept {
     const std::size_t block = cp >> 8;
-    if (block >= index.size() / 2) return {};
-    const std::size_t id = base62(index[2 * block]) * 62 + base62(index[2 * block + 1]);
-    if (id == 0) return {};
-    const char* record = blocks[id - 1];
+    if (block >= index.size() / 2) return 0;
+    return base62(index[2 * block]) * 62 + base62(index[2 * block + 1]);
+}
+
+/// Entry for `cp` in a block record of a packed table.
+inline std::string_view packed_record_lookup(const char* record, char32_t cp) noexcept {
     const std::size_t low = cp & 0xFFu;
     const std::size_t group = low >> 4;
     // Group offsets bound the walk over per-entry lengths to at most 15 steps.
@@ -86,7 +104,27 @@ inline std::string_view packed_lookup(std::string_view index, const char* const*
     return {record + offset, base62(record[32 + low])};
 }
 
-inline std::string_view transliterate(char32_t cp) noexcept {
+/// Entry for `cp` in a packed table (format: scripts/generate_slug_tables.py); empty if
+/// absent.  A view into the static table: nothing is allocated.
+inline std::string_view packed_lookup(std::string_view index, const char* const* blocks, char32_t cp) noexcept {
+    const std::size_t id = packed_block_code(index, cp);
+    if (id == 0) return {};
+    return packed_record_lookup(blocks[id - 1], cp);
+}
+
+inline constexpr char32_t text_unidecode_last = 0xFFFF;  // it has no entry above the BMP
+inline constexpr std::size_t text_separator_block = 1;    // every entry of the block is " "
+
+/// Step 2 for one non-ASCII code point.  text-unidecode's table is stored as the blocks in
+/// which it differs from Unidecode's (entries reduced to what the later steps can see).
+inline std::string_view transliterate(char32_t cp, slug_table table) noexcept {
+    if (table == slug_table::text_unidecode) {
+        if (cp > text_unidecode_last) return {};
+        const std::size_t code =
+            packed_block_code({slug_tables::translit_text_index, sizeof slug_tables::translit_text_index - 1}, cp);
+        if (code == text_separator_block) return " ";
+        if (code != 0) return packed_record_lookup(slug_tables::translit_text_blocks[code - 2], cp);
+    }
     return packed_lookup({slug_tables::translit_index, sizeof slug_tables::translit_index - 1},
                          slug_tables::translit_blocks, cp);
 }
@@ -205,10 +243,10 @@ inline void append_folded(std::string& out, char32_t cp) {
 
 }  // namespace slug_impl
 
-/// python-slugify 4.0.0 `slugify(text)` (default arguments, Unidecode 1.3.6 backend).
+/// python-slugify 4.0.0 `slugify(text)` (default arguments) with the backend `table`.
 /// The result matches ^([a-z0-9]+(-[a-z0-9]+)*)?$ and may be empty.  Invalid UTF-8 is
-/// tolerated: each invalid byte reads as U+FFFD, which transliterates to nothing.
-inline std::string slugify(std::string_view utf8) {
+/// tolerated: each invalid byte reads as U+FFFD, which both backends transliterate to nothing.
+inline std::string slugify(std::string_view utf8, slug_table table = slug_table::text_unidecode) {
     using namespace slug_impl;
 
     // Steps 1-2: runs of ' become '-', then Unidecode (ASCII output; unknown -> nothing).
@@ -226,7 +264,7 @@ inline std::string slugify(std::string_view utf8) {
         if (cp < 0x80)
             ascii += static_cast<char>(cp);
         else
-            ascii += transliterate(cp);
+            ascii += transliterate(cp, table);
     }
 
     // Step 3: HTML references; decoded characters may be any code point.
@@ -262,17 +300,19 @@ inline std::string slugify(std::string_view utf8) {
 
 /// Experiment.slug: slugify(name + "-" + stamp14), stamp14 = created_at as YYYYmmddHHMMSS.
 /// Equals short_slug + "-" + stamp14, or stamp14 alone when the short slug is empty.
-inline std::string experiment_slug(std::string_view name, std::string_view stamp14) {
+inline std::string experiment_slug(std::string_view name, std::string_view stamp14,
+                                   slug_table table = slug_table::text_unidecode) {
     std::string text;
     text.reserve(name.size() + 1 + stamp14.size());
     text.append(name).append(1, '-').append(stamp14);
-    return slugify(text);
+    return slugify(text, table);
 }
 
 /// Default artifact file name (docs/format.md §5): slugify(name) + "-" + stamp14 + "." +
 /// suffix; starts with '-' when the name slugifies to nothing.
-inline std::string default_artifact_fname(std::string_view name, std::string_view stamp14, std::string_view suffix) {
-    std::string fname = slugify(name);
+inline std::string default_artifact_fname(std::string_view name, std::string_view stamp14, std::string_view suffix,
+                                          slug_table table = slug_table::text_unidecode) {
+    std::string fname = slugify(name, table);
     fname.append(1, '-').append(stamp14).append(1, '.').append(suffix);
     return fname;
 }

@@ -13,6 +13,8 @@
 //   it becomes the body of a function.
 // - `#include` lines move to the top of the unit, which includes <lazyscribe/lazyscribe.hpp> and
 //   defines `namespace ls = lazyscribe;` for fragments.
+// - `<!-- snippet: global -->` compiles a block at global scope, for one that specialises a
+//   lazyscribe template (impossible inside another namespace); it must not define `main`.
 // - `<!-- snippet: skip REASON -->` leaves a block out; the reason is required.
 // - A `main` that falls off its end gets the `return 0;` that only the global `main` has implicitly.
 // - `#line` directives make the compiler report errors at the page's own line.
@@ -36,6 +38,7 @@ struct snippet {
     std::size_t first_line;  // 1-based line of the first code line
     std::vector<std::string> lines;
     bool continues = false;
+    bool global = false;  // at namespace scope of its own: it specialises a lazyscribe template
 };
 
 std::string trim(std::string_view s) {
@@ -110,11 +113,14 @@ void read_page(const std::filesystem::path& file, const std::string& name, std::
             if (text == "```cpp" || text == "```c++") {
                 const std::string where = name + ":" + std::to_string(number);
                 bool continues = false;
+                bool global = false;
                 if (marker.starts_with("<!-- snippet:")) {
                     const std::string directive = trim(marker.substr(13, marker.size() - 13 - 3));
                     if (!marker.ends_with("-->")) fail(where, "unterminated snippet marker: " + marker);
                     if (directive == "continues") {
                         continues = true;
+                    } else if (directive == "global") {
+                        global = true;
                     } else if (directive.starts_with("skip")) {
                         if (trim(directive.substr(4)).empty()) {
                             fail(where, "'<!-- snippet: skip -->' needs a reason: <!-- snippet: skip REASON -->");
@@ -123,10 +129,10 @@ void read_page(const std::filesystem::path& file, const std::string& name, std::
                         marker.clear();
                         continue;
                     } else {
-                        fail(where, "unknown snippet marker '" + directive + "' (continues, skip REASON)");
+                        fail(where, "unknown snippet marker '" + directive + "' (continues, global, skip REASON)");
                     }
                 }
-                out.push_back(snippet{name, number + 1, {}, continues});
+                out.push_back(snippet{name, number + 1, {}, continues, global});
                 open = true;
             } else {
                 in_other_fence = true;
@@ -177,8 +183,9 @@ int main(int argc, char** argv) {
         if (s.continues && s.page != previous_page) fail(s.page, "the first block of a page cannot continue");
         if (!s.continues) ++group;
         previous_page = s.page;
-        const bool wrap = is_fragment(s);
-        body << "namespace snippet_" << group << " {";
+        const bool wrap = !s.global && is_fragment(s);
+        if (s.global && s.continues) fail(s.page, "a global block cannot continue another");
+        if (!s.global) body << "namespace snippet_" << group << " {";
         if (wrap) body << " void fragment_" << ++fragment << "() {";
         body << "\n#line " << s.first_line << " " << quoted(s.page) << "\n";
         bool in_main = false;
@@ -201,7 +208,7 @@ int main(int argc, char** argv) {
                 body << line << "\n";
             }
         }
-        body << (wrap ? "}}\n" : "}\n");
+        if (!s.global) body << (wrap ? "}}\n" : "}\n");
     }
 
     std::ostringstream unit;

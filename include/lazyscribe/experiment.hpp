@@ -516,7 +516,9 @@ public:
         requires(std::is_convertible_v<const Tags&, std::string_view> && ...)
     void tag(const Tags&...) const { refuse_const_change(); }
     void tag(std::vector<std::string>, bool) const { refuse_const_change(); }
-    test_scope<Handlers> log_test(std::string, std::optional<std::string> = std::nullopt) const { refuse_const_change(); }
+    test_scope<Handlers> log_test(std::string, std::optional<std::string> = std::nullopt) const {
+        refuse_const_change();
+    }
     template <class F>
         requires std::invocable<F&, test_type&>
     void log_test(std::string, std::optional<std::string>, F&&) const { refuse_const_change(); }

@@ -196,8 +196,8 @@ constexpr bool check_handler() {
         return false;
     } else if constexpr (!H::output_only && !declares_read<H>) {
         static_assert(check::passed,
-                      "lazyscribe: artifact handler is missing `static T read(std::istream& in, const lazyscribe::json& "
-                      "kwargs)` (or declare `output_only = true`)");
+                      "lazyscribe: artifact handler is missing `static T read(std::istream& in, const "
+                      "lazyscribe::json& kwargs)` (or declare `output_only = true`)");
         return false;
     } else {
         static_assert(ArtifactHandler<H>, "lazyscribe: internal: the checks above and ArtifactHandler disagree");

@@ -304,10 +304,9 @@ public:
     template <fixed_string Alias>
     static constexpr std::size_t checked_index() {
         if constexpr (members_valid) {
+            using registered = detail::registered_aliases<detail::alias_name<detail::alias_string_of<H>>...>;
             static_assert(
-                detail::handler_alias_is_registered<detail::alias_name<Alias>,
-                                                    detail::registered_aliases<detail::alias_name<detail::alias_string_of<H>>...>,
-                                                    contains(Alias.view())>::value,
+                detail::handler_alias_is_registered<detail::alias_name<Alias>, registered, contains(Alias.view())>::value,
                 "lazyscribe: no handler with this alias is in the handler list (the note below names the alias "
                 "and the registered ones)");
         }

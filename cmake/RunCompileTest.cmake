@@ -1,4 +1,9 @@
-# cmake -DCOMPILER=... -DFLAGS=f1@@f2 -DSOURCE=... -DEXPECT_FAILURE=ON|OFF [-DEXPECT=re1@@re2] -P RunCompileTest.cmake
+# cmake -DCOMPILER=... -DFLAGS=f1@@f2 -DSOURCE=... -DEXPECT_FAILURE=ON|OFF [-DEXPECT=re1@@re2]
+#       [-DMAX_LINES=n] [-DEVERY_ERROR=ON] -P RunCompileTest.cmake
+# For a failing twin: every regex must match the diagnostic; the first one must match the first
+# `error:` line (the lazyscribe message comes first, not after a cascade), or every `error:` line
+# with EVERY_ERROR; and the diagnostic must be at most MAX_LINES lines long.
+cmake_minimum_required(VERSION 3.25)  # script mode: the policies of the project (while(TRUE))
 string(REPLACE "@@" ";" FLAGS "${FLAGS}")
 string(REPLACE "@@" ";" EXPECT "${EXPECT}")
 set(defines)
@@ -21,5 +26,42 @@ foreach(expected IN LISTS EXPECT)
         message(FATAL_ERROR "${SOURCE} failed, but the diagnostic lacks '${expected}':\n${out}")
     endif()
 endforeach()
-string(LENGTH "${out}" length)
-message(STATUS "${SOURCE} failed as expected (${length} bytes of diagnostics)")
+
+# The `error:` lines, found by position: the lines themselves may hold ';', a list separator.
+list(GET EXPECT 0 first_expected)
+set(rest "${out}")
+set(error_count 0)
+while(TRUE)
+    string(FIND "${rest}" "error:" at)
+    if(at EQUAL -1)
+        break()
+    endif()
+    string(SUBSTRING "${rest}" ${at} -1 rest)
+    string(FIND "${rest}" "\n" eol)
+    string(SUBSTRING "${rest}" 0 ${eol} line)
+    math(EXPR error_count "${error_count} + 1")
+    if(NOT line MATCHES "${first_expected}")
+        if(error_count EQUAL 1)
+            message(FATAL_ERROR "${SOURCE}: the first error is not the expected '${first_expected}' but\n"
+                                "  ${line}\nFull diagnostic:\n${out}")
+        elseif(EVERY_ERROR)
+            message(FATAL_ERROR "${SOURCE}: error ${error_count} is not the expected '${first_expected}' but\n"
+                                "  ${line}\nFull diagnostic:\n${out}")
+        endif()
+    endif()
+    if(eol EQUAL -1)
+        break()
+    endif()
+    string(SUBSTRING "${rest}" ${eol} -1 rest)
+endwhile()
+if(error_count EQUAL 0)
+    message(FATAL_ERROR "${SOURCE} failed without an `error:` line:\n${out}")
+endif()
+
+string(REGEX MATCHALL "\n" newlines "${out}")
+list(LENGTH newlines line_count)
+if(MAX_LINES AND line_count GREATER MAX_LINES)
+    message(FATAL_ERROR "${SOURCE}: the diagnostic has ${line_count} lines, more than the ${MAX_LINES} allowed "
+                        "(a cascade after the first error?):\n${out}")
+endif()
+message(STATUS "${SOURCE} failed as expected: ${error_count} error(s), ${line_count} lines")

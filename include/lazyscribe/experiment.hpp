@@ -840,6 +840,50 @@ public:
     [[nodiscard]] const std::vector<dependency>& dependencies() const noexcept { return dependencies_; }
     /// @brief The experiment's folder: `<project folder>/<slug>`.
     [[nodiscard]] std::filesystem::path path() const { return this->artifacts_.folder(); }
+
+    // ---- Changes through a const experiment (`project[key]`, a project's iteration, find()).
+    // Each mutator has a const twin with the same parameters. For a non-const experiment the
+    // original wins overload resolution (the twins differ only in the const object), so a twin
+    // is chosen only where the original cannot be, and it says what to do instead of g++'s
+    // "discards qualifiers" or clang's "no matching member function".
+    using base::log_artifact;
+    using base::log_metric;
+    using base::log_parameter;
+    void log_metric(std::string_view, json) const { refuse_const_change(); }  // any metric converts to json
+    template <ParameterValue T>
+    void log_parameter(std::string_view, T&&) const { refuse_const_change(); }
+    template <fixed_string Alias, class T>
+    const artifact& log_artifact(std::string_view, T&&, log_options = {}) const { refuse_const_change(); }
+    template <class... Tags>
+        requires(std::is_convertible_v<const Tags&, std::string_view> && ...)
+    void tag(const Tags&...) const { refuse_const_change(); }
+    void tag(std::vector<std::string>, bool) const { refuse_const_change(); }
+    test_scope<Handlers> log_test(std::string, std::optional<std::string> = std::nullopt) const {
+        refuse_const_change();
+    }
+    template <class F>
+        requires std::invocable<F&, test_type&>
+    void log_test(std::string, std::optional<std::string>, F&&) const { refuse_const_change(); }
+    template <class F>
+        requires std::invocable<F&, test_type&>
+    void log_test(std::string, F&&) const { refuse_const_change(); }
+    void add_dependency(const basic_experiment&) const { refuse_const_change(); }
+
+private:
+    // Named in the failing condition, so that the compiler prints the experiment type.
+    template <class Experiment>
+    struct const_experiment {
+        static constexpr bool can_change = false;
+    };
+    template <class Self = basic_experiment>
+    [[noreturn]] static void refuse_const_change() {
+        static_assert(const_experiment<Self>::can_change,
+                      "lazyscribe: this experiment is const (project[key] is a read-only view), so it cannot be "
+                      "changed; open the project with lazyscribe::mode::edit and change it through project.edit(key)");
+        std::terminate();
+    }
+
+public:
     /// @brief The test named `name` (the first one, as tests keep file order).
     [[nodiscard]] const test_type& test(std::string_view name) const {
         for (const auto& t : tests_)

@@ -138,40 +138,79 @@ json environment_of() {
 
 namespace detail {
 
-// One static_assert per requirement, so a type that misses one gets a message naming the
-// member instead of a list of rejected overloads. The type itself appears in the
-// "required from" line of the diagnostic.
-template <class H>
-struct handler_requirements {
-    static_assert(std::is_class_v<H>, "lazyscribe: an artifact handler must be a class type");
-    static_assert(has_alias<H>,
-                  "lazyscribe: artifact handler is missing `static constexpr std::string_view alias` (the name stored "
-                  "in project files, e.g. \"json\")");
-    static_assert(!has_alias<H> || has_constexpr_alias<H>,
-                  "lazyscribe: artifact handler's `alias` is not a constant expression; declare it `static constexpr "
-                  "std::string_view alias = \"...\";`");
-    static_assert(!has_constexpr_alias<H> || has_valid_alias<H>,
-                  "lazyscribe: artifact handler's `alias` must be non-empty and use only letters, digits, '_', '-' "
-                  "and '.'");
-    static_assert(has_suffix<H>,
-                  "lazyscribe: artifact handler is missing `static constexpr std::string_view suffix` (the file "
-                  "extension without the dot, e.g. \"json\")");
-    static_assert(!has_suffix<H> || has_constexpr_suffix<H>,
-                  "lazyscribe: artifact handler's `suffix` is not a constant expression; declare it `static "
-                  "constexpr std::string_view suffix = \"...\";`");
-    static_assert(has_constexpr_binary<H>,
-                  "lazyscribe: artifact handler is missing `static constexpr bool binary` (true for binary files)");
-    static_assert(has_constexpr_output_only<H>,
-                  "lazyscribe: artifact handler is missing `static constexpr bool output_only` (true when files "
-                  "cannot be read back)");
-    static_assert(declares_write<H>,
-                  "lazyscribe: artifact handler is missing `static void write(const T& value, std::ostream& out, "
-                  "const lazyscribe::json& kwargs)`");
-    static_assert(!has_constexpr_output_only<H> || H::output_only || declares_read<H>,
-                  "lazyscribe: artifact handler is missing `static T read(std::istream& in, const lazyscribe::json& "
-                  "kwargs)`");
-    static constexpr bool value = ArtifactHandler<H>;
+// Named by the static_asserts below, so that the compiler prints the handler type in the
+// failing condition (clang) or in its note (g++). `passed` is declared here, not inherited,
+// so that g++ names this type and not a base.
+template <class Handler>
+struct artifact_handler_check {
+    static constexpr bool passed = false;
 };
 
+// The requirements one at a time, in declaration order: the first one H misses is the only
+// message. `if constexpr` keeps the later checks (and H's members) out of the compilation, so
+// no second error follows, and the condition is a plain bool, so no notes about concepts.
+template <class H>
+constexpr bool check_handler() {
+    using check = artifact_handler_check<H>;
+    if constexpr (!std::is_class_v<H>) {
+        static_assert(check::passed, "lazyscribe: an artifact handler must be a class type");
+        return false;
+    } else if constexpr (!has_alias<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler is missing `static constexpr std::string_view alias` (the name "
+                      "stored in project files, e.g. \"json\")");
+        return false;
+    } else if constexpr (!has_constexpr_alias<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler's `alias` is not a constant expression; declare it `static "
+                      "constexpr std::string_view alias = \"...\";`");
+        return false;
+    } else if constexpr (!has_valid_alias<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler's `alias` must be non-empty and use only letters, digits, '_', "
+                      "'-' and '.'");
+        return false;
+    } else if constexpr (!has_suffix<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler is missing `static constexpr std::string_view suffix` (the file "
+                      "extension without the dot, e.g. \"json\")");
+        return false;
+    } else if constexpr (!has_constexpr_suffix<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler's `suffix` is not a constant expression; declare it `static "
+                      "constexpr std::string_view suffix = \"...\";`");
+        return false;
+    } else if constexpr (!has_constexpr_binary<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler is missing `static constexpr bool binary` (true for binary files)");
+        return false;
+    } else if constexpr (!has_constexpr_output_only<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler is missing `static constexpr bool output_only` (true when files "
+                      "cannot be read back)");
+        return false;
+    } else if constexpr (!declares_write<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler is missing `static void write(const T& value, std::ostream& out, "
+                      "const lazyscribe::json& kwargs)`");
+        return false;
+    } else if constexpr (!H::output_only && !declares_read<H>) {
+        static_assert(check::passed,
+                      "lazyscribe: artifact handler is missing `static T read(std::istream& in, const "
+                      "lazyscribe::json& kwargs)` (or declare `output_only = true`)");
+        return false;
+    } else {
+        static_assert(ArtifactHandler<H>, "lazyscribe: internal: the checks above and ArtifactHandler disagree");
+        return true;
+    }
+}
+
 }  // namespace detail
+
+/// @brief True when H is an ArtifactHandler; when it is not, compilation stops with one message
+/// that names the first member H lacks (rather than the unsatisfied concept). Write
+/// `static_assert(lazyscribe::checked_handler<MyHandler>);` next to the handler's definition.
+template <class H>
+inline constexpr bool checked_handler = detail::check_handler<H>() || true;
+
 }  // namespace lazyscribe

@@ -210,9 +210,21 @@ decltype(auto) invoke_with_handler(F&& f) {
 template <class List, class... More>
 struct append_handlers;
 
-template <class... H>
-struct all_are_handlers {
-    static constexpr bool value = (handler_requirements<H>::value && ...);
+/// Takes the place of every member of a handler_list that failed its check (the failure is
+/// already reported, once). It accepts every value type and every lookup finds it, so the
+/// code that uses the list (log_artifact, load_artifact, visit) compiles quietly instead of
+/// adding pages of errors that all follow from the first.
+struct invalid_handler_stand_in {
+    static constexpr std::string_view alias = "lazyscribe-invalid-handler";
+    static constexpr std::string_view suffix = "invalid";
+    static constexpr bool binary = false;
+    static constexpr bool output_only = false;
+    template <class T>
+    static void write(const T&, std::ostream&, const json&) {}
+    template <class T>
+    [[noreturn]] static T read(std::istream&, const json&) {
+        throw unknown_handler_error("lazyscribe: the handler list failed its compile-time check");
+    }
 };
 
 }  // namespace detail
@@ -228,20 +240,26 @@ struct all_are_handlers {
 /// @endcode
 template <class... H>
 struct handler_list {
-    static_assert(detail::all_are_handlers<H...>::value,
-                  "lazyscribe: every member of handler_list must satisfy ArtifactHandler (see the message above)");
+private:
+    // Each member that fails reports the first requirement it misses (one static_assert, in
+    // detail::check_handler); nothing else here names a member that failed. A fold, not
+    // std::conjunction: it keeps the "required from" chain in the diagnostic four lines shorter.
+    static constexpr bool members_valid = (detail::check_handler<H>() && ...);
+    template <class X>
+    using usable = std::conditional_t<members_valid, X, detail::invalid_handler_stand_in>;
 
+public:
     /// @brief Number of handlers.
     static constexpr std::size_t size = sizeof...(H);
     /// @brief Returned by index_of for an unknown alias.
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
     /// @brief The handler types as a Boost.Hana tuple of types, for hana algorithms.
-    static constexpr auto types = boost::hana::tuple_t<H...>;
+    static constexpr auto types = boost::hana::tuple_t<usable<H>...>;
     /// @brief The aliases, in list order.
-    static constexpr std::array<std::string_view, size> aliases{std::string_view(H::alias)...};
+    static constexpr std::array<std::string_view, size> aliases{std::string_view(usable<H>::alias)...};
 
 private:
-    static constexpr std::size_t duplicate = detail::first_duplicate(aliases);
+    static constexpr std::size_t duplicate = members_valid ? detail::first_duplicate(aliases) : npos;
     template <std::size_t I>
     using at = typename decltype(+boost::hana::at_c<I>(types))::type;
 
@@ -267,7 +285,11 @@ private:
 public:
     /// @brief Index of the handler with this alias, or npos. Usable at compile time.
     [[nodiscard]] static constexpr std::size_t index_of(std::string_view alias) noexcept {
-        if constexpr (size == 0) {
+        if constexpr (!members_valid) {
+            // Already reported: every alias "is" the stand-in, so no second error follows.
+            (void)alias;
+            return 0;
+        } else if constexpr (size == 0) {
             (void)alias;
             return npos;
         } else {
@@ -281,11 +303,13 @@ public:
     /// @brief The alias checked at compile time: names the aliases on failure.
     template <fixed_string Alias>
     static constexpr std::size_t checked_index() {
-        static_assert(detail::handler_alias_is_registered<detail::alias_name<Alias>,
-                                                          detail::registered_aliases<detail::alias_name<detail::alias_string_of<H>>...>,
-                                                          contains(Alias.view())>::value,
-                      "lazyscribe: no handler with this alias is in the handler list (the note below names the alias "
-                      "and the registered ones)");
+        if constexpr (members_valid) {
+            using registered = detail::registered_aliases<detail::alias_name<detail::alias_string_of<H>>...>;
+            static_assert(
+                detail::handler_alias_is_registered<detail::alias_name<Alias>, registered, contains(Alias.view())>::value,
+                "lazyscribe: no handler with this alias is in the handler list (the note below names the alias "
+                "and the registered ones)");
+        }
         return contains(Alias.view()) ? index_of(Alias.view()) : 0;
     }
 
@@ -311,10 +335,11 @@ public:
             throw unknown_handler_error("handler index " + std::to_string(index) + " is out of range: the list is empty");
         } else {
             using result = decltype(detail::invoke_with_handler<at<0>>(std::forward<F>(f)));
-            static_assert((std::is_same_v<result, decltype(detail::invoke_with_handler<H>(std::forward<F>(f)))> && ...),
-                          "lazyscribe: visit: the visitor must return the same type for every handler");
+            static_assert(
+                (std::is_same_v<result, decltype(detail::invoke_with_handler<usable<H>>(std::forward<F>(f)))> && ...),
+                "lazyscribe: visit: the visitor must return the same type for every handler");
             // A jump table of plain function pointers: the run-time counterpart of a switch.
-            static constexpr std::array<result (*)(F&&), size> jump{&detail::invoke_with_handler<H, F>...};
+            static constexpr std::array<result (*)(F&&), size> jump{&detail::invoke_with_handler<usable<H>, F>...};
             if (index >= size) {
                 throw unknown_handler_error("handler index " + std::to_string(index) + " is out of range: the list has " +
                                             std::to_string(size) + " handlers");

@@ -1,6 +1,8 @@
-// A handler whose alias is not a constant expression.
+// A handler whose alias is not a constant expression, used the way a program uses its
+// handlers: the one message names `alias`, and nothing that uses the list adds errors after it.
 #include <lazyscribe/lazyscribe.hpp>
 
+#include <iterator>
 #include <string>
 
 struct handler_with_runtime_alias {
@@ -19,6 +21,15 @@ struct handler_with_runtime_alias {
 };
 
 using handlers = lazyscribe::builtin_handlers::with<handler_with_runtime_alias>;
-static_assert(handlers::size == 3);
+static_assert(handlers::size == 3 && handlers::contains("text"));
+static_assert(std::is_same_v<handlers::handler_t<"json">, lazyscribe::json_handler>);
 
-int main() {}
+int main() {
+    lazyscribe::basic_project<handlers> project("does-not-exist/project.json", lazyscribe::mode::write);
+    {
+        auto experiment = project.log("x");
+        experiment.log_artifact<"text">("notes", std::string("hello"));
+    }
+    project.save();
+    (void)project["x"].load_artifact<std::string>("notes");
+}

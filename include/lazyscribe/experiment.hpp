@@ -868,6 +868,20 @@ public:
         requires std::invocable<F&, test_type&>
     void log_test(std::string, F&&) const { refuse_const_change(); }
     void add_dependency(const basic_experiment&) const { refuse_const_change(); }
+    using base::remove_artifact;
+    using base::remove_metric;
+    using base::remove_parameter;
+    using base::rename_metric;
+    using base::rename_parameter;
+    void remove_metric(std::string_view) const { refuse_const_change(); }
+    void rename_metric(std::string_view, std::string_view) const { refuse_const_change(); }
+    void remove_parameter(std::string_view) const { refuse_const_change(); }
+    void rename_parameter(std::string_view, std::string_view) const { refuse_const_change(); }
+    void remove_artifact(std::string_view) const { refuse_const_change(); }
+    void remove_tag(std::string_view) const { refuse_const_change(); }
+    test_type& edit_test(std::string_view) const { refuse_const_change(); }
+    void remove_test(std::string_view) const { refuse_const_change(); }
+    void remove_dependency(std::string_view) const { refuse_const_change(); }
 
 private:
     // Named in the failing condition, so that the compiler prints the experiment type.

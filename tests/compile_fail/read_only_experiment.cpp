@@ -17,6 +17,11 @@ int main() {
         e.tag({"baseline"}, true);
         e.log_test("holdout", [](auto& test) { test.log_metric("auroc", 0.5); });
         e.add_dependency(project["x"]);
+        e.remove_metric("auroc");
+        e.rename_parameter("depth", "max_depth");
+        e.remove_tag("baseline");
+        (void)e.edit_test("holdout");
+        e.remove_dependency("upstream");
 #else
         (void)project["x"].metrics();
 #endif

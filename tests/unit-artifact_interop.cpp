@@ -137,6 +137,29 @@ print(p["c"].load_artifact("common"), p["a"].load_artifact("common"))
     CHECK(out == "{'from': 'cpp'} {'shared': True}\n");
 }
 
+TEST_CASE("artifact interop: a test's fname may climb out of the test and its experiment, as in Python",
+          "[artifact][interop]") {
+    LAZYSCRIBE_REQUIRE_PYTHON();
+    temp_dir dir;
+    python_ok(R"(
+from lazyscribe import Project
+p = Project("project.json", mode="w", author="py")
+with p.log("A") as e:
+    with e.log_test("Holdout") as t:
+        t.log_artifact("common", {"shared": True}, handler="json", fname="../../shared/common.json")
+p.save()
+)", dir.path());
+    REQUIRE(std::filesystem::exists(dir / "shared/common.json"));
+    const auto file = dir / "project.json";
+    const std::string written = read_file(file);
+    {
+        const project_t p(file, ls::mode::read_only);
+        CHECK(p["a"].test("Holdout").load_artifact<ls::json>("common") == ls::json{{"shared", true}});
+    }
+    project_t(file, ls::mode::edit).save();
+    CHECK(read_file(file) == written);
+}
+
 TEST_CASE("artifact interop: a text handler reads \\r\\n and \\r as \\n, as Python's text mode does",
           "[artifact][interop]") {
     LAZYSCRIBE_REQUIRE_PYTHON();

@@ -47,6 +47,9 @@ template <class E> concept replaces_tags = requires(E& e) { e.tag(std::vector<st
 template <class E> concept logs_test = requires(E& e) { e.log_test("t"); };
 template <class E> concept logs_test_in = requires(E& e) { e.log_test("t", [](auto&) {}); };
 template <class E> concept adds_dependency = requires(E& e) { e.add_dependency(e); };
+template <class E> concept removes_metric = requires(E& e) { e.remove_metric("auroc"); };
+template <class E> concept renames_parameter = requires(E& e) { e.rename_parameter("depth", "max_depth"); };
+template <class E> concept edits_test = requires(E& e) { e.edit_test("t"); };
 template <class E> concept logs_an_iterator = requires(E& e) { e.log_parameter("depth", std::vector<int>{}.begin()); };
 }  // namespace
 
@@ -63,6 +66,17 @@ TEST_CASE("a const experiment's mutators resolve to the twins that refuse at com
     STATIC_REQUIRE(logs_test<const_experiment>);
     STATIC_REQUIRE(logs_test_in<const_experiment>);
     STATIC_REQUIRE(adds_dependency<const_experiment>);
+    STATIC_REQUIRE(removes_metric<const_experiment>);
+    STATIC_REQUIRE(renames_parameter<const_experiment>);
+    STATIC_REQUIRE(edits_test<const_experiment>);
+    // A test reached through experiment.test(name) is const too, and refuses the same way.
+    using const_test = const ls::experiment::test_type;
+    STATIC_REQUIRE(logs_metric<const_test>);
+    STATIC_REQUIRE(logs_parameter<const_test>);
+    STATIC_REQUIRE(logs_artifact<const_test>);
+    STATIC_REQUIRE(removes_metric<const_test>);
+    STATIC_REQUIRE(renames_parameter<const_test>);
+    STATIC_REQUIRE(!logs_an_iterator<const_test>);
     // Arguments no mutator accepts stay an error of overload resolution, const or not.
     STATIC_REQUIRE(!logs_an_iterator<const_experiment>);
     STATIC_REQUIRE(!logs_an_iterator<ls::experiment>);

@@ -688,13 +688,15 @@ private:
     [[nodiscard]] const std::string& subfolder() const noexcept { return subfolder_; }
 
     // Appends the entries of a metadata array; where() names it in errors (built only then).
+    // `unplaced_levels` counts folders above this set's that are not known yet (a test's set is
+    // placed below its experiment only after the experiment is read).
     template <class Where>
-    void read_entries(const json& entries, const Where& where) {
+    void read_entries(const json& entries, const Where& where, std::size_t unplaced_levels = 0) {
         if (!entries.is_array()) throw format_error(where() + ": expected an array of artifacts");
-        // How far `..` may climb: the folder's depth below the project folder, as known now (a
-        // test's set is placed below its experiment only after it is read, so it counts 1).
-        const std::size_t climb = exact_folder_.empty() ? detail::depth_below({}, std::filesystem::path(subfolder_))
-                                                        : detail::depth_below(home_->root, exact_folder_);
+        // How far `..` may climb: the folder's depth below the project folder.
+        const std::size_t climb =
+            unplaced_levels + (exact_folder_.empty() ? detail::depth_below({}, std::filesystem::path(subfolder_))
+                                                     : detail::depth_below(home_->root, exact_folder_));
         for (std::size_t i = 0; i < entries.size(); ++i) {
             entries_.push_back(codec::parse(
                 entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }, climb, true, home_->slugs));

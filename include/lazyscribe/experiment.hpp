@@ -498,6 +498,22 @@ public:
                               "'; artifacts: " + (known.empty() ? "(none)" : known));
     }
 
+    // ---- Changes through a const experiment or test (`project[key]`, a project's iteration,
+    // find(), `experiment.test(name)`). Each mutator has a const twin with the same parameters.
+    // For a non-const object the original wins overload resolution (the twins differ only in
+    // the const object), so a twin is chosen only where the original cannot be, and it says
+    // what to do instead of g++'s "discards qualifiers" or clang's "no matching member function".
+    void log_metric(std::string_view, json) const { refuse_const_change(); }  // any metric converts to json
+    template <ParameterValue T>
+    void log_parameter(std::string_view, T&&) const { refuse_const_change(); }
+    template <fixed_string Alias, class T>
+    const artifact& log_artifact(std::string_view, T&&, log_options = {}) const { refuse_const_change(); }
+    void remove_metric(std::string_view) const { refuse_const_change(); }
+    void rename_metric(std::string_view, std::string_view) const { refuse_const_change(); }
+    void remove_parameter(std::string_view) const { refuse_const_change(); }
+    void rename_parameter(std::string_view, std::string_view) const { refuse_const_change(); }
+    void remove_artifact(std::string_view) const { refuse_const_change(); }
+
     /// @brief Logs an artifact, written on the project's save(). The alias is checked at
     /// compile time against Handlers, and so is the value type.
     template <fixed_string Alias, class T>
@@ -521,6 +537,20 @@ public:
 
 protected:
     logging_base() = default;
+
+    // Named in the failing condition, so that the compiler prints the experiment or test type.
+    template <class Object>
+    struct const_object {
+        static constexpr bool can_change = false;
+    };
+    template <class Self = Derived>
+    [[noreturn]] static void refuse_const_change() {
+        static_assert(const_object<Self>::can_change,
+                      "lazyscribe: this experiment or test is const (project[key] and experiment.test(name) are "
+                      "read-only views), so it cannot be changed; open the project with lazyscribe::mode::edit and "
+                      "change it through project.edit(key) (a test: project.edit(key).edit_test(name))");
+        std::terminate();
+    }
 
     Derived& self() noexcept { return static_cast<Derived&>(*this); }
 
@@ -553,13 +583,16 @@ protected:
 
     // Once the object is read: checks the shared members and places the artifacts in
     // `subfolder` of home. here() names the entry in errors (built only for one).
+    // `unplaced_levels`: folders above `subfolder` not known yet (a test read before its
+    // experiment's slug), which a `..` in an fname may climb too.
     template <class Here>
     void finish_common(const Here& here, const std::optional<json>& artifacts,
-                       std::shared_ptr<const detail::artifact_home> home, std::string subfolder) {
+                       std::shared_ptr<const detail::artifact_home> home, std::string subfolder,
+                       std::size_t unplaced_levels = 0) {
         if (!metrics_.is_object()) throw format_error(here() + ": field 'metrics' must be an object");
         if (!parameters_.is_object()) throw format_error(here() + ": field 'parameters' must be an object");
         artifacts_.place(std::move(home), std::move(subfolder));
-        if (artifacts) artifacts_.read_entries(*artifacts, [&] { return here() + ": artifacts"; });
+        if (artifacts) artifacts_.read_entries(*artifacts, [&] { return here() + ": artifacts"; }, unplaced_levels);
     }
 
     // The artifacts member, written straight from the records.
@@ -755,8 +788,10 @@ protected:
         if (description.is_text()) t.description_ = std::move(description.value);
         // Python recomputes the test folder from the name at load time; it is never stored.
         std::string folder = detail::slugify(t.name_, home->slugs);
+        const bool experiment_unplaced = experiment_subfolder.empty();
         t.finish_common(here, artifacts, home,
-                        experiment_subfolder.empty() ? std::move(folder) : experiment_subfolder + "/" + folder);
+                        experiment_unplaced ? std::move(folder) : experiment_subfolder + "/" + folder,
+                        experiment_unplaced ? 1 : 0);
         t.read_only_ = read_only;
         return t;
     }
@@ -841,63 +876,26 @@ public:
     /// @brief The experiment's folder: `<project folder>/<slug>`.
     [[nodiscard]] std::filesystem::path path() const { return this->artifacts_.folder(); }
 
-    // ---- Changes through a const experiment (`project[key]`, a project's iteration, find()).
-    // Each mutator has a const twin with the same parameters. For a non-const experiment the
-    // original wins overload resolution (the twins differ only in the const object), so a twin
-    // is chosen only where the original cannot be, and it says what to do instead of g++'s
-    // "discards qualifiers" or clang's "no matching member function".
-    using base::log_artifact;
-    using base::log_metric;
-    using base::log_parameter;
-    void log_metric(std::string_view, json) const { refuse_const_change(); }  // any metric converts to json
-    template <ParameterValue T>
-    void log_parameter(std::string_view, T&&) const { refuse_const_change(); }
-    template <fixed_string Alias, class T>
-    const artifact& log_artifact(std::string_view, T&&, log_options = {}) const { refuse_const_change(); }
+    // ---- The experiment's own mutators get const twins too (the shared ones are in logging_base).
     template <class... Tags>
         requires(std::is_convertible_v<const Tags&, std::string_view> && ...)
-    void tag(const Tags&...) const { refuse_const_change(); }
-    void tag(std::vector<std::string>, bool) const { refuse_const_change(); }
+    void tag(const Tags&...) const { base::refuse_const_change(); }
+    void tag(std::vector<std::string>, bool) const { base::refuse_const_change(); }
     test_scope<Handlers> log_test(std::string, std::optional<std::string> = std::nullopt) const {
-        refuse_const_change();
+        base::refuse_const_change();
     }
     template <class F>
         requires std::invocable<F&, test_type&>
-    void log_test(std::string, std::optional<std::string>, F&&) const { refuse_const_change(); }
+    void log_test(std::string, std::optional<std::string>, F&&) const { base::refuse_const_change(); }
     template <class F>
         requires std::invocable<F&, test_type&>
-    void log_test(std::string, F&&) const { refuse_const_change(); }
-    void add_dependency(const basic_experiment&) const { refuse_const_change(); }
-    using base::remove_artifact;
-    using base::remove_metric;
-    using base::remove_parameter;
-    using base::rename_metric;
-    using base::rename_parameter;
-    void remove_metric(std::string_view) const { refuse_const_change(); }
-    void rename_metric(std::string_view, std::string_view) const { refuse_const_change(); }
-    void remove_parameter(std::string_view) const { refuse_const_change(); }
-    void rename_parameter(std::string_view, std::string_view) const { refuse_const_change(); }
-    void remove_artifact(std::string_view) const { refuse_const_change(); }
-    void remove_tag(std::string_view) const { refuse_const_change(); }
-    test_type& edit_test(std::string_view) const { refuse_const_change(); }
-    void remove_test(std::string_view) const { refuse_const_change(); }
-    void remove_dependency(std::string_view) const { refuse_const_change(); }
+    void log_test(std::string, F&&) const { base::refuse_const_change(); }
+    void add_dependency(const basic_experiment&) const { base::refuse_const_change(); }
+    void remove_tag(std::string_view) const { base::refuse_const_change(); }
+    test_type& edit_test(std::string_view) const { base::refuse_const_change(); }
+    void remove_test(std::string_view) const { base::refuse_const_change(); }
+    void remove_dependency(std::string_view) const { base::refuse_const_change(); }
 
-private:
-    // Named in the failing condition, so that the compiler prints the experiment type.
-    template <class Experiment>
-    struct const_experiment {
-        static constexpr bool can_change = false;
-    };
-    template <class Self = basic_experiment>
-    [[noreturn]] static void refuse_const_change() {
-        static_assert(const_experiment<Self>::can_change,
-                      "lazyscribe: this experiment is const (project[key] is a read-only view), so it cannot be "
-                      "changed; open the project with lazyscribe::mode::edit and change it through project.edit(key)");
-        std::terminate();
-    }
-
-public:
     /// @brief The test named `name` (the first one, as tests keep file order).
     [[nodiscard]] const test_type& test(std::string_view name) const {
         for (const auto& t : tests_)

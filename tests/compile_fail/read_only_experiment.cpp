@@ -1,4 +1,4 @@
-// Experiments reached through a project's const API cannot be changed: every mutator says so,
+// Experiments and tests reached through a project's const API cannot be changed: every mutator says so,
 // pointing to mode::edit and project.edit(key), and says nothing else.
 #include <lazyscribe/lazyscribe.hpp>
 
@@ -22,6 +22,9 @@ int main() {
         e.remove_tag("baseline");
         (void)e.edit_test("holdout");
         e.remove_dependency("upstream");
+        const auto& t = e.test("holdout");  // a test of a const experiment is const too
+        t.log_metric("auroc", 0.5);
+        t.remove_artifact("roc");
 #else
         (void)project["x"].metrics();
 #endif

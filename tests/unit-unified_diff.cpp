@@ -345,7 +345,10 @@ TEST_CASE("unified_diff: python_version_diff_text is get_version_diff's text, wi
     CHECK(python_version_diff_text("a\n", "") == "--- \n\n+++ \n\n@@ -1 +0,0 @@\n\n-a");
     CHECK(python_version_diff_text("a\nb\nc\n", "a\r\nb\rc").empty());
     std::string a;
-    for (int i = 0; i < 20; ++i) a += (i == 0 ? "" : "\n") + std::to_string(i);
+    for (int i = 0; i < 20; ++i) {
+        if (i != 0) a += '\n';  // not "literal" + std::string&&: GCC 12's false -Wrestrict at -O3
+        a += std::to_string(i);
+    }
     std::string b = a;
     b.replace(b.find("\n1\n") + 1, 1, "x");
     b.replace(b.find("15"), 2, "y");

@@ -52,8 +52,8 @@ constexpr std::array<std::string_view, 64> k_aliases{
 
 // Aliases in none of the lists, close to registered ones (same prefix or same length).
 constexpr std::array<std::string_view, 16> k_misses{
-    "jsonl",       "handler-008", "pandas-xlsx", "model.v3", "cereal2", "JSON",       "csv-zstd",    "torchscript",
-    "xml",         "tsv",         "parquet-v2",  "handler-999", "polars-avro", "json-line", "model.v11", "texts"};
+    "jsonl", "handler-008", "pandas-xlsx", "model.v3",    "cereal2",     "JSON",      "csv-zstd",  "torchscript",
+    "xml",   "tsv",         "parquet-v2",  "handler-999", "polars-avro", "json-line", "model.v11", "texts"};
 
 template <std::size_t I>
 struct gen_handler {
@@ -98,7 +98,8 @@ std::unordered_map<std::string, map_entry, string_hash, std::equal_to<>> make_ma
     std::unordered_map<std::string, map_entry, string_hash, std::equal_to<>> map;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (map.emplace(std::string(gen_handler<I>::alias), map_entry{I, &suffix_size_of<gen_handler<I>>}), ...);
-    }(std::make_index_sequence<N>{});
+    }
+    (std::make_index_sequence<N>{});
     return map;
 }
 
@@ -109,7 +110,8 @@ std::size_t chain_index_of(std::string_view alias) noexcept {
     std::size_t index = static_cast<std::size_t>(-1);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (void)((alias == gen_handler<I>::alias ? (index = I, true) : false) || ...);
-    }(std::make_index_sequence<N>{});
+    }
+    (std::make_index_sequence<N>{});
     return index;
 }
 
@@ -118,7 +120,8 @@ std::size_t chain_suffix_size(std::string_view alias) {
     std::size_t result = 0;
     const bool found = [&]<std::size_t... I>(std::index_sequence<I...>) {
         return ((alias == gen_handler<I>::alias ? (result = gen_handler<I>::suffix.size(), true) : false) || ...);
-    }(std::make_index_sequence<N>{});
+    }
+    (std::make_index_sequence<N>{});
     if (!found) throw std::out_of_range("unknown alias");
     return result;
 }
@@ -368,8 +371,8 @@ int main(int argc, char** argv) {
     using lazyscribe_bench::fmt;
     using lazyscribe_bench::ratio;
     std::printf("\nSummary: median CPU ns per lookup; speed-up = other / lazyscribe (higher is better)\n");
-    std::printf("%-6s %9s %11s %14s %9s %11s %12s %11s\n", "op", "handlers", "lazyscribe", "unordered_map",
-                "if_chain", "vs map (x)", "vs chain (x)", "sketch (*)");
+    std::printf("%-6s %9s %11s %14s %9s %11s %12s %11s\n", "op", "handlers", "lazyscribe", "unordered_map", "if_chain",
+                "vs map (x)", "vs chain (x)", "sketch (*)");
     for (const char* op : {"hit", "miss", "visit"}) {
         const char* ours = std::string_view(op) == "visit" ? "lazyscribe_visit" : "lazyscribe_index_of";
         for (std::size_t n : {4, 16, 64}) {

@@ -85,7 +85,9 @@ using lazyscribe_bench::temp_dir;
 // ---- the content of experiment i, shared by both sides
 
 std::string experiment_name(std::size_t i) { return "experiment " + std::to_string(i); }
-double metric_value(std::size_t i, int k) { return 0.5 + 0.5 * std::sin(static_cast<double>(i) * 12.9898 + k * 78.233); }
+double metric_value(std::size_t i, int k) {
+    return 0.5 + 0.5 * std::sin(static_cast<double>(i) * 12.9898 + k * 78.233);
+}
 double learning_rate(std::size_t i) { return 1e-3 * static_cast<double>(1 + i % 7); }
 int epochs(std::size_t i) { return 10 + static_cast<int>(i % 50); }
 int batch_size(std::size_t i) { return 32 << (i % 4); }
@@ -130,8 +132,8 @@ civil civil_of(std::int64_t secs) {
     const auto days = std::chrono::floor<std::chrono::days>(tp);
     const std::chrono::year_month_day ymd{days};
     const std::chrono::hh_mm_ss hms{tp - days};
-    return {int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day())), int(hms.hours().count()),
-            int(hms.minutes().count()), int(hms.seconds().count())};
+    return {int(ymd.year()),          int(unsigned(ymd.month())), int(unsigned(ymd.day())),
+            int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count())};
 }
 std::string iso_time(std::int64_t secs) {
     const civil c = civil_of(secs);
@@ -258,7 +260,6 @@ const json& bulk_plain() {
     return doc;
 }
 
-
 // ---- benchmarks
 
 void bm_log_bulk(benchmark::State& state) {
@@ -292,8 +293,8 @@ void bm_save_bulk_nosync(benchmark::State& state) { save_bulk(state, bulk_projec
 void bm_load_bulk(benchmark::State& state) {
     const fs::path& file = load_file();
     paired_kept(
-        state, [&] { return json::parse(read_file(file)); },
-        [&] { return project(file, lazyscribe::mode::read_only); }, 1e6, "ms");
+        state, [&] { return json::parse(read_file(file)); }, [&] { return project(file, lazyscribe::mode::read_only); },
+        1e6, "ms");
     state.SetLabel(std::to_string(fs::file_size(file)) + " bytes");
 }
 
@@ -327,8 +328,7 @@ void bm_part_dump(benchmark::State& state) {
     options.indent = 4;
     options.sort_keys = true;
     paired_kept(
-        state, [&] { return doc.dump(4); }, [&] { return lazyscribe::detail::pyjson::dump(doc, options); }, 1e6,
-        "ms");
+        state, [&] { return doc.dump(4); }, [&] { return lazyscribe::detail::pyjson::dump(doc, options); }, 1e6, "ms");
 }
 
 // The parsers alone on the same text in memory.
@@ -568,8 +568,7 @@ int main(int argc, char** argv) {
         const auto r = reporter.counter(name, "ratio");
         if (!r) return;
         std::printf("%-36s %9s %-2s %9s %-2s %8s %9s  %s\n", label, fmt(b, "%.3f").c_str(), unit,
-                    fmt(c, "%.3f").c_str(), unit, fmt(r, "%.3f").c_str(), goal,
-                    met ? (*met ? "met" : "MISSED") : "");
+                    fmt(c, "%.3f").c_str(), unit, fmt(r, "%.3f").c_str(), goal, met ? (*met ? "met" : "MISSED") : "");
     };
     const auto ratio_of = [&](const std::string& name) { return reporter.counter(name, "ratio"); };
     const std::string bulk = "/min_time:1.000";
@@ -601,10 +600,11 @@ int main(int argc, char** argv) {
                                                     reporter.counter("project/log_one/10" + fixed, "baseline_us"));
     // The plain side's growth is what a growing heap costs anyone (fresh pages, cache and TLB
     // misses); "flat" means no growth beyond that: project growth <= 1.2 x plain growth.
-    std::printf("\nPer-log growth, log one at 100,000 / at 10: project %s, plain %s "
-                "(goal: flat, project growth <= 1.2 x plain growth) %s\n",
-                fmt(flat_log, "%.3f").c_str(), fmt(flat_plain, "%.3f").c_str(),
-                flat_log && flat_plain ? (*flat_log <= 1.2 * std::max(1.0, *flat_plain) ? "met" : "MISSED") : "");
+    std::printf(
+        "\nPer-log growth, log one at 100,000 / at 10: project %s, plain %s "
+        "(goal: flat, project growth <= 1.2 x plain growth) %s\n",
+        fmt(flat_log, "%.3f").c_str(), fmt(flat_plain, "%.3f").c_str(),
+        flat_log && flat_plain ? (*flat_log <= 1.2 * std::max(1.0, *flat_plain) ? "met" : "MISSED") : "");
     std::printf("\nLookup project[slug] (random slugs), CPU ns per lookup; reference: unordered_map<string, size_t>\n");
     std::printf("%-10s %12s %12s %8s\n", "N", "project", "map", "ratio");
     for (const char* n : {"10", "1000", "100000"}) {
@@ -621,15 +621,16 @@ int main(int argc, char** argv) {
     // share), or it is no slower than the hash map at 100,000.
     const auto at_100k = lazyscribe_bench::ratio(reporter.ns("project/lookup/100000"),
                                                  reporter.ns("baseline/unordered_map_lookup/100000"));
-    std::printf("  growth 100,000 / 10: project %s, map %s (goal: not a scan, i.e. growth <= 1.25 x the map's, "
-                "or no slower than the map at 100,000) %s\n",
-                fmt(flat_lookup, "%.2f").c_str(), fmt(flat_map, "%.2f").c_str(),
-                flat_lookup && flat_map && at_100k
-                    ? (*flat_lookup <= 1.25 * *flat_map || *at_100k <= 1.0 ? "met" : "MISSED")
-                    : "");
-    std::printf("\nPeak memory while saving 10,000 experiments (child process, ru_maxrss delta; "
-                "'before' = peak after building, i.e. the in-memory size of the experiments + ~%ld KiB of program):\n",
-                startup_kb);
+    std::printf(
+        "  growth 100,000 / 10: project %s, map %s (goal: not a scan, i.e. growth <= 1.25 x the map's, "
+        "or no slower than the map at 100,000) %s\n",
+        fmt(flat_lookup, "%.2f").c_str(), fmt(flat_map, "%.2f").c_str(),
+        flat_lookup && flat_map && at_100k ? (*flat_lookup <= 1.25 * *flat_map || *at_100k <= 1.0 ? "met" : "MISSED")
+                                           : "");
+    std::printf(
+        "\nPeak memory while saving 10,000 experiments (child process, ru_maxrss delta; "
+        "'before' = peak after building, i.e. the in-memory size of the experiments + ~%ld KiB of program):\n",
+        startup_kb);
     std::printf("%-12s %12s %12s %12s %12s %14s\n", "side", "before KiB", "after KiB", "extra KiB", "file KiB",
                 "extra / file");
     std::optional<double> ours_ratio;
@@ -642,7 +643,8 @@ int main(int argc, char** argv) {
         const double file_kb = static_cast<double>(m.file_bytes) / 1024.0;
         const double r = extra / file_kb;
         if (side == "project") ours_ratio = r;
-        std::printf("%-12s %12ld %12ld %12.0f %12.0f %14.3f\n", side.c_str(), m.before_kb, m.after_kb, extra, file_kb, r);
+        std::printf("%-12s %12ld %12ld %12.0f %12.0f %14.3f\n", side.c_str(), m.before_kb, m.after_kb, extra, file_kb,
+                    r);
     }
     std::printf("Goal: lazyscribe extra peak / file size <= 2: %s\n",
                 ours_ratio ? (*ours_ratio <= 2.0 ? "met" : "MISSED") : "-");

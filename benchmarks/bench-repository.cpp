@@ -183,8 +183,8 @@ value_type plain_read(const fs::path& folder, const record& r) {
 
 // A new version with the plain data structures: the same scans lazyscribe does (highest
 // version, file name not taken), then push_back.
-void plain_log(std::vector<record>& records, std::vector<std::shared_ptr<const value_type>>& values,
-               std::int64_t now, const value_type& value) {
+void plain_log(std::vector<record>& records, std::vector<std::shared_ptr<const value_type>>& values, std::int64_t now,
+               const value_type& value) {
     long long next = 0;
     for (const record& r : records)
         if (r.name == k_name) next = std::max(next, r.version + 1);
@@ -232,8 +232,8 @@ void generate(std::size_t n) {
 struct fixture {
     std::unique_ptr<repository> repo;
     std::vector<record> records;
-    std::vector<long long> numbers;     // random version numbers
-    std::vector<std::int64_t> times;    // random as-of times (seconds)
+    std::vector<long long> numbers;   // random version numbers
+    std::vector<std::int64_t> times;  // random as-of times (seconds)
 };
 
 const fixture& data(std::size_t n) {
@@ -254,7 +254,6 @@ const fixture& data(std::size_t n) {
     return f;
 }
 
-
 // ---- benchmarks
 
 void bm_open(benchmark::State& state) {
@@ -272,8 +271,7 @@ void bm_find_number(benchmark::State& state) {
     std::size_t kb = 0;
     std::size_t kc = 0;
     lazyscribe_bench::paired(
-        state, 256,
-        [&] { benchmark::DoNotOptimize(plain_find_number(f.records, k_name, f.numbers[kb++ & 4095])); },
+        state, 256, [&] { benchmark::DoNotOptimize(plain_find_number(f.records, k_name, f.numbers[kb++ & 4095])); },
         [&] { benchmark::DoNotOptimize(&f.repo->find_version(k_name, f.numbers[kc++ & 4095])); });
 }
 
@@ -297,7 +295,9 @@ void bm_load_number(benchmark::State& state) {
     std::size_t kc = 0;
     lazyscribe_bench::paired(
         state, 16,
-        [&] { benchmark::DoNotOptimize(plain_read(folder, *plain_find_number(f.records, k_name, f.numbers[kb++ & 4095]))); },
+        [&] {
+            benchmark::DoNotOptimize(plain_read(folder, *plain_find_number(f.records, k_name, f.numbers[kb++ & 4095])));
+        },
         [&] {
             lazyscribe::repository_load_options o;
             o.version = f.numbers[kc++ & 4095];
@@ -313,7 +313,9 @@ void bm_load_asof(benchmark::State& state) {
     std::size_t kc = 0;
     lazyscribe_bench::paired(
         state, 16,
-        [&] { benchmark::DoNotOptimize(plain_read(folder, *plain_find_asof(f.records, k_name, f.times[kb++ & 4095]))); },
+        [&] {
+            benchmark::DoNotOptimize(plain_read(folder, *plain_find_asof(f.records, k_name, f.times[kb++ & 4095])));
+        },
         [&] {
             lazyscribe::repository_load_options o;
             o.version = lazyscribe::time_point{std::chrono::seconds(f.times[kc++ & 4095])};
@@ -450,14 +452,20 @@ int main(int argc, char** argv) {
     for (const std::size_t n : k_sizes) {
         const auto arg = static_cast<std::int64_t>(n);
         benchmark::RegisterBenchmark("repo/open", bm_open)->Arg(arg)->Unit(benchmark::kMicrosecond);
-        benchmark::RegisterBenchmark("repo/find_version/number", bm_find_number)->Arg(arg)->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark("repo/find_version/number", bm_find_number)
+            ->Arg(arg)
+            ->Unit(benchmark::kMicrosecond);
         benchmark::RegisterBenchmark("repo/find_version/asof", bm_find_asof)->Arg(arg)->Unit(benchmark::kMicrosecond);
-        benchmark::RegisterBenchmark("repo/load_artifact/number", bm_load_number)->Arg(arg)->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark("repo/load_artifact/number", bm_load_number)
+            ->Arg(arg)
+            ->Unit(benchmark::kMicrosecond);
         benchmark::RegisterBenchmark("repo/load_artifact/asof", bm_load_asof)->Arg(arg)->Unit(benchmark::kMicrosecond);
         benchmark::RegisterBenchmark("repo/log", bm_log)->Arg(arg)->Iterations(500)->Unit(benchmark::kMicrosecond);
         benchmark::RegisterBenchmark("repo/log_save", bm_log_save)->Arg(arg)->Unit(benchmark::kMicrosecond);
     }
-    benchmark::RegisterBenchmark("repo/log_save_durable", bm_log_save_durable)->Arg(1000)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("repo/log_save_durable", bm_log_save_durable)
+        ->Arg(1000)
+        ->Unit(benchmark::kMicrosecond);
 
     recording_reporter reporter;
     if (!lazyscribe_bench::run_all(argc, argv, reporter)) return 1;
@@ -471,15 +479,17 @@ int main(int argc, char** argv) {
         const auto r = counter(name, "ratio");
         if (!r) return;
         std::printf("%-30s %8s %12s %12s %8s %10s\n", bench.c_str(), n.c_str(),
-                    fmt(counter(name, "baseline_us"), "%.3f").c_str(), fmt(counter(name, "candidate_us"), "%.3f").c_str(),
-                    fmt(r, "%.3f").c_str(), fmt(counter(name, "ratio_wall"), "%.3f").c_str());
+                    fmt(counter(name, "baseline_us"), "%.3f").c_str(),
+                    fmt(counter(name, "candidate_us"), "%.3f").c_str(), fmt(r, "%.3f").c_str(),
+                    fmt(counter(name, "ratio_wall"), "%.3f").c_str());
     };
     const char* sizes[] = {"100", "1000", "10000"};
     for (const char* bench : {"repo/open", "repo/find_version/number", "repo/find_version/asof",
                               "repo/load_artifact/number", "repo/load_artifact/asof", "repo/log", "repo/log_save"}) {
         for (const char* n : sizes) row(bench, n, std::string(bench) == "repo/log" ? "/iterations:500" : "");
     }
-    std::printf("\nload_artifact split (CPU us per call): lookup = find_version, read = load_artifact - find_version\n");
+    std::printf(
+        "\nload_artifact split (CPU us per call): lookup = find_version, read = load_artifact - find_version\n");
     std::printf("%-8s %8s %12s %12s %14s %12s\n", "by", "N", "lazy lookup", "lazy read", "plain lookup", "plain read");
     for (const char* kind : {"number", "asof"}) {
         for (const char* n : sizes) {

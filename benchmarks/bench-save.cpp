@@ -85,7 +85,7 @@ using lazyscribe_bench::fmt;
 using lazyscribe_bench::recording_reporter;
 
 constexpr std::int64_t k_base_seconds = 1'704'067'200;  // 2024-01-01T00:00:00Z
-constexpr std::size_t k_fresh = 10;                      // experiments logged afresh in save_artifacts
+constexpr std::size_t k_fresh = 10;                     // experiments logged afresh in save_artifacts
 const char* const k_author = "bench";
 
 // ---- the fake clock: experiment i is logged at base + i seconds
@@ -100,7 +100,9 @@ using lazyscribe_bench::temp_dir;
 
 // ---- the content of experiment i
 
-double metric_value(std::size_t i, int k) { return 0.5 + 0.5 * std::sin(static_cast<double>(i) * 12.9898 + k * 78.233); }
+double metric_value(std::size_t i, int k) {
+    return 0.5 + 0.5 * std::sin(static_cast<double>(i) * 12.9898 + k * 78.233);
+}
 
 void log_experiment(project& p, std::size_t i) {
     g_now_seconds = k_base_seconds + static_cast<std::int64_t>(i);
@@ -146,9 +148,12 @@ void plain_write(const fs::path& file, const std::string& bytes) {
 enum class side { durable, nondurable, unsafe };
 const char* side_name(side s) {
     switch (s) {
-        case side::durable: return "durable";
-        case side::nondurable: return "nondurable";
-        case side::unsafe: return "unsafe";
+    case side::durable:
+        return "durable";
+    case side::nondurable:
+        return "nondurable";
+    case side::unsafe:
+        return "unsafe";
     }
     return "?";
 }
@@ -313,8 +318,8 @@ void bm_lock_paired(benchmark::State& state, fixture* f) {
     const auto without_lock = [&] {
         const std::string text = p.to_text();
         lazyscribe::detail::write_file_atomically(
-            p.path(), true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
-            false);
+            p.path(), true,
+            [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); }, false);
     };
     const auto with_lock = [&] { p.save(); };
     try {
@@ -402,15 +407,18 @@ int main(int argc, char** argv) {
                           [f, s](benchmark::State& st) { bm_save_json(st, f, s, false); });
         }
         for (const side s : {side::nondurable, side::unsafe}) {
-            register_fixed("save_json_settled/" + std::string(side_name(s)) + "/" + N,
-                           [f, s](benchmark::State& st) { bm_save_json(st, f, s, true); }, n == 10 ? 200 : 20);
+            register_fixed(
+                "save_json_settled/" + std::string(side_name(s)) + "/" + N,
+                [f, s](benchmark::State& st) { bm_save_json(st, f, s, true); }, n == 10 ? 200 : 20);
         }
         for (const side s : {side::durable, side::nondurable, side::unsafe}) {
-            register_fixed("save_artifacts/" + std::string(side_name(s)) + "/" + N,
-                           [f, s](benchmark::State& st) { bm_save_artifacts(st, f, s); }, n == 10 ? 50 : 10);
+            register_fixed(
+                "save_artifacts/" + std::string(side_name(s)) + "/" + N,
+                [f, s](benchmark::State& st) { bm_save_artifacts(st, f, s); }, n == 10 ? 50 : 10);
         }
-        benchmark::RegisterBenchmark(("serialize/to_text/" + N).c_str(), [f](benchmark::State& st) { bm_to_text(st, f); })
-            ->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark(("serialize/to_text/" + N).c_str(), [f](benchmark::State& st) {
+            bm_to_text(st, f);
+        })->Unit(benchmark::kMicrosecond);
         names()["serialize/to_text/" + N] = {"serialize/to_text/" + N, ""};
     }
     fixture* small = fixtures()[10].get();
@@ -435,8 +443,9 @@ int main(int argc, char** argv) {
     };
     const auto r = [](std::optional<double> a, std::optional<double> b) { return lazyscribe_bench::ratio(a, b); };
 
-    std::printf("\nSummary: medians, microseconds per save; ratio = side / unsafe. save_json: CPU from the "
-                "CPU-time run, wall from the /real_time run; the others: both from one fixed-count run\n");
+    std::printf(
+        "\nSummary: medians, microseconds per save; ratio = side / unsafe. save_json: CPU from the "
+        "CPU-time run, wall from the /real_time run; the others: both from one fixed-count run\n");
     const std::pair<const char*, const char*> kinds[] = {
         {"save_json", "artifacts clean, the JSON file only; saves back to back"},
         {"save_json_settled", "the same, the file written back (untimed) before each save; durable: see save_json"},

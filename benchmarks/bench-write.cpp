@@ -76,8 +76,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using handlers = lazyscribe::builtin_handlers;
-using lazyscribe::json_handler;
 using bench_values::run_params;
+using lazyscribe::json_handler;
 
 std::vector<double> make_vector() {
     std::mt19937_64 rng(42);
@@ -218,41 +218,47 @@ struct file_paths {
 template <class T>
 void bm_memory_erased(benchmark::State& state, int block) {
     memory_paths<T> p;
-    lazyscribe_bench::paired(state, block, [&] { p.direct(); }, [&] { p.erased_write(); });
+    lazyscribe_bench::paired(
+        state, block, [&] { p.direct(); }, [&] { p.erased_write(); });
     state.SetLabel(std::to_string(p.direct_out.tellp()) + " bytes");
 }
 
 template <class T>
 void bm_memory_visit(benchmark::State& state, int block) {
     memory_paths<T> p;
-    lazyscribe_bench::paired(state, block, [&] { p.direct(); }, [&] { p.erased_visit(); });
+    lazyscribe_bench::paired(
+        state, block, [&] { p.direct(); }, [&] { p.erased_visit(); });
     state.SetLabel(std::to_string(p.direct_out.tellp()) + " bytes");
 }
 
 template <class T>
 void bm_file_log_save(benchmark::State& state, int block) {
     file_paths<T> p;
-    lazyscribe_bench::paired(state, block, [&] { p.direct(false); }, [&] { p.log_save(false); });
+    lazyscribe_bench::paired(
+        state, block, [&] { p.direct(false); }, [&] { p.log_save(false); });
     state.SetLabel(std::to_string(fs::file_size(p.target)) + " bytes");
 }
 
 template <class T>
 void bm_file_log_save_durable(benchmark::State& state, int block) {
     file_paths<T> p;
-    lazyscribe_bench::paired(state, block, [&] { p.direct(true); }, [&] { p.log_save(true); });
+    lazyscribe_bench::paired(
+        state, block, [&] { p.direct(true); }, [&] { p.log_save(true); });
     state.SetLabel(std::to_string(fs::file_size(p.target)) + " bytes");
 }
 
 template <class T>
 void bm_file_atomic_helper(benchmark::State& state, int block) {
     file_paths<T> p;
-    lazyscribe_bench::paired(state, block, [&] { p.direct(false); }, [&] { p.atomic_helper(); });
+    lazyscribe_bench::paired(
+        state, block, [&] { p.direct(false); }, [&] { p.atomic_helper(); });
 }
 
 template <class T>
 void bm_file_log_save_fname(benchmark::State& state, int block) {
     file_paths<T> p;
-    lazyscribe_bench::paired(state, block, [&] { p.direct(false); }, [&] { p.log_save_fname(); });
+    lazyscribe_bench::paired(
+        state, block, [&] { p.direct(false); }, [&] { p.log_save_fname(); });
 }
 
 const char* value_label(const std::vector<double>*) { return "vector1000"; }
@@ -268,8 +274,7 @@ void register_value(int memory_block) {
     const char* v = value_label(static_cast<const T*>(nullptr));
     benchmark::RegisterBenchmark(name("memory", "erased_vs_direct", v).c_str(), bm_memory_erased<T>, memory_block)
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(name("memory", "visit_erased_vs_direct", v).c_str(), bm_memory_visit<T>,
-                                 memory_block)
+    benchmark::RegisterBenchmark(name("memory", "visit_erased_vs_direct", v).c_str(), bm_memory_visit<T>, memory_block)
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(name("file", "log_save_vs_direct", v).c_str(), bm_file_log_save<T>, 1)
         ->Unit(benchmark::kMicrosecond);
@@ -301,12 +306,10 @@ int main(int argc, char** argv) {
     bool all_met = true;
     bool any = false;
     for (const char* v : {"vector1000", "small_struct"}) {
-        for (const auto& [where, impl] : {std::pair{"memory", "erased_vs_direct"},
-                                          std::pair{"memory", "visit_erased_vs_direct"},
-                                          std::pair{"file", "log_save_vs_direct"},
-                                          std::pair{"file", "durable_log_save_vs_direct"},
-                                          std::pair{"file", "part_atomic_helper"},
-                                          std::pair{"file", "part_log_save_fname"}}) {
+        for (const auto& [where, impl] :
+             {std::pair{"memory", "erased_vs_direct"}, std::pair{"memory", "visit_erased_vs_direct"},
+              std::pair{"file", "log_save_vs_direct"}, std::pair{"file", "durable_log_save_vs_direct"},
+              std::pair{"file", "part_atomic_helper"}, std::pair{"file", "part_log_save_fname"}}) {
             const std::string n = name(where, impl, v);
             const auto r = reporter.counter(n, "ratio");
             if (!r) continue;
@@ -318,7 +321,9 @@ int main(int argc, char** argv) {
                         fmt(reporter.counter(n, "baseline_us"), "%.3f").c_str(),
                         fmt(reporter.counter(n, "candidate_us"), "%.3f").c_str(), *r,
                         fmt(reporter.counter(n, "ratio_wall"), "%.3f").c_str(),
-                        part ? "(breakdown)" : met ? "met" : "MISSED");
+                        part  ? "(breakdown)"
+                        : met ? "met"
+                              : "MISSED");
         }
     }
     if (any) std::printf("\nAll CPU-time ratios <= 1.05 (breakdown rows excluded): %s\n", all_met ? "yes" : "no");

@@ -28,10 +28,14 @@ namespace lazyscribe_bench {
 
 inline double to_ns(benchmark::TimeUnit unit) {
     switch (unit) {
-        case benchmark::kNanosecond: return 1.0;
-        case benchmark::kMicrosecond: return 1e3;
-        case benchmark::kMillisecond: return 1e6;
-        case benchmark::kSecond: return 1e9;
+    case benchmark::kNanosecond:
+        return 1.0;
+    case benchmark::kMicrosecond:
+        return 1e3;
+    case benchmark::kMillisecond:
+        return 1e6;
+    case benchmark::kSecond:
+        return 1e9;
     }
     return 1.0;
 }

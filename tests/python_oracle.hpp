@@ -31,8 +31,10 @@ namespace python_detail {
 inline std::string quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) {
-        if (c == '\'') q += "'\\''";
-        else q += c;
+        if (c == '\'')
+            q += "'\\''";
+        else
+            q += c;
     }
     return q + "'";
 }
@@ -47,7 +49,9 @@ inline std::string slurp(const std::filesystem::path& p) {
 inline std::string prelude(const std::string& frozen_utc) {
     return "import sys, datetime\n"
            "import lazyscribe._utils as _lz_utils\n"
-           "_LZ_FROZEN = datetime.datetime.fromisoformat(" + quote(frozen_utc) + ")\n"
+           "_LZ_FROZEN = datetime.datetime.fromisoformat(" +
+           quote(frozen_utc) +
+           ")\n"
            "_lz_utils.utcnow.__code__ = (lambda: _LZ_FROZEN).__code__\n"
            "_lz_utils.utcnow.__globals__['_LZ_FROZEN'] = _LZ_FROZEN\n";
 }
@@ -77,8 +81,8 @@ inline python_result run_python(const std::string& script, const std::filesystem
     const auto site = python_site(&why);
     if (!site) throw std::runtime_error("run_python: " + why);
     std::random_device rd;
-    const auto base = std::filesystem::temp_directory_path() /
-                      ("lazyscribe-py-" + std::to_string(rd()) + "-" + std::to_string(rd()));
+    const auto base =
+        std::filesystem::temp_directory_path() / ("lazyscribe-py-" + std::to_string(rd()) + "-" + std::to_string(rd()));
     const auto script_file = base.string() + ".py";
     const auto out_file = base.string() + ".out";
     const auto err_file = base.string() + ".err";
@@ -88,8 +92,7 @@ inline python_result run_python(const std::string& script, const std::filesystem
     }
     const std::string command = "cd " + python_detail::quote(cwd.string()) +
                                 " && PYTHONPATH=" + python_detail::quote(site->string()) +
-                                " PYTHONIOENCODING=utf-8 /usr/bin/python3 " +
-                                python_detail::quote(script_file) + " >" +
+                                " PYTHONIOENCODING=utf-8 /usr/bin/python3 " + python_detail::quote(script_file) + " >" +
                                 python_detail::quote(out_file) + " 2>" + python_detail::quote(err_file);
     const int status = std::system(command.c_str());
     python_result result;
@@ -113,7 +116,8 @@ inline bool python_available(std::string* why = nullptr) {
                                   std::filesystem::temp_directory_path());
         if (r.exit_code != 0) {
             return "Python lazyscribe does not import (apt-get install python3-fsspec python3-slugify "
-                   "python3-attr python3-text-unidecode): " + r.err.substr(0, 300);
+                   "python3-attr python3-text-unidecode): " +
+                   r.err.substr(0, 300);
         }
         return std::nullopt;
     }();
@@ -133,13 +137,12 @@ inline std::string python_ok(const std::string& script, const std::filesystem::p
 }  // namespace lazyscribe_test
 
 /// Skips the rest of the test case, with the reason, when Python lazyscribe is not at hand.
-#define LAZYSCRIBE_REQUIRE_PYTHON()                                                              \
-    do {                                                                                         \
-        std::string lazyscribe_python_why_;                                                      \
-        if (!::lazyscribe_test::python_available(&lazyscribe_python_why_)) {                     \
-            std::cout << ::lazyscribe_test::python_skip_marker                                   \
-                      << " Python lazyscribe interop test skipped: " << lazyscribe_python_why_   \
-                      << '\n';                                                                   \
-            return;                                                                              \
-        }                                                                                        \
+#define LAZYSCRIBE_REQUIRE_PYTHON()                                                                     \
+    do {                                                                                                \
+        std::string lazyscribe_python_why_;                                                             \
+        if (!::lazyscribe_test::python_available(&lazyscribe_python_why_)) {                            \
+            std::cout << ::lazyscribe_test::python_skip_marker                                          \
+                      << " Python lazyscribe interop test skipped: " << lazyscribe_python_why_ << '\n'; \
+            return;                                                                                     \
+        }                                                                                               \
     } while (false)

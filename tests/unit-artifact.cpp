@@ -20,7 +20,7 @@ using set_t = ls::basic_artifact_set<test_handlers>;
 namespace {
 const ls::time_point t0 = ls::detail::parse_time("2024-01-02T03:04:05").value();
 using project_t = ls::basic_project<test_handlers>;
-}
+}  // namespace
 
 namespace geo {
 struct point {
@@ -209,10 +209,15 @@ TEST_CASE("artifact: bad metadata and bad requests get typed errors naming the f
         return std::string("no error");
     };
     CHECK(message_of(ls::json::object()).find("p.json: artifacts: expected an array") != std::string::npos);
-    CHECK(message_of(ls::json::parse(R"([{"handler": "json", "name": "a"}])")).find("p.json: artifacts[0]: missing field 'created_at'") != std::string::npos);
-    CHECK(message_of(ls::json::parse(R"([{"created_at": 5, "handler": "json", "name": "a"}])")).find("'created_at' must be a string") != std::string::npos);
-    CHECK(message_of(ls::json::parse(R"([{"created_at": "yesterday", "handler": "json", "name": "a"}])")).find("'created_at' is not a date-time") != std::string::npos);
-    CHECK(message_of(ls::json::parse(R"([{"created_at": "2024-01-01T00:00:00", "handler": "json", "name": "a", "version": "1"}])")).find("'version' must be an integer") != std::string::npos);
+    CHECK(message_of(ls::json::parse(R"([{"handler": "json", "name": "a"}])"))
+              .find("p.json: artifacts[0]: missing field 'created_at'") != std::string::npos);
+    CHECK(message_of(ls::json::parse(R"([{"created_at": 5, "handler": "json", "name": "a"}])"))
+              .find("'created_at' must be a string") != std::string::npos);
+    CHECK(message_of(ls::json::parse(R"([{"created_at": "yesterday", "handler": "json", "name": "a"}])"))
+              .find("'created_at' is not a date-time") != std::string::npos);
+    CHECK(message_of(ls::json::parse(
+                         R"([{"created_at": "2024-01-01T00:00:00", "handler": "json", "name": "a", "version": "1"}])"))
+              .find("'version' must be an integer") != std::string::npos);
 
     temp_dir dir;
     set_t set(dir);
@@ -223,7 +228,8 @@ TEST_CASE("artifact: bad metadata and bad requests get typed errors naming the f
     set.save();
     const auto reloaded = set_t::from_json(set.to_json(), dir.path(), "test");
     // The text handler reads only std::string: known only at run time, so a typed error.
-    CHECK_THROWS_WITH(reloaded.load_artifact<std::vector<int>>("notes"), Catch::Contains("cannot read a value of type"));
+    CHECK_THROWS_WITH(reloaded.load_artifact<std::vector<int>>("notes"),
+                      Catch::Contains("cannot read a value of type"));
     std::filesystem::remove(dir / set.begin()->fname());
     CHECK_THROWS_WITH(reloaded.load_artifact<std::string>("notes"), Catch::Contains("cannot open"));
 }
@@ -234,7 +240,9 @@ struct chart_handler {
     static constexpr std::string_view suffix = "svg";
     static constexpr bool binary = false;
     static constexpr bool output_only = true;
-    static void write(const std::vector<double>& ys, std::ostream& out, const ls::json&) { out << "<svg>" << ys.size() << "</svg>"; }
+    static void write(const std::vector<double>& ys, std::ostream& out, const ls::json&) {
+        out << "<svg>" << ys.size() << "</svg>";
+    }
 };
 }  // namespace
 
@@ -323,7 +331,8 @@ TEST_CASE("artifact: \"version\": null in an experiment or test loads and is wri
     // Another non-integer version is still refused.
     auto bad = entries;
     bad[0]["version"] = "1";
-    CHECK_THROWS_WITH(set_t::from_json(bad, dir.path(), "p.json"), Catch::Contains("field 'version' must be an integer"));
+    CHECK_THROWS_WITH(set_t::from_json(bad, dir.path(), "p.json"),
+                      Catch::Contains("field 'version' must be an integer"));
 }
 
 namespace {

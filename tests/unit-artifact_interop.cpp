@@ -64,7 +64,8 @@ with p.log("A") as e:
     with e.log_test("T") as t:
         t.log_artifact("tnotes", "test notes", handler="text")
 p.save()
-)", dir.path());
+)",
+              dir.path());
     const auto file = dir / "project.json";
     const std::string written = read_file(file);
     REQUIRE(written.find("\"version\": null") != std::string::npos);
@@ -92,7 +93,8 @@ p = Project("project.json", mode="r")
 e = p["a"]
 print(e.load_artifact("notes"), "|", e.tests[0].load_artifact("tnotes"), "|", e.load_artifact("added"))
 print([a.version for a in e.artifacts], [a.version for a in e.tests[0].artifacts])
-)", dir.path());
+)",
+                               dir.path());
     CHECK(out == "experiment notes | test notes | {'k': 1}\n[None, 0] [None]\n");
 }
 
@@ -107,7 +109,8 @@ for name in ("A", "B"):
     with p.log(name) as e:
         e.log_artifact("common", {"shared": True}, handler="json", fname="../shared/common.json")
 p.save()
-)", dir.path());
+)",
+              dir.path());
     REQUIRE(std::filesystem::exists(dir / "shared/common.json"));
     const auto file = dir / "project.json";
     const std::string written = read_file(file);
@@ -133,7 +136,8 @@ p.save()
 from lazyscribe import Project
 p = Project("project.json", mode="r")
 print(p["c"].load_artifact("common"), p["a"].load_artifact("common"))
-)", dir.path());
+)",
+                               dir.path());
     CHECK(out == "{'from': 'cpp'} {'shared': True}\n");
 }
 
@@ -148,7 +152,8 @@ with p.log("A") as e:
     with e.log_test("Holdout") as t:
         t.log_artifact("common", {"shared": True}, handler="json", fname="../../shared/common.json")
 p.save()
-)", dir.path());
+)",
+              dir.path());
     REQUIRE(std::filesystem::exists(dir / "shared/common.json"));
     const auto file = dir / "project.json";
     const std::string written = read_file(file);
@@ -172,13 +177,15 @@ p = Project("project.json", mode="w", author="py")
 with p.log("A") as e:
     e.log_artifact("notes", "a\r\nb\rc\n\r\r\nend\r", handler="text", fname="notes.txt")
 p.save()
-)", dir.path());
+)",
+              dir.path());
     const auto on_disk = read_file(dir / "a-20250102030405/notes.txt");
     CHECK(on_disk == text);
     const auto python_reads = python_ok(python_text_handler + R"(
 from lazyscribe import Project
 print(repr(Project("project.json", mode="r")["a"].load_artifact("notes")))
-)", dir.path());
+)",
+                                        dir.path());
     CHECK(python_reads == "'a\\nb\\nc\\n\\n\\nend\\n'\n");
 
     const project_t p(dir / "project.json", ls::mode::read_only);
@@ -197,6 +204,7 @@ print(repr(Project("project.json", mode="r")["a"].load_artifact("notes")))
     const auto python_reads_ours = python_ok(python_text_handler + R"(
 from lazyscribe import Project
 print(repr(Project("ours.json", mode="r")["ours"].load_artifact("notes")))
-)", dir.path());
+)",
+                                             dir.path());
     CHECK(python_reads_ours == "'a\\nb\\nc\\n\\n\\nend\\n'\n");
 }

@@ -38,19 +38,58 @@ TEST_CASE("a valid handler list keeps its own members, aliases and look-ups", "[
 namespace {
 // Outside a template an invalid requirement is a hard error: each check takes the experiment
 // type as a parameter.
-template <class E> concept logs_metric = requires(E& e) { e.log_metric("auroc", 0.5); };
-template <class E> concept logs_metric_list = requires(E& e) { e.log_metric("loss", std::vector<double>{1.0}); };
-template <class E> concept logs_parameter = requires(E& e) { e.log_parameter("depth", 3); };
-template <class E> concept logs_artifact = requires(E& e) { e.template log_artifact<"json">("features", 1); };
-template <class E> concept tags = requires(E& e) { e.tag("a", "b"); };
-template <class E> concept replaces_tags = requires(E& e) { e.tag(std::vector<std::string>{"a"}, true); };
-template <class E> concept logs_test = requires(E& e) { e.log_test("t"); };
-template <class E> concept logs_test_in = requires(E& e) { e.log_test("t", [](auto&) {}); };
-template <class E> concept adds_dependency = requires(E& e) { e.add_dependency(e); };
-template <class E> concept removes_metric = requires(E& e) { e.remove_metric("auroc"); };
-template <class E> concept renames_parameter = requires(E& e) { e.rename_parameter("depth", "max_depth"); };
-template <class E> concept edits_test = requires(E& e) { e.edit_test("t"); };
-template <class E> concept logs_an_iterator = requires(E& e) { e.log_parameter("depth", std::vector<int>{}.begin()); };
+template <class E>
+concept logs_metric = requires(E& e) {
+    e.log_metric("auroc", 0.5);
+};
+template <class E>
+concept logs_metric_list = requires(E& e) {
+    e.log_metric("loss", std::vector<double>{1.0});
+};
+template <class E>
+concept logs_parameter = requires(E& e) {
+    e.log_parameter("depth", 3);
+};
+template <class E>
+concept logs_artifact = requires(E& e) {
+    e.template log_artifact<"json">("features", 1);
+};
+template <class E>
+concept tags = requires(E& e) {
+    e.tag("a", "b");
+};
+template <class E>
+concept replaces_tags = requires(E& e) {
+    e.tag(std::vector<std::string>{"a"}, true);
+};
+template <class E>
+concept logs_test = requires(E& e) {
+    e.log_test("t");
+};
+template <class E>
+concept logs_test_in = requires(E& e) {
+    e.log_test("t", [](auto&) {});
+};
+template <class E>
+concept adds_dependency = requires(E& e) {
+    e.add_dependency(e);
+};
+template <class E>
+concept removes_metric = requires(E& e) {
+    e.remove_metric("auroc");
+};
+template <class E>
+concept renames_parameter = requires(E& e) {
+    e.rename_parameter("depth", "max_depth");
+};
+template <class E>
+concept edits_test = requires(E& e) {
+    e.edit_test("t");
+};
+template <class E>
+concept logs_an_iterator = requires(E& e) {
+    e.log_parameter("depth", std::vector<int>{}.begin());
+};
 }  // namespace
 
 TEST_CASE("a const experiment's mutators resolve to the twins that refuse at compile time", "[diagnostics]") {

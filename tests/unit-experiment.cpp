@@ -115,7 +115,8 @@ with p.log("Text") as e:
     e.log_metric("unicode", "caf\u00e9")
     e.log_parameter("optimizer", "adam")
 p.save()
-)", dir.path());
+)",
+              dir.path());
     set_clock("2025-01-02T03:04:05");  // the oracle's frozen clock
     ls::project p(dir / "cpp.json", ls::mode::write, with_clock("x"));
     p.log("Text", [](ls::experiment& e) {
@@ -150,8 +151,7 @@ TEST_CASE("experiment: metric() and parameter() throw not_found_error naming wha
     CHECK_THROWS_AS(e.metric("aurco"), ls::not_found_error);
     CHECK_THROWS_WITH(e.metric("aurco"), Catch::Contains("experiment 'model-20240115100000' has no metric named "
                                                          "'aurco'; metrics: 'auroc', 'f1'"));
-    CHECK_THROWS_WITH(e.parameter("depth"),
-                      Catch::Contains("has no parameter named 'depth'; parameters: 'max_depth'"));
+    CHECK_THROWS_WITH(e.parameter("depth"), Catch::Contains("has no parameter named 'depth'; parameters: 'max_depth'"));
     CHECK_THROWS_WITH(e.test("Holdout").metric("f1"),
                       Catch::Contains("test 'Holdout' of experiment 'model-20240115100000' has no metric named 'f1'; "
                                       "metrics: 'auroc'"));
@@ -295,8 +295,9 @@ TEST_CASE("experiment: remove and rename metrics, parameters, tags, artifacts, t
         set_clock("2024-03-01T00:00:00");
         ls::project p("p/project.json", ls::mode::edit, with_clock("bob"));
         auto& e = p.edit("model");
-        CHECK_THROWS_WITH(e.remove_metric("nope"), Catch::Contains("remove_metric: experiment 'model-20240201000000' "
-                                                                   "has no metric named 'nope'; metrics: 'drop', 'old'"));
+        CHECK_THROWS_WITH(e.remove_metric("nope"),
+                          Catch::Contains("remove_metric: experiment 'model-20240201000000' "
+                                          "has no metric named 'nope'; metrics: 'drop', 'old'"));
         CHECK_THROWS_AS(e.rename_metric("nope", "x"), ls::not_found_error);
         CHECK_THROWS_WITH(e.remove_parameter("nope"), Catch::Contains("parameters: 'gone', 'lr'"));
         CHECK_THROWS_AS(e.rename_parameter("nope", "x"), ls::not_found_error);
@@ -305,8 +306,9 @@ TEST_CASE("experiment: remove and rename metrics, parameters, tags, artifacts, t
         CHECK_THROWS_WITH(e.remove_test("nope"), Catch::Contains("tests: 'Stays', 'Goes'"));
         CHECK_THROWS_AS(e.edit_test("nope"), ls::not_found_error);
         CHECK_THROWS_WITH(e.remove_dependency("nope"), Catch::Contains("dependencies: 'feature-set'"));
-        CHECK_THROWS_WITH(e.edit_test("Stays").remove_metric("f1"),
-                          Catch::Contains("test 'Stays' of experiment 'model-20240201000000' has no metric named 'f1'"));
+        CHECK_THROWS_WITH(
+            e.edit_test("Stays").remove_metric("f1"),
+            Catch::Contains("test 'Stays' of experiment 'model-20240201000000' has no metric named 'f1'"));
         CHECK_THROWS_AS(e.edit_test("Stays").remove_artifact("nope"), ls::not_found_error);
         CHECK(e.metrics().size() == 2);
         CHECK(e.tags().size() == 3);
@@ -452,7 +454,8 @@ del e.dependencies["feature-set"]
 e.last_updated = utcnow()
 e.dirty = True
 p.save()
-)", dir.path());
+)",
+              dir.path());
     CHECK(read_file("cpp/project.json") == read_file("py/project.json"));
     CHECK_FALSE(std::filesystem::exists("cpp/model-20240101000000/notes-20240101000000.json"));
     CHECK(std::filesystem::exists("py/model-20240101000000/notes-20240101000000.json"));  // Python leaves it
@@ -462,7 +465,8 @@ from lazyscribe import Project
 e = Project("cpp/project.json", mode="r")["model"]
 print(sorted(e.metrics.items()), sorted(e.parameters.items()), e.tags, [a.name for a in e.artifacts],
       [(t.name, t.metrics) for t in e.tests], list(e.dependencies), e.last_updated_by, e.last_updated.isoformat())
-)", dir.path());
+)",
+                               dir.path());
     CHECK(out == "[('new', 1)] [('eta', 0.1)] ['keep'] [] [('Stays', {'auroc': 0.9})] [] bob 2025-01-02T03:04:05\n");
     const ls::project reloaded("cpp/project.json", ls::mode::read_only);
     CHECK(reloaded["model"].metric("new") == 1);
@@ -517,7 +521,8 @@ with p.log("Zones") as e:
     e.log_parameter("utc", datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc))
     e.log_parameter("west", [datetime(2024, 1, 1, 7, 0, tzinfo=timezone(timedelta(hours=-5)))])
 p.save()
-)", dir.path());
+)",
+              dir.path());
     const ls::time_point noon = sys_days{year{2024} / 1 / 1} + 12h;
     set_clock("2025-01-02T03:04:05");
     ls::project p(dir / "cpp.json", ls::mode::write, with_clock("x"));

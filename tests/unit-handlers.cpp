@@ -49,7 +49,8 @@ void from_json(const ls::json& j, point& p) {
 // A value each handler of the list can write and read back.
 template <class H>
 auto sample() {
-    if constexpr (std::is_same_v<H, lazyscribe_test::text_handler> || std::is_same_v<H, lazyscribe_test::versioned_handler>) {
+    if constexpr (std::is_same_v<H, lazyscribe_test::text_handler> ||
+                  std::is_same_v<H, lazyscribe_test::versioned_handler>) {
         return std::string("line one\nline two \xc3\xa9\n");
     } else {
         return std::vector<point>{{1.5, -2.0, "a"}, {0.1, 1e300, "\xe4\xb8\xad"}};
@@ -131,7 +132,8 @@ TEST_CASE("handlers: json artifact files written by Python lazyscribe are reprod
     };
     const case_t cases[] = {
         {"02_tests/churn-model-20240201120000/thresholds-20240201120000.json", ls::json::object()},
-        {"02_tests/churn-model-20240201120000/holdout-set-2023/confusion-matrix-20240201120500.json", ls::json::object()},
+        {"02_tests/churn-model-20240201120000/holdout-set-2023/confusion-matrix-20240201120500.json",
+         ls::json::object()},
         {"03_artifacts/feature-pipeline-20240310140000/feature-names-20240310140000.json", ls::json::object()},
         {"03_artifacts/feature-pipeline-20240310140000/config.json", ls::json{{"indent", 2}}},
         {"05_repository/model-config/model-config-20240501090000.json", ls::json::object()},
@@ -177,8 +179,9 @@ TEST_CASE("handlers: cereal writes a portable binary archive and records its env
 
     const auto env = ls::cereal_handler::environment();
     CHECK(env.at("cereal_archive") == "portable_binary");
-    CHECK(env.at("cereal_version") == std::to_string(CEREAL_VERSION_MAJOR) + "." + std::to_string(CEREAL_VERSION_MINOR) +
-                                          "." + std::to_string(CEREAL_VERSION_PATCH));
+    CHECK(env.at("cereal_version") == std::to_string(CEREAL_VERSION_MAJOR) + "." +
+                                          std::to_string(CEREAL_VERSION_MINOR) + "." +
+                                          std::to_string(CEREAL_VERSION_PATCH));
 
     // A truncated archive is a typed error, not a crash.
     const auto bytes = read_file(dir / "m.cereal");
@@ -209,7 +212,8 @@ TEST_CASE("handlers: cereal records canonical type names, the same for every com
     CHECK(canonical_type_name<char>() == "char");
     CHECK(canonical_type_name<std::string>() == "std::string");
     CHECK(canonical_type_name<std::vector<std::string>>() == "std::vector<std::string>");
-    CHECK(canonical_type_name<std::map<std::string, std::vector<double>>>() == "std::map<std::string,std::vector<float64>>");
+    CHECK(canonical_type_name<std::map<std::string, std::vector<double>>>() ==
+          "std::map<std::string,std::vector<float64>>");
     CHECK(canonical_type_name<std::array<float, 3>>() == "std::array<float32,3>");
     CHECK(canonical_type_name<std::pair<int, std::string>>() == "std::pair<int32,std::string>");
     CHECK(canonical_type_name<std::tuple<int, double, std::string>>() == "std::tuple<int32,float64,std::string>");

@@ -34,7 +34,8 @@ std::string error_of(const std::filesystem::path& file, const std::string& conte
 TEST_CASE("hostile: names that would place files outside the project are refused before any file is opened") {
     temp_dir dir;
     const auto file = dir / "p/project.json";
-    const std::string artifact = R"(, "artifacts": [{"name": "a", "handler": "json", "created_at": "2024-01-01T00:00:00",
+    const std::string artifact =
+        R"(, "artifacts": [{"name": "a", "handler": "json", "created_at": "2024-01-01T00:00:00",
                                      "fname": %s}])";
     auto with_fname = [&](const std::string& fname) {
         char buffer[512];

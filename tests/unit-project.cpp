@@ -70,7 +70,8 @@ void check_record(const Record& r, const ls::json& expected) {
     if (expected.contains("metrics")) CHECK(same_value(r.metrics(), expected["metrics"]));
     if (expected.contains("parameters")) CHECK(same_value(r.parameters(), expected["parameters"]));
     if (expected.contains("artifact_metadata"))
-        for (const auto& [name, meta] : expected["artifact_metadata"].items()) check_metadata(r.artifacts().at(name), meta);
+        for (const auto& [name, meta] : expected["artifact_metadata"].items())
+            check_metadata(r.artifacts().at(name), meta);
     if (expected.contains("artifacts")) {
         for (const auto& [name, value] : expected["artifacts"].items()) {
             INFO("artifact " << name);
@@ -218,7 +219,8 @@ TEST_CASE("project: saving the same content as Python gives the same bytes") {
 
 TEST_CASE("project: every fixture loads with the values its expectations list") {
     const auto root = lazyscribe_test::fixtures();
-    for (const char* folder : {"01_basic", "02_tests", "03_artifacts", "04_dependencies", "07_unicode", "08_edge_cases"}) {
+    for (const char* folder :
+         {"01_basic", "02_tests", "03_artifacts", "04_dependencies", "07_unicode", "08_edge_cases"}) {
         INFO("fixture " << folder);
         const auto expectations =
             ls::detail::pyjson::parse<ls::json>(read_file(root / folder / "expectations.json"), "expectations.json");
@@ -339,9 +341,9 @@ TEST_CASE("project: read-only on a path that does not exist is not_found_error n
     temp_dir dir;
     const auto missing = dir / "experimnets.json";  // a typo: not "no experiments"
     CHECK_THROWS_AS(project_t(missing, ls::mode::read_only), ls::not_found_error);
-    CHECK_THROWS_WITH(project_t(missing, ls::mode::read_only),
-                      Catch::Contains(missing.string()) && Catch::Contains("does not exist") &&
-                          Catch::Contains("missing_file_is_empty"));
+    CHECK_THROWS_WITH(project_t(missing, ls::mode::read_only), Catch::Contains(missing.string()) &&
+                                                                   Catch::Contains("does not exist") &&
+                                                                   Catch::Contains("missing_file_is_empty"));
     CHECK_THROWS_AS(ls::project("memory://nowhere/p.json", ls::mode::read_only), ls::not_found_error);
     // Python's behaviour, when asked for.
     ls::project_options options;
@@ -407,7 +409,7 @@ TEST_CASE("project: merge on a tie keeps the other project's copy, as Python 2.2
     const auto make = [&](const char* file, int run) {
         project_t p(dir / file, ls::mode::write, ls::project_options{"x", &fake_clock});
         p.log("shared", [&](auto& e) { e.log_metric("run", run); });  // same slug, same last_updated
-        p.log("same", [&](auto& e) { e.log_metric("v", 0); });       // equal everywhere
+        p.log("same", [&](auto& e) { e.log_metric("v", 0); });        // equal everywhere
         return p;
     };
     const auto a = make("a.json", 1);
@@ -630,11 +632,12 @@ TEST_CASE("project: bad input is a typed error naming the file and the field, an
     CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
                               "artifacts": [{"name": "a", "handler": "json"}]}])"),
                Catch::Contains("artifacts[0]: missing field 'created_at'"));
-    CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
+    CHECK_THAT(
+        error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
                               "artifacts": [{"name": "a", "handler": "json", "created_at": "2024-01-01T00:00:00",
                                              "fname": "../../outside.json"}]}])"),
-               Catch::Contains("lazyscribe.format_error") &&
-                   Catch::Contains("bad.json: [0] (experiment 'x'): artifacts[0]: field 'fname': '../../outside.json'"));
+        Catch::Contains("lazyscribe.format_error") &&
+            Catch::Contains("bad.json: [0] (experiment 'x'): artifacts[0]: field 'fname': '../../outside.json'"));
     CHECK_THAT(error_of(R"([{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00",
                               "artifacts": [{"name": "a", "handler": "json", "created_at": "2024-01-01T00:00:00",
                                              "fname": "/etc/passwd"}]}])"),
@@ -808,26 +811,35 @@ TEST_CASE("project: the typed reader takes the last of repeated keys and reports
         }
         return "no error";
     };
-    CHECK_THAT(error_of(R"("tests": 5)"), Catch::Contains("bad.json: [0] (experiment 'x'): field 'tests' must be an array"));
-    CHECK_THAT(error_of(R"("tests": [3])"), Catch::Contains("bad.json: [0] (experiment 'x'): tests[0]: expected a test object"));
+    CHECK_THAT(error_of(R"("tests": 5)"),
+               Catch::Contains("bad.json: [0] (experiment 'x'): field 'tests' must be an array"));
+    CHECK_THAT(error_of(R"("tests": [3])"),
+               Catch::Contains("bad.json: [0] (experiment 'x'): tests[0]: expected a test object"));
     CHECK_THAT(error_of(R"("tests": [{"name": "t", "description": 5}])"),
                Catch::Contains("tests[0] (test 't'): field 'description' must be a string or null"));
-    CHECK_THAT(error_of(R"("dependencies": ["p|s", 7])"), Catch::Contains("(experiment 'x'): dependencies[1] must be a string"));
-    CHECK_THAT(error_of(R"("dependencies": "p|s")"), Catch::Contains("field 'dependencies' must be an array of strings"));
+    CHECK_THAT(error_of(R"("dependencies": ["p|s", 7])"),
+               Catch::Contains("(experiment 'x'): dependencies[1] must be a string"));
+    CHECK_THAT(error_of(R"("dependencies": "p|s")"),
+               Catch::Contains("field 'dependencies' must be an array of strings"));
     CHECK_THAT(error_of(R"("tags": "a")"), Catch::Contains("field 'tags' must be an array of strings"));
     CHECK_THAT(error_of(R"("slug": 5)"), Catch::Contains("(experiment 'x'): field 'slug' must be a string"));
-    CHECK_THAT(error_of(R"("parameters": [1])"), Catch::Contains("(experiment 'x'): field 'parameters' must be an object"));
-    CHECK_THAT(error_of(R"("created_at": "yesterday")"), Catch::Contains("field 'created_at' is not a date-time: 'yesterday'"));
+    CHECK_THAT(error_of(R"("parameters": [1])"),
+               Catch::Contains("(experiment 'x'): field 'parameters' must be an object"));
+    CHECK_THAT(error_of(R"("created_at": "yesterday")"),
+               Catch::Contains("field 'created_at' is not a date-time: 'yesterday'"));
     // Malformed JSON after a well-formed member is still a parse error with its line.
-    CHECK_THAT(error_of("\"tags\": [\"a\",]"), Catch::Contains("lazyscribe.parse_error") && Catch::Contains("trailing commas"));
-    CHECK_THAT(error_of(R"("metrics": {"m": tru})"), Catch::Contains("lazyscribe.parse_error") && Catch::Contains("'tru'"));
+    CHECK_THAT(error_of("\"tags\": [\"a\",]"),
+               Catch::Contains("lazyscribe.parse_error") && Catch::Contains("trailing commas"));
+    CHECK_THAT(error_of(R"("metrics": {"m": tru})"),
+               Catch::Contains("lazyscribe.parse_error") && Catch::Contains("'tru'"));
     lazyscribe_test::write_file(dir / "bad.json", "[{\"name\": \"x\", " + both_times + "}] trailing");
     CHECK_THROWS_AS(project_t(dir / "bad.json", ls::mode::read_only), ls::parse_error);
     // Malformed JSON anywhere in the file is reported as such, even after an entry that does not fit.
     lazyscribe_test::write_file(dir / "bad.json", R"([{"name": 5}, {])");
     CHECK_THROWS_AS(project_t(dir / "bad.json", ls::mode::read_only), ls::parse_error);
     lazyscribe_test::write_file(dir / "bad.json", R"({"not": "an array"})");
-    CHECK_THROWS_WITH(project_t(dir / "bad.json", ls::mode::read_only), Catch::Contains("expected an array of experiments"));
+    CHECK_THROWS_WITH(project_t(dir / "bad.json", ls::mode::read_only),
+                      Catch::Contains("expected an array of experiments"));
     lazyscribe_test::write_file(dir / "bad.json", R"([{"tests": [{}]}])");
     CHECK_THROWS_WITH(project_t(dir / "bad.json", ls::mode::read_only),
                       Catch::Contains("bad.json: [0]: tests[0]: missing field 'name'"));
@@ -887,14 +899,14 @@ TEST_CASE("project: merging another writer's save with repeated slugs keeps the 
     // see a replaced experiment's old strings.
     temp_dir dir;
     const auto entry = [](const char* last_updated, const char* tag) {
-        return std::string(R"({"author": "a", "created_at": "2024-01-01T00:00:00", "last_updated": ")") +
-               last_updated + R"(", "name": "x", "tags": [")" + tag + R"("]})";
+        return std::string(R"({"author": "a", "created_at": "2024-01-01T00:00:00", "last_updated": ")") + last_updated +
+               R"(", "name": "x", "tags": [")" + tag + R"("]})";
     };
-    lazyscribe_test::write_file(dir / "p.json", "[" + entry("2024-01-01T00:00:05", "A") + ", " +
-                                                    entry("2024-01-01T00:00:02", "B") + "]");
+    lazyscribe_test::write_file(
+        dir / "p.json", "[" + entry("2024-01-01T00:00:05", "A") + ", " + entry("2024-01-01T00:00:02", "B") + "]");
     project_t p(dir / "p.json", ls::mode::append, ls::project_options{"me"});
-    lazyscribe_test::write_file(dir / "p.json", "[" + entry("2024-01-01T00:00:06", "D1") + ", " +
-                                                    entry("2024-01-01T00:00:07", "D2") + "]");
+    lazyscribe_test::write_file(
+        dir / "p.json", "[" + entry("2024-01-01T00:00:06", "D1") + ", " + entry("2024-01-01T00:00:07", "D2") + "]");
     p.save();
     std::vector<std::string> saved, in_memory;
     for (const auto& e : project_t(dir / "p.json", ls::mode::read_only)) saved.push_back(e.tags().at(0));
@@ -922,7 +934,8 @@ TEST_CASE("project: the record writer gives exactly what writing the records' JS
     temp_dir dir;
     // Unknown keys before, between and after the known ones, in experiments, tests and
     // artifacts; nested and empty values; non-ASCII text; numbers Python writes specially.
-    const std::string content = R"([{"0first": {"nested": [1, {"x": []}]}, "artifacts": [{"created_at": "2024-01-01T00:00:00",
+    const std::string content =
+        R"([{"0first": {"nested": [1, {"x": []}]}, "artifacts": [{"created_at": "2024-01-01T00:00:00",
         "expiry": null, "fname": "a.bin", "handler": "unknown-one", "name": "a", "version": 0, "zz": {"k": 1}}],
         "b_between": "é", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:05", "m2": {},
         "metrics": {"curve": [0.5, 1e300, NaN, -Infinity], "big": 123456789012345678901234567890, "empty": {}},

@@ -191,9 +191,12 @@ TEST_CASE("project interop: test folders and slugs with either transliteration t
     const std::string python_writes = R"(
 from lazyscribe import Project
 p = Project("project.json", mode="w", author="x")
-with p.log(")" + std::string(odd_name) + R"(") as e:
-    e.log_artifact(")" + std::string(odd_name) + R"(", {"n": 1}, handler="json")
-    with e.log_test(")" + std::string(odd_name) + R"(") as t:
+with p.log(")" + std::string(odd_name) +
+                                      R"(") as e:
+    e.log_artifact(")" + std::string(odd_name) +
+                                      R"(", {"n": 1}, handler="json")
+    with e.log_test(")" + std::string(odd_name) +
+                                      R"(") as t:
         t.log_artifact("table", [1, 2], handler="json")
 p.save()
 print(p.experiments[0].slug, p.experiments[0].tests[0].path.name, p.experiments[0].artifacts[0].fname)
@@ -238,8 +241,9 @@ print(p.experiments[0].slug, p.experiments[0].tests[0].path.name, p.experiments[
             ls::project p(ours / "project.json", ls::mode::write, write_options);
             p.log(odd_name, [](ls::experiment& x) {
                 x.log_artifact<"json">(odd_name, ls::json{{"n", 1}});
-                x.log_test(odd_name, std::nullopt,
-                           [](ls::test& t) { t.log_artifact<"json">("table", ls::json{1, 2}); });
+                x.log_test(odd_name, std::nullopt, [](ls::test& t) {
+                    t.log_artifact<"json">("table", ls::json{1, 2});
+                });
             });
             p.save();
         }
@@ -249,7 +253,8 @@ print(p.experiments[0].slug, p.experiments[0].tests[0].path.name, p.experiments[
 from lazyscribe import Project
 p = Project("project.json", mode="r")
 e = p[")" + folder + R"("]
-print(e.load_artifact(")" + std::string(odd_name) + R"("), e.tests[0].load_artifact("table"))
+print(e.load_artifact(")" + std::string(odd_name) +
+                                        R"("), e.tests[0].load_artifact("table"))
 )",
                                     ours.path());
         CHECK(back == "{'n': 1} [1, 2]\n");

@@ -20,7 +20,8 @@ with p.log("From Python") as exp:
     exp.log_metric("auroc", 0.5)
     exp.log_parameter("optimizer", "adam")
 p.save()
-)", dir.path());
+)",
+              dir.path());
     const ls::project from_python(dir / "py.json", ls::mode::read_only);
     const auto& e = from_python["from-python"];
     CHECK(e.metrics().at("auroc").get<double>() == 0.5);
@@ -39,6 +40,7 @@ p.save()
 from lazyscribe import Project
 p = Project("ours.json", mode="r")
 print(p["from-c"].metrics["auroc"], p["from-c"].author)
-)", dir.path());
+)",
+                               dir.path());
     CHECK(out == "0.25 cpp\n");
 }

@@ -175,7 +175,7 @@ TEST_CASE("python_json: big integers", "[python_json]") {
     CHECK(pj::dump(v) == two_70);
 
     for (const std::string& text : {std::string("18446744073709551616"), std::string("-9223372036854775809"),
-                                   "-" + two_70, std::string(4300, '9')}) {
+                                    "-" + two_70, std::string(4300, '9')}) {
         const json w = pj::parse(text, "t");
         CHECK(pj::is_big_integer(w));
         CHECK(pj::dump(w) == text);
@@ -213,15 +213,18 @@ TEST_CASE("python_json: big integers", "[python_json]") {
 TEST_CASE("python_json: string escapes", "[python_json]") {
     // "\x00\x01\b\t\n\v\f\r\x1f \x7f\"\\/é中😀"
     const std::string s = std::string("\x00\x01\b\t\n\v\f\r\x1f \x7f\"\\/", 14) +
-                          "\xC3\xA9" "\xE4\xB8\xAD" "\xF0\x9F\x98\x80";
-    CHECK(pj::dump(json(s)) ==
-          R"("\u0000\u0001\b\t\n\u000b\f\r\u001f \u007f\"\\/\u00e9\u4e2d\ud83d\ude00")");
+                          "\xC3\xA9"
+                          "\xE4\xB8\xAD"
+                          "\xF0\x9F\x98\x80";
+    CHECK(pj::dump(json(s)) == R"("\u0000\u0001\b\t\n\u000b\f\r\u001f \u007f\"\\/\u00e9\u4e2d\ud83d\ude00")");
 
     pj::dump_options raw;
     raw.ensure_ascii = false;
-    CHECK(pj::dump(json(s), raw) ==
-          std::string(R"("\u0000\u0001\b\t\n\u000b\f\r\u001f )") + "\x7f" + R"(\"\\/)" +
-              "\xC3\xA9" "\xE4\xB8\xAD" "\xF0\x9F\x98\x80" + "\"");
+    CHECK(pj::dump(json(s), raw) == std::string(R"("\u0000\u0001\b\t\n\u000b\f\r\u001f )") + "\x7f" + R"(\"\\/)" +
+                                        "\xC3\xA9"
+                                        "\xE4\xB8\xAD"
+                                        "\xF0\x9F\x98\x80" +
+                                        "\"");
 
     // Keys are escaped the same way.
     CHECK(pj::dump(json{{"\xC3\xA9", 1}}) == R"({"\u00e9": 1})");
@@ -232,9 +235,9 @@ TEST_CASE("python_json: string escapes", "[python_json]") {
     CHECK(pj::parse("\"\xC3\xA9\xF0\x9F\x98\x80\x7f\"", "t").get<std::string>() == "\xC3\xA9\xF0\x9F\x98\x80\x7f");
 
     // Invalid UTF-8 cannot be written (Python's str never holds it) ...
-    for (const std::string& bad : {std::string("\xC3"), std::string("\xC3\x28"), std::string("\xC0\xAF"),
-                                  std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80"),
-                                  std::string("\xFF"), std::string("\xE0\x80\x80")}) {
+    for (const std::string& bad :
+         {std::string("\xC3"), std::string("\xC3\x28"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
+          std::string("\xF4\x90\x80\x80"), std::string("\xFF"), std::string("\xE0\x80\x80")}) {
         CHECK_THROWS_AS(pj::dump(json(bad)), lazyscribe::format_error);
         CHECK_THROWS_AS(pj::dump(json(bad), raw), lazyscribe::format_error);
         CHECK_THROWS_AS(pj::dump(json{{bad, 1}}), lazyscribe::format_error);
@@ -258,9 +261,11 @@ TEST_CASE("python_json: lone surrogate escapes are rejected", "[python_json]") {
 TEST_CASE("python_json: indent and separators", "[python_json]") {
     const auto v = pj::parse<ordered_json>(R"({"a": [], "b": {}, "c": [[], {}], "d": {"e": [1]}})", "t");
     CHECK(pj::dump(v) == R"({"a": [], "b": {}, "c": [[], {}], "d": {"e": [1]}})");
-    CHECK(pj::dump(v, indented(0)) == "{\n\"a\": [],\n\"b\": {},\n\"c\": [\n[],\n{}\n],\n\"d\": {\n\"e\": [\n1\n]\n}\n}");
+    CHECK(pj::dump(v, indented(0)) ==
+          "{\n\"a\": [],\n\"b\": {},\n\"c\": [\n[],\n{}\n],\n\"d\": {\n\"e\": [\n1\n]\n}\n}");
     CHECK(pj::dump(v, indented(2)) ==
-          "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    [],\n    {}\n  ],\n  \"d\": {\n    \"e\": [\n      1\n    ]\n  }\n}");
+          "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    [],\n    {}\n  ],\n  \"d\": {\n    \"e\": [\n      1\n    "
+          "]\n  }\n}");
     CHECK(pj::dump(v, indented(4)) ==
           "{\n    \"a\": [],\n    \"b\": {},\n    \"c\": [\n        [],\n        {}\n    ],\n    \"d\": {\n"
           "        \"e\": [\n            1\n        ]\n    }\n}");
@@ -284,8 +289,9 @@ TEST_CASE("python_json: indent and separators", "[python_json]") {
 }
 
 TEST_CASE("python_json: sort_keys and insertion order", "[python_json]") {
-    const std::string text = "{\"b\": 1, \"\xC3\xA9\": 2, \"a\": {\"z\": 1, \"B\": 2, \"\": 3}, \"\xF0\x9F\x98\x80\": 4, "
-                             "\"\xEF\xBC\xA1\": 5}";
+    const std::string text =
+        "{\"b\": 1, \"\xC3\xA9\": 2, \"a\": {\"z\": 1, \"B\": 2, \"\": 3}, \"\xF0\x9F\x98\x80\": 4, "
+        "\"\xEF\xBC\xA1\": 5}";
     const auto o = pj::parse<ordered_json>(text, "t");
     // Insertion order kept ...
     CHECK(pj::dump(o) == R"({"b": 1, "\u00e9": 2, "a": {"z": 1, "B": 2, "": 3}, "\ud83d\ude00": 4, "\uff21": 5})");
@@ -293,7 +299,8 @@ TEST_CASE("python_json: sort_keys and insertion order", "[python_json]") {
     // surrogates would sort the other way).
     pj::dump_options sorted;
     sorted.sort_keys = true;
-    const std::string expected = R"({"a": {"": 3, "B": 2, "z": 1}, "b": 1, "\u00e9": 2, "\uff21": 5, "\ud83d\ude00": 4})";
+    const std::string expected =
+        R"({"a": {"": 3, "B": 2, "z": 1}, "b": 1, "\u00e9": 2, "\uff21": 5, "\ud83d\ude00": 4})";
     CHECK(pj::dump(o, sorted) == expected);
     // json (std::map) is already in that order, with or without sort_keys.
     const json m = pj::parse(text, "t");
@@ -321,7 +328,10 @@ TEST_CASE("python_json: whitespace", "[python_json]") {
     // Other Unicode/ASCII spaces are not JSON whitespace.
     CHECK_THROWS_AS(pj::parse("\v1", "t"), lazyscribe::parse_error);
     CHECK_THROWS_AS(pj::parse("1\f", "t"), lazyscribe::parse_error);
-    CHECK_THROWS_AS(pj::parse("\xC2\xA0" "1", "t"), lazyscribe::parse_error);
+    CHECK_THROWS_AS(pj::parse("\xC2\xA0"
+                              "1",
+                              "t"),
+                    lazyscribe::parse_error);
 }
 
 TEST_CASE("python_json: malformed input", "[python_json]") {
@@ -424,11 +434,8 @@ TEST_CASE("python_json: options_from_kwargs", "[python_json]") {
     CHECK(d.allow_nan);
     CHECK(pj::options_from_kwargs(json(nullptr)).indent < 0);
 
-    const auto o = pj::options_from_kwargs(json{{"indent", 2},
-                                                {"sort_keys", true},
-                                                {"separators", {",", ":"}},
-                                                {"ensure_ascii", false},
-                                                {"allow_nan", false}});
+    const auto o = pj::options_from_kwargs(json{
+        {"indent", 2}, {"sort_keys", true}, {"separators", {",", ":"}}, {"ensure_ascii", false}, {"allow_nan", false}});
     CHECK(o.indent == 2);
     CHECK(o.sort_keys);
     CHECK(o.item_separator == ",");

@@ -160,7 +160,8 @@ TEST_CASE("registry: visit with an unknown alias throws unknown_handler_error na
         const std::string message = e.what();
         CHECK(e.id() == "lazyscribe.unknown_handler_error");
         CHECK(message.find("'pickle'") != std::string::npos);
-        for (std::string_view alias : L::aliases) CHECK(message.find("'" + std::string(alias) + "'") != std::string::npos);
+        for (std::string_view alias : L::aliases)
+            CHECK(message.find("'" + std::string(alias) + "'") != std::string::npos);
     }
     CHECK_THROWS_AS(L::visit_index(99, [](auto) { return 0; }), ls::unknown_handler_error);
     CHECK_THROWS_AS(ls::handler_list<>::visit("json", [](auto) { return 0; }), ls::unknown_handler_error);
@@ -179,7 +180,9 @@ struct plot_handler {  // output-only: files for people, no read
     static constexpr std::string_view suffix = "svg";
     static constexpr bool binary = false;
     static constexpr bool output_only = true;
-    static void write(const std::vector<double>& ys, std::ostream& out, const ls::json&) { out << "<svg>" << ys.size() << "</svg>"; }
+    static void write(const std::vector<double>& ys, std::ostream& out, const ls::json&) {
+        out << "<svg>" << ys.size() << "</svg>";
+    }
 };
 namespace package {
 using handlers = ls::handler_list<text_handler, plot_handler>;
@@ -188,7 +191,8 @@ using handlers = ls::handler_list<text_handler, plot_handler>;
 
 TEST_CASE("registry: with<> takes a package's whole handler_list as well as single handlers") {
     using L = ls::builtin_handlers::with<package::handlers>;
-    STATIC_REQUIRE(std::is_same_v<L, ls::handler_list<ls::json_handler, ls::cereal_handler, text_handler, plot_handler>>);
+    STATIC_REQUIRE(
+        std::is_same_v<L, ls::handler_list<ls::json_handler, ls::cereal_handler, text_handler, plot_handler>>);
     using M = ls::handler_list<>::with<package::handlers, ls::json_handler>;
     STATIC_REQUIRE(M::size == 3);
     STATIC_REQUIRE(M::index_of("json") == 2);
@@ -200,5 +204,6 @@ TEST_CASE("registry: an output-only handler needs no read") {
     STATIC_REQUIRE_FALSE(ls::ReadableAs<plot_handler, std::vector<double>>);
     STATIC_REQUIRE(ls::ChecksWriteKwargs<ls::json_handler>);
     STATIC_REQUIRE_FALSE(ls::ChecksWriteKwargs<plot_handler>);
-    CHECK_THROWS_WITH(test_handlers::visit_index(99, [](auto) { return 0; }), Catch::Contains("index 99 is out of range"));
+    CHECK_THROWS_WITH(test_handlers::visit_index(99, [](auto) { return 0; }),
+                      Catch::Contains("index 99 is out of range"));
 }

@@ -57,16 +57,16 @@ TEST_CASE("releases: loads_releases and the stream load_releases read what dumps
     std::istringstream in(ls::dumps_releases(releases, {{"indent", 4}}));
     CHECK(ls::load_releases(in) == releases);
     // Any layout json.loads accepts; fromisoformat's fractions are truncated.
-    CHECK(ls::loads_releases(
-              R"( [ {"created_at": "2024-05-02 12:00:00.999", "tag": "x", "artifacts": [["a", 1]]} ] )") ==
-          std::vector<ls::release>{{"x", {{"a", 1}}, at("2024-05-02T12:00:00")}});
+    CHECK(
+        ls::loads_releases(R"( [ {"created_at": "2024-05-02 12:00:00.999", "tag": "x", "artifacts": [["a", 1]]} ] )") ==
+        std::vector<ls::release>{{"x", {{"a", 1}}, at("2024-05-02T12:00:00")}});
     CHECK_THROWS_AS(ls::loads_releases("[{\"tag\": "), ls::parse_error);
     CHECK_THROWS_WITH(ls::loads_releases("[{\"tag\": ", "mine.json"), Catch::Contains("mine.json:1:"));
     CHECK_THROWS_WITH(ls::loads_releases(R"([{"tag": 1, "artifacts": [], "created_at": "2024-01-01T00:00:00"}])"),
                       Catch::Contains("<releases string>: [0]: field 'tag' must be a string"));
     CHECK_THROWS_WITH(
         ls::loads_releases(R"([{"tag": "t", "artifacts": [["a"]], "created_at": "2024-01-01T00:00:00"}])"),
-                      Catch::Contains("[name, version] pairs"));
+        Catch::Contains("[name, version] pairs"));
     std::istringstream bad_time(R"([{"tag": "t", "artifacts": [], "created_at": "yesterday"}])");
     CHECK_THROWS_WITH(ls::load_releases(bad_time, "piped"), Catch::Contains("piped: [0]: field 'created_at'"));
     CHECK_THROWS_AS(ls::loads_releases("{}"), ls::format_error);

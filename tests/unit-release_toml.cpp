@@ -85,9 +85,10 @@ TEST_CASE("release_from_toml: a release per repository, appended unless its tag 
     CHECK(releases[1].tag == "1.1.0");
 
     // The same folder twice: one release, as Python (the second sees the first's).
-    outcomes = ls::release_from_toml("[project]\nversion = \"2.0\"\n[tool.lazyscribe]\nrepositories = "
-                                     "[\"models/b/repository.json\", \"models/b/../b/repository.json\"]\n",
-                                     in(dir.path()));
+    outcomes = ls::release_from_toml(
+        "[project]\nversion = \"2.0\"\n[tool.lazyscribe]\nrepositories = "
+        "[\"models/b/repository.json\", \"models/b/../b/repository.json\"]\n",
+        in(dir.path()));
     CHECK(outcomes.at(0).written);
     CHECK_FALSE(outcomes.at(1).written);
     CHECK(ls::load_releases(dir / "models/b/releases.json").size() == 2);
@@ -124,8 +125,7 @@ TEST_CASE("release_from_toml: bad configurations are typed errors naming the fil
     CHECK_THROWS_AS(fails("[project\nversion = 1")(), ls::parse_error);
     CHECK_THROWS_WITH(fails("[project]\nversion = \n")(),
                       Catch::StartsWith("[lazyscribe.parse_error] " + where + ":2:"));
-    CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n")(),
-                      Catch::Contains(where + ": missing table '[tool]'"));
+    CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n")(), Catch::Contains(where + ": missing table '[tool]'"));
     CHECK_THROWS_WITH(fails("[project]\nversion = \"1\"\n[tool.other]\nx = 1\n")(),
                       Catch::Contains(where + ": missing table '[tool.lazyscribe]'"));
     CHECK_THROWS_WITH(fails("[project]\nversion = 1\n[tool.lazyscribe]\nrepositories = []\n")(),
@@ -169,8 +169,9 @@ TEST_CASE("release_from_toml interop: the releases files Python's release_from_t
     const ls::release old{"0.9.0", {{"thresholds", 0}}, ls::detail::parse_time("2024-05-01T10:00:00").value()};
     const auto earlier = ls::dumps_releases({old}, {{"indent", 4}});
     for (const char* side : {"py", "cpp"}) write_file(dir / side / "models/b/releases.json", earlier);
-    const std::string second = "[tool.lazyscribe]\nversion = \"0.9.0\"\nformat = \"{version}.{year}{month:02d}\"\n"
-                               "repositories = [\"models/a/repository.json\", \"models/b/repository.json\"]\n";
+    const std::string second =
+        "[tool.lazyscribe]\nversion = \"0.9.0\"\nformat = \"{version}.{year}{month:02d}\"\n"
+        "repositories = [\"models/a/repository.json\", \"models/b/repository.json\"]\n";
     write_file(dir / "py/first.toml", config);
     write_file(dir / "py/second.toml", second);
     python_ok(R"(
@@ -204,6 +205,7 @@ with open("cpp/models/a/releases.json") as f:
     print([(r.tag, r.artifacts) for r in lzr.load(f)])
 )",
                                dir.path());
-    CHECK(out == "[('1.0.0', [['features', 0], ['model-config', 1]]), ('0.9.0.202501', [['features', 0], "
-                 "['model-config', 1]])]\n");
+    CHECK(out ==
+          "[('1.0.0', [['features', 0], ['model-config', 1]]), ('0.9.0.202501', [['features', 0], "
+          "['model-config', 1]])]\n");
 }

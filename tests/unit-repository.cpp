@@ -44,8 +44,8 @@ TEST_CASE("repository: the issue's example compiles and behaves as commented") {
     CHECK(rr.load_artifact<ls::json>("model-config", {.version = 0}) == ls::json{{"lr", 0.1}});
     CHECK(rr.load_artifact<ls::json>("model-config", {.version = "2024-05-03T00:00:00", .match = ls::match::asof}) ==
           ls::json{{"lr", 0.1}});
-    CHECK(rr.load_artifact<ls::json>("model-config", {.version = at("2024-05-04T00:00:00"), .match = ls::match::asof}) ==
-          ls::json{{"lr", 0.2}});
+    CHECK(rr.load_artifact<ls::json>("model-config", {.version = at("2024-05-04T00:00:00"),
+                                                      .match = ls::match::asof}) == ls::json{{"lr", 0.2}});
     CHECK(std::filesystem::exists(dir / "out/repo/model-config/model-config-20240501000000.json"));
     CHECK_THROWS_AS(rr.log_artifact<"json">("x", 1), ls::read_only_error);
     CHECK_THROWS_AS(rr.save(), ls::read_only_error);
@@ -78,7 +78,8 @@ TEST_CASE("repository: fixture 05 loads, answers every look-up, and re-saves byt
             CHECK(repo.find_version(name, options.version, options.match).version() == load["expect_version"]);
     }
     for (const auto& meta : xr["artifact_metadata"]) {
-        const auto actual = repo.get_artifact_metadata(meta["name"].get<std::string>(), meta["version"].get<long long>());
+        const auto actual =
+            repo.get_artifact_metadata(meta["name"].get<std::string>(), meta["version"].get<long long>());
         for (const auto& [key, value] : meta.items()) CHECK(actual[key] == value);
     }
     for (const auto& f : xr["files"]) CHECK(std::filesystem::exists(root / f.get<std::string>()));
@@ -125,7 +126,7 @@ TEST_CASE("repository: expiry works after reloading the file") {
     set_now("2024-05-02T12:00:00");
     CHECK(repo.load_artifact<int>("m") == 1);  // valid while t < expiry
     set_now("2024-05-03T00:00:00");
-    CHECK(repo.load_artifact<int>("m") == 0);  // expired at t >= expiry
+    CHECK(repo.load_artifact<int>("m") == 0);                  // expired at t >= expiry
     CHECK(repo.load_artifact<int>("m", {.version = 1}) == 1);  // still loadable by number
     CHECK(repo.load_artifact<int>("m", {.version = "2024-05-02T23:00:00", .match = ls::match::asof}) == 1);
     repo.set_artifact_expiry("m", 0);  // now
@@ -142,7 +143,8 @@ TEST_CASE("repository: bad version requests are typed errors that say what exist
     CHECK_THROWS_AS(repo.load_artifact<int>("m", {.version = "2024-05-01 00:00:00"}), ls::invalid_version_error);
     CHECK_THROWS_AS(repo.load_artifact<int>("m", {.version = 0, .match = ls::match::asof}), ls::invalid_version_error);
     CHECK_THROWS_WITH(repo.load_artifact<int>("nope"), Catch::Contains("no artifact named 'nope'; artifacts: 'm'"));
-    CHECK_THROWS_WITH(repo.load_artifact<int>("m", {.version = 3}), Catch::Contains("versions: 0 (2024-05-01T00:00:00)"));
+    CHECK_THROWS_WITH(repo.load_artifact<int>("m", {.version = 3}),
+                      Catch::Contains("versions: 0 (2024-05-01T00:00:00)"));
     // Any integer type names a version number; one beyond long long is refused.
     CHECK(repo.find_version("m", std::size_t{0}).version() == 0);
     CHECK(repo.find_version("m", std::uint8_t{0}).version() == 0);
@@ -166,8 +168,7 @@ TEST_CASE("repository: get_version_diff is Python 2.2.1's text, for one version 
     CHECK_THROWS_WITH(repo.get_version_diff("notes", {0, 1}), Catch::Contains("not saved yet"));
     repo.save();
     // Python: "\n".join(difflib.unified_diff(a.splitlines(), b.splitlines())), no file names.
-    const std::string forward =
-        "--- \n\n+++ \n\n@@ -1,3 +1,4 @@\n\n line1\n-line2\n+line2 changed\n line3\n+line4";
+    const std::string forward = "--- \n\n+++ \n\n@@ -1,3 +1,4 @@\n\n line1\n-line2\n+line2 changed\n line3\n+line4";
     CHECK(repo.get_version_diff("notes", {0, 1}) == forward);
     CHECK(repo.get_version_diff("notes", {1, 0}) == forward);  // sorted by created_at, as Python
     CHECK(repo.get_version_diff("notes", 0) == forward);       // one version: to the latest

@@ -106,18 +106,19 @@ TEST_CASE("slugify: step 1, runs of apostrophes become one separator", "[slugify
 }
 
 TEST_CASE("slugify: step 2, Unidecode transliteration", "[slugify]") {
-    CHECK(slugify("\xC3\x9F") == "ss");                                 // ß
-    CHECK(slugify("\xE4\xB8\xAD\xE6\x96\x87") == "zhong-wen");           // 中文
+    CHECK(slugify("\xC3\x9F") == "ss");                                     // ß
+    CHECK(slugify("\xE4\xB8\xAD\xE6\x96\x87") == "zhong-wen");              // 中文
     CHECK(slugify("\xD0\xBE\xD0\xB1\xD1\x8A\xD1\x91\xD0\xBC") == "obiom");  // объём: ъ gives '
-    CHECK(slugify("\xC2\xBD cup") == "1-2-cup");                         // ½
-    CHECK(slugify("Brand\xE2\x84\xA2") == "brand-tm");                   // ™ -> (tm)
-    CHECK(slugify("don\xE2\x80\x99t") == "dont");                        // ’ -> '
-    CHECK(slugify("\xC7\x85") == "dz");                                  // ǅ
-    CHECK(slugify("\xF0\x9D\x90\x81old") == "bold");                     // 𝐁 (astral block)
+    CHECK(slugify("\xC2\xBD cup") == "1-2-cup");                            // ½
+    CHECK(slugify("Brand\xE2\x84\xA2") == "brand-tm");                      // ™ -> (tm)
+    CHECK(slugify("don\xE2\x80\x99t") == "dont");                           // ’ -> '
+    CHECK(slugify("\xC7\x85") == "dz");                                     // ǅ
+    CHECK(slugify("\xF0\x9D\x90\x81old") == "bold");                        // 𝐁 (astral block)
     // Characters without an entry (emoji, U+F0000 and above) vanish.
     CHECK(slugify("\xF0\x9F\x98\x80\xF0\x9F\x9A\x80") == "");
     CHECK(slugify("\xF0\x9F\x98\x80 \xF0\x9F\x87\xBA\xF0\x9F\x87\xB8") == "");
-    CHECK(slugify("a\xF3\xB0\x80\x80" "b") == "ab");  // U+F0000
+    CHECK(slugify("a\xF3\xB0\x80\x80"
+                  "b") == "ab");  // U+F0000
 }
 
 TEST_CASE("slugify: step 3, HTML character references", "[slugify]") {
@@ -173,14 +174,14 @@ TEST_CASE("slugify: step 3, HTML character references", "[slugify]") {
 }
 
 TEST_CASE("slugify: steps 4 and 5, NFKD then lower-case", "[slugify]") {
-    CHECK(slugify("&#xFB01;le") == "file");      // ﬁ
-    CHECK(slugify("&#x2460;") == "1");           // ①
-    CHECK(slugify("&#x1D401;old") == "bold");    // 𝐁
-    CHECK(slugify("&#xFF21;&#xFF22;") == "ab");  // fullwidth
-    CHECK(slugify("&#x338F;") == "kg");          // ㎏
-    CHECK(slugify("&#x216B;") == "xii");         // Ⅻ
+    CHECK(slugify("&#xFB01;le") == "file");          // ﬁ
+    CHECK(slugify("&#x2460;") == "1");               // ①
+    CHECK(slugify("&#x1D401;old") == "bold");        // 𝐁
+    CHECK(slugify("&#xFF21;&#xFF22;") == "ab");      // fullwidth
+    CHECK(slugify("&#x338F;") == "kg");              // ㎏
+    CHECK(slugify("&#x216B;") == "xii");             // Ⅻ
     CHECK(slugify("&#304;stanbul") == "i-stanbul");  // İ -> i + combining dot
-    CHECK(slugify("&#x212A;") == "k");           // Kelvin sign
+    CHECK(slugify("&#x212A;") == "k");               // Kelvin sign
     CHECK(slugify("&#x300;a") == "a");
     CHECK(slugify("XMLHttpRequest") == "xmlhttprequest");
 }
@@ -216,17 +217,23 @@ TEST_CASE("slugify: steps 8 and 9, separators collapse and are stripped", "[slug
 
 TEST_CASE("slugify: invalid UTF-8 is read as U+FFFD per byte, which vanishes", "[slugify]") {
     CHECK(slugify("\xFF") == "");
-    CHECK(slugify("a\xFF" "b") == "ab");
-    CHECK(slugify("caf\xC3") == "caf");                   // truncated at the end
-    CHECK(slugify("caf\xC3x") == "cafx");                 // bad continuation
-    CHECK(slugify("\xE4\xB8x") == "x");                   // truncated 3-byte sequence
-    CHECK(slugify("a\xC0\xAF" "b") == "ab");              // overlong '/'
-    CHECK(slugify("a\xE0\x80\xAF" "b") == "ab");          // overlong '/'
-    CHECK(slugify("a\xED\xA0\x80" "b") == "ab");          // encoded surrogate
-    CHECK(slugify("a\xF4\x90\x80\x80" "b") == "ab");      // above U+10FFFF
-    CHECK(slugify("a\xF8\x88\x80\x80\x80" "b") == "ab");  // 5-byte form
+    CHECK(slugify("a\xFF"
+                  "b") == "ab");
+    CHECK(slugify("caf\xC3") == "caf");    // truncated at the end
+    CHECK(slugify("caf\xC3x") == "cafx");  // bad continuation
+    CHECK(slugify("\xE4\xB8x") == "x");    // truncated 3-byte sequence
+    CHECK(slugify("a\xC0\xAF"
+                  "b") == "ab");  // overlong '/'
+    CHECK(slugify("a\xE0\x80\xAF"
+                  "b") == "ab");  // overlong '/'
+    CHECK(slugify("a\xED\xA0\x80"
+                  "b") == "ab");  // encoded surrogate
+    CHECK(slugify("a\xF4\x90\x80\x80"
+                  "b") == "ab");  // above U+10FFFF
+    CHECK(slugify("a\xF8\x88\x80\x80\x80"
+                  "b") == "ab");  // 5-byte form
     CHECK(slugify("\x80\x80") == "");
-    CHECK(slugify("&am\xFFp;x") == "x");   // dropped before step 3, as with Python's errors='ignore'
+    CHECK(slugify("&am\xFFp;x") == "x");    // dropped before step 3, as with Python's errors='ignore'
     CHECK(slugify("\xC3\xA9\xC3") == "e");  // valid character kept before a truncated one
 
     // No crash or out-of-bounds read for arbitrary bytes (run under sanitizers), and the
@@ -261,22 +268,29 @@ TEST_CASE("slugify: the text-unidecode table is the default and differs where Py
     using lazyscribe::detail::slugify;
     const auto text = [](std::string_view s) { return slugify(s, slug_table::text_unidecode); };
     CHECK(slugify("Brand\xE2\x84\xA2") == text("Brand\xE2\x84\xA2"));  // the default
-    CHECK(text("Brand\xE2\x84\xA2") == "brandtm");                 // ™ -> tm
-    CHECK(text("\xE2\x91\xA0\xE2\x91\xA1") == "");                // ①② -> nothing
-    CHECK(text("\xF0\x9D\x90\x81old") == "old");                   // 𝐁: nothing above U+FFFF
+    CHECK(text("Brand\xE2\x84\xA2") == "brandtm");                     // ™ -> tm
+    CHECK(text("\xE2\x91\xA0\xE2\x91\xA1") == "");                     // ①② -> nothing
+    CHECK(text("\xF0\x9D\x90\x81old") == "old");                       // 𝐁: nothing above U+FFFF
     CHECK(text("Brand\xE2\x84\xA2 \xE2\x91\xA0\xE2\x91\xA1 \xF0\x9D\x90\x81old") == "brandtm-old");
     CHECK(slugify("Brand\xE2\x84\xA2 \xE2\x91\xA0\xE2\x91\xA1 \xF0\x9D\x90\x81old", slug_table::unidecode) ==
           "brand-tm-12-bold");
     // "[?] " for a code point it does not know: a separator, where Unidecode drops it.
-    CHECK(text("a\xEE\x80\x80" "b") == "a-b");  // U+E000, private use
-    CHECK(slugify("a\xEE\x80\x80" "b", slug_table::unidecode) == "ab");
-    CHECK(text("a\xE3\x90\x80" "b") == "a-b");  // U+3400, CJK extension A
+    CHECK(text("a\xEE\x80\x80"
+               "b") == "a-b");  // U+E000, private use
+    CHECK(slugify("a\xEE\x80\x80"
+                  "b",
+                  slug_table::unidecode) == "ab");
+    CHECK(text("a\xE3\x90\x80"
+               "b") == "a-b");  // U+3400, CJK extension A
     // Where the tables agree, so do the slugs.
     CHECK(text("\xC3\x9F") == "ss");
     CHECK(text("\xE4\xB8\xAD\xE6\x96\x87") == "zhong-wen");
-    CHECK(text("Exp\xC3\xA9rience \xC3\xBC" "ber Gr\xC3\xB6\xC3\x9F" "e") == "experience-uber-grosse");
+    CHECK(text("Exp\xC3\xA9rience \xC3\xBC"
+               "ber Gr\xC3\xB6\xC3\x9F"
+               "e") == "experience-uber-grosse");
     CHECK(text("\xF0\x9F\x98\x80") == "");
-    CHECK(text("a\xFF" "b") == "ab");  // invalid UTF-8 still vanishes
+    CHECK(text("a\xFF"
+               "b") == "ab");  // invalid UTF-8 still vanishes
     CHECK(lazyscribe::detail::experiment_slug("Brand\xE2\x84\xA2", "20240102030405") == "brandtm-20240102030405");
     CHECK(lazyscribe::detail::default_artifact_fname("\xE2\x91\xA0", "20240102030405", "json") ==
           "-20240102030405.json");

@@ -191,8 +191,7 @@ public:
     std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) override {
         return inner_->open(file, binary);
     }
-    void write(const std::filesystem::path& file, bool, const std::function<void(std::ostream&)>& body,
-               bool) override {
+    void write(const std::filesystem::path& file, bool, const std::function<void(std::ostream&)>& body, bool) override {
         const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
         if (fd < 0) throw ls::save_error("test: cannot open /dev/full");
         ls::detail::fd_output out(fd, file);
@@ -278,9 +277,9 @@ TEST_CASE("storage: an artifact that cannot be saved or read is named with its f
     const auto file = p["dir"].path() / "config.json";
     std::filesystem::remove(file);
     std::filesystem::create_directories(file);
-    CHECK_THAT(message_of([&] { (void)p["dir"].load_artifact<ls::json>("config"); }),
-               Catch::Contains("artifact 'config'") && Catch::Contains(file.string()) &&
-                   Catch::Contains(reason(EISDIR)));
+    CHECK_THAT(
+        message_of([&] { (void)p["dir"].load_artifact<ls::json>("config"); }),
+        Catch::Contains("artifact 'config'") && Catch::Contains(file.string()) && Catch::Contains(reason(EISDIR)));
     // And a folder where the artifact's folder should be: the save names the artifact and why.
     ls::project q(dir / "r/project.json", ls::mode::write, "t");
     lazyscribe_test::write_file(dir / "r/blocked", "a file");
@@ -355,8 +354,8 @@ TEST_CASE("storage: the next save removes temporary files a killed save left, ne
     const auto folder = dir / "exp";
     std::filesystem::create_directories(folder);
     // Files that are not our temporaries, or not stale, stay whatever happens.
-    const std::vector<std::string> others = {".big.bin.lazyscribe-tmp-x1", "big.bin.lazyscribe-tmp-1",
-                                             ".notes.txt", ".big.bin.lazyscribe-tmp-", ".recent.json.lazyscribe-tmp-7"};
+    const std::vector<std::string> others = {".big.bin.lazyscribe-tmp-x1", "big.bin.lazyscribe-tmp-1", ".notes.txt",
+                                             ".big.bin.lazyscribe-tmp-", ".recent.json.lazyscribe-tmp-7"};
     for (const auto& name : others) lazyscribe_test::write_file(folder / name, "keep");
     const pid_t writer = start_blocked_writer(folder);
     // An old temporary of the older naming (no process id) is stale once a day old.

@@ -294,8 +294,8 @@ struct artifact_codec {
         }
         if (!matches) {
             throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() +
-                                      ") was written in another environment: stored " + stored.dump() +
-                                      ", running " + running.dump() + "; load with validate = false to read it anyway");
+                                      ") was written in another environment: stored " + stored.dump() + ", running " +
+                                      running.dump() + "; load with validate = false to read it anyway");
         }
     }
 
@@ -322,8 +322,8 @@ struct artifact_codec {
         files.check_inside(root, file);
         if (!Handlers::contains(a.handler_)) {
             throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
-                                        a.handler_ + "', which is not in the handler list; registered: " +
-                                        registered_aliases());
+                                        a.handler_ +
+                                        "', which is not in the handler list; registered: " + registered_aliases());
         }
         return Handlers::visit(a.handler_, [&](auto h) -> T {
             using H = typename decltype(h)::type;
@@ -355,8 +355,8 @@ struct artifact_codec {
                                               a.handler_ + "' failed to read it: " + e.what());
                 }
             } else {
-                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
-                                          a.handler_ + "' cannot read a value of type " + std::string(type_name<T>()));
+                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
+                                          "' cannot read a value of type " + std::string(type_name<T>()));
             }
         });
     }
@@ -389,8 +389,8 @@ struct artifact_codec {
             using H = typename decltype(h)::type;
             try {
                 files.write(
-                    file, H::binary, [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); },
-                    durable);
+                    file, H::binary,
+                    [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); }, durable);
             } catch (const save_error& e) {
                 // The storage names the file and the OS reason; the artifact is named here
                 // (the inner message without its id, which the outer one repeats).
@@ -414,7 +414,7 @@ struct artifact_codec {
     /// `climb` is how many levels the owner's folder lies below the project folder (how far
     /// `..` in an fname may go up); `null_version_ok` accepts `"version": null`.
     template <class Where>
-        requires std::invocable<const Where&>
+    requires std::invocable<const Where&>
     static artifact parse(const json& j, const Where& where, std::size_t climb = 0, bool null_version_ok = false,
                           slug_table table = slug_table::text_unidecode) {
         if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
@@ -496,9 +496,9 @@ class logging_base;
 /// Where the artifact files of one project (or of a stand-alone set) live. Every artifact set
 /// of a project shares one, so an experiment holds no paths of its own.
 struct artifact_home {
-    std::filesystem::path root;          // the project folder: no file may resolve outside it
-    std::shared_ptr<storage> files;      // where the files are read and written
-    std::filesystem::path owner_file{};  // the project file, as its owner holds it (may be empty)
+    std::filesystem::path root;                     // the project folder: no file may resolve outside it
+    std::shared_ptr<storage> files;                 // where the files are read and written
+    std::filesystem::path owner_file{};             // the project file, as its owner holds it (may be empty)
     slug_table slugs = slug_table::text_unidecode;  // the owner's transliteration table
 };
 }  // namespace detail
@@ -545,7 +545,8 @@ public:
     /// @brief Moves the set to `folder`; files must resolve (symbolic links followed) inside
     /// `root`, the project's folder (by default the set's own folder), in `files` (by default
     /// the local file system).
-    void set_folder(std::filesystem::path folder, std::filesystem::path root = {}, std::shared_ptr<storage> files = {}) {
+    void set_folder(std::filesystem::path folder, std::filesystem::path root = {},
+                    std::shared_ptr<storage> files = {}) {
         auto home = std::make_shared<detail::artifact_home>();
         home->files = files ? std::move(files) : home_->files;
         home->owner_file = home_->owner_file;
@@ -571,7 +572,8 @@ public:
     /// @brief log_artifact with an explicit creation time (the owner's clock).
     template <fixed_string Alias, class T>
     const artifact& log_artifact_at(time_point created_at, std::string_view name, T&& value, log_options options = {}) {
-        artifact entry = codec::template make<Alias>(created_at, name, std::forward<T>(value), std::move(options.kwargs));
+        artifact entry =
+            codec::template make<Alias>(created_at, name, std::forward<T>(value), std::move(options.kwargs));
         return insert(std::move(entry), std::move(options.fname), options.overwrite);
     }
 
@@ -609,7 +611,8 @@ public:
                                   "; artifacts: " + (known.empty() ? "(none)" : known));
     }
     [[nodiscard]] const artifact* find(std::string_view name) const noexcept {
-        const auto it = std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == name; });
+        const auto it =
+            std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == name; });
         return it == entries_.end() ? nullptr : &*it;
     }
     [[nodiscard]] bool contains(std::string_view name) const noexcept { return find(name) != nullptr; }
@@ -642,8 +645,8 @@ public:
 
 private:
     const artifact& insert(artifact entry, std::string fname, bool overwrite) {
-        auto existing = std::find_if(entries_.begin(), entries_.end(),
-                                     [&](const artifact& a) { return a.name_ == entry.name_; });
+        auto existing =
+            std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == entry.name_; });
         if (existing != entries_.end() && !overwrite) {
             throw artifact_log_error("an artifact named '" + entry.name_ + "' is already logged in " +
                                      folder().string() + "; pass overwrite = true to replace it");
@@ -709,8 +712,8 @@ private:
     }
 
     std::shared_ptr<const detail::artifact_home> home_ = default_home();
-    std::string subfolder_;  // relative to home_->root, '/'-separated; empty = the root itself
-    std::filesystem::path exact_folder_;  // set_folder's folder, as given; empty when placed in a project
+    std::string subfolder_;                    // relative to home_->root, '/'-separated; empty = the root itself
+    std::filesystem::path exact_folder_;       // set_folder's folder, as given; empty when placed in a project
     detail::stable_vector<artifact> entries_;  // references handed out by log_artifact stay valid
 };
 

@@ -46,11 +46,11 @@ private:
 /// The message names the source (usually a file path), the line and the column.
 class parse_error : public error {
 public:
-    parse_error(const std::string& source, std::size_t line, std::size_t column,
-                const std::string& what)
-        : error("lazyscribe.parse_error", source + ":" + std::to_string(line) + ":" +
-                                              std::to_string(column) + ": " + what),
-          line_(line), column_(column) {}
+    parse_error(const std::string& source, std::size_t line, std::size_t column, const std::string& what)
+        : error("lazyscribe.parse_error",
+                source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + what),
+          line_(line),
+          column_(column) {}
     /// @brief 1-based line of the error.
     [[nodiscard]] std::size_t line() const noexcept { return line_; }
     /// @brief 1-based column (in bytes) of the error.
@@ -73,31 +73,27 @@ public:
 /// handler cannot serve (reading a type it does not support).
 class unknown_handler_error : public error {
 public:
-    explicit unknown_handler_error(const std::string& what)
-        : error("lazyscribe.unknown_handler_error", what) {}
+    explicit unknown_handler_error(const std::string& what) : error("lazyscribe.unknown_handler_error", what) {}
 };
 
 /// @brief Logging an artifact failed: a name logged twice without overwrite, or a file name
 /// another artifact already uses.
 class artifact_log_error : public error {
 public:
-    explicit artifact_log_error(const std::string& what)
-        : error("lazyscribe.artifact_log_error", what) {}
+    explicit artifact_log_error(const std::string& what) : error("lazyscribe.artifact_log_error", what) {}
 };
 
 /// @brief Loading an artifact failed: its environment does not match the running one,
 /// its file is missing, or the handler's read threw.
 class artifact_load_error : public error {
 public:
-    explicit artifact_load_error(const std::string& what)
-        : error("lazyscribe.artifact_load_error", what) {}
+    explicit artifact_load_error(const std::string& what) : error("lazyscribe.artifact_load_error", what) {}
 };
 
 /// @brief A change was attempted on something opened read-only.
 class read_only_error : public error {
 public:
-    explicit read_only_error(const std::string& what)
-        : error("lazyscribe.read_only_error", what) {}
+    explicit read_only_error(const std::string& what) : error("lazyscribe.read_only_error", what) {}
 };
 
 /// @brief Saving failed: an artifact's handler threw while writing, or a file could not be

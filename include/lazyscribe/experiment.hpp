@@ -53,6 +53,8 @@ inline constexpr bool is_text_char_v =
 /// or a range of them (std::string, std::string_view, std::u16string, ...), in any of the
 /// character types char, wchar_t, char8_t, char16_t and char32_t. Logged as a JSON string
 /// (UTF-8), never as numbers.
+// clang-format 14 mangles `> &&` in concepts:
+// clang-format off
 template <class T>
 concept TextValue =
     detail::is_text_char_v<std::remove_cvref_t<T>> ||
@@ -60,6 +62,7 @@ concept TextValue =
      detail::is_text_char_v<std::remove_cv_t<std::remove_pointer_t<std::decay_t<T>>>>) ||
     (std::ranges::input_range<std::remove_cvref_t<T>> &&
      detail::is_text_char_v<std::remove_cv_t<std::ranges::range_value_t<std::remove_cvref_t<T>>>>);
+// clang-format on
 
 namespace detail {
 
@@ -95,7 +98,8 @@ struct utf8_encoder {
         } else if constexpr (sizeof(C) == 2) {
             const char32_t u = static_cast<char16_t>(unit);
             if (high != 0) {
-                if (u < 0xDC00 || u > 0xDFFF) throw format_error(where() + ": a UTF-16 high surrogate without its low half");
+                if (u < 0xDC00 || u > 0xDFFF)
+                    throw format_error(where() + ": a UTF-16 high surrogate without its low half");
                 append_utf8(out, 0x10000 + ((high - 0xD800) << 10) + (u - 0xDC00));
                 high = 0;
             } else if (u >= 0xD800 && u <= 0xDBFF) {
@@ -238,7 +242,7 @@ inline void from_json(const json& j, offset_time& t) {
 /// naive datetimes).
 template <class T>
 concept ParameterValue = TextValue<T> || std::is_constructible_v<json, T> ||
-                         std::is_convertible_v<std::remove_cvref_t<T>, std::chrono::sys_time<std::chrono::seconds>>;
+    std::is_convertible_v<std::remove_cvref_t<T>, std::chrono::sys_time<std::chrono::seconds>>;
 
 template <class Handlers>
 class basic_project;
@@ -468,9 +472,7 @@ public:
         rename_entry(metrics_, from, to, "metric", "rename_metric");
     }
     /// @brief Removes the parameter `name`, as remove_metric does.
-    void remove_parameter(std::string_view name) {
-        remove_entry(parameters_, name, "parameter", "remove_parameter");
-    }
+    void remove_parameter(std::string_view name) { remove_entry(parameters_, name, "parameter", "remove_parameter"); }
     /// @brief Renames the parameter `from` to `to`, as rename_metric does.
     void rename_parameter(std::string_view from, std::string_view to) {
         rename_entry(parameters_, from, to, "parameter", "rename_parameter");
@@ -505,9 +507,13 @@ public:
     // what to do instead of g++'s "discards qualifiers" or clang's "no matching member function".
     void log_metric(std::string_view, json) const { refuse_const_change(); }  // any metric converts to json
     template <ParameterValue T>
-    void log_parameter(std::string_view, T&&) const { refuse_const_change(); }
+    void log_parameter(std::string_view, T&&) const {
+        refuse_const_change();
+    }
     template <fixed_string Alias, class T>
-    const artifact& log_artifact(std::string_view, T&&, log_options = {}) const { refuse_const_change(); }
+    const artifact& log_artifact(std::string_view, T&&, log_options = {}) const {
+        refuse_const_change();
+    }
     void remove_metric(std::string_view) const { refuse_const_change(); }
     void rename_metric(std::string_view, std::string_view) const { refuse_const_change(); }
     void remove_parameter(std::string_view) const { refuse_const_change(); }
@@ -592,7 +598,9 @@ protected:
         if (!metrics_.is_object()) throw format_error(here() + ": field 'metrics' must be an object");
         if (!parameters_.is_object()) throw format_error(here() + ": field 'parameters' must be an object");
         artifacts_.place(std::move(home), std::move(subfolder));
-        if (artifacts) artifacts_.read_entries(*artifacts, [&] { return here() + ": artifacts"; }, unplaced_levels);
+        if (artifacts)
+            artifacts_.read_entries(
+                *artifacts, [&] { return here() + ": artifacts"; }, unplaced_levels);
     }
 
     // The artifacts member, written straight from the records.
@@ -748,8 +756,9 @@ public:
 
 protected:
     basic_test() = default;
-    basic_test(std::string name, std::optional<std::string> description, std::shared_ptr<const detail::artifact_home> home,
-               const std::string& experiment_subfolder, clock_function clock) {
+    basic_test(std::string name, std::optional<std::string> description,
+               std::shared_ptr<const detail::artifact_home> home, const std::string& experiment_subfolder,
+               clock_function clock) {
         this->name_ = std::move(name);
         description_ = std::move(description);
         this->clock_ = clock;
@@ -817,7 +826,8 @@ public:
     test_scope(const test_scope&) = delete;
     test_scope& operator=(const test_scope&) = delete;
     ~test_scope() noexcept(false) {
-        if (std::uncaught_exceptions() <= uncaught_) owner_->add_test(std::move(static_cast<basic_test<Handlers>&>(*this)));
+        if (std::uncaught_exceptions() <= uncaught_)
+            owner_->add_test(std::move(static_cast<basic_test<Handlers>&>(*this)));
     }
 
 private:
@@ -877,18 +887,20 @@ public:
     [[nodiscard]] std::filesystem::path path() const { return this->artifacts_.folder(); }
 
     // ---- The experiment's own mutators get const twins too (the shared ones are in logging_base).
+    // clang-format off
     template <class... Tags>
         requires(std::is_convertible_v<const Tags&, std::string_view> && ...)
     void tag(const Tags&...) const { base::refuse_const_change(); }
+    // clang-format on
     void tag(std::vector<std::string>, bool) const { base::refuse_const_change(); }
     test_scope<Handlers> log_test(std::string, std::optional<std::string> = std::nullopt) const {
         base::refuse_const_change();
     }
     template <class F>
-        requires std::invocable<F&, test_type&>
+    requires std::invocable<F&, test_type&>
     void log_test(std::string, std::optional<std::string>, F&&) const { base::refuse_const_change(); }
     template <class F>
-        requires std::invocable<F&, test_type&>
+    requires std::invocable<F&, test_type&>
     void log_test(std::string, F&&) const { base::refuse_const_change(); }
     void add_dependency(const basic_experiment&) const { base::refuse_const_change(); }
     void remove_tag(std::string_view) const { base::refuse_const_change(); }
@@ -907,11 +919,13 @@ public:
     }
 
     /// @brief Appends tags (duplicates are kept, as in Python).
+    // clang-format off
     template <class... Tags>
         requires(std::is_convertible_v<const Tags&, std::string_view> && ...)
     void tag(const Tags&... new_tags) {
         tag(std::vector<std::string>{std::string(std::string_view(new_tags))...}, false);
     }
+    // clang-format on
     /// @brief Appends tags, or replaces them all when `overwrite` is true.
     void tag(std::vector<std::string> new_tags, bool overwrite) {
         this->require_writable("tag");
@@ -936,14 +950,15 @@ public:
 
     /// @brief Starts a test; it joins this experiment when the returned scope ends without
     /// an exception. Safe to call from several threads at once.
-    [[nodiscard]] test_scope<Handlers> log_test(std::string name, std::optional<std::string> description = std::nullopt) {
+    [[nodiscard]] test_scope<Handlers> log_test(std::string name,
+                                                std::optional<std::string> description = std::nullopt) {
         this->require_writable("log_test");
         return test_scope<Handlers>(*this, test_type(std::move(name), std::move(description), this->artifacts_.home(),
                                                      this->artifacts_.subfolder(), this->clock_));
     }
     /// @brief Logs a test inside `f(test&)`; it joins only if f returns normally.
     template <class F>
-        requires std::invocable<F&, test_type&>
+    requires std::invocable<F&, test_type&>
     void log_test(std::string name, std::optional<std::string> description, F&& f) {
         auto scope = log_test(std::move(name), std::move(description));
         std::forward<F>(f)(static_cast<test_type&>(scope));
@@ -979,10 +994,8 @@ public:
     }
     /// @brief log_test without a description, inside `f(test&)`.
     template <class F>
-        requires std::invocable<F&, test_type&>
-    void log_test(std::string name, F&& f) {
-        log_test(std::move(name), std::nullopt, std::forward<F>(f));
-    }
+    requires std::invocable<F&, test_type&>
+    void log_test(std::string name, F&& f) { log_test(std::move(name), std::nullopt, std::forward<F>(f)); }
 
     /// @brief Records a dependency on `upstream`, an experiment of another project, under
     /// its short slug (a second one with the same short slug replaces the first).
@@ -990,7 +1003,8 @@ public:
         this->require_writable("add_dependency");
         const std::string upstream_reference = upstream.project_reference();
         if (upstream_reference.empty()) {
-            throw format_error("add_dependency: experiment '" + upstream.slug_ + "' does not belong to a saved project");
+            throw format_error("add_dependency: experiment '" + upstream.slug_ +
+                               "' does not belong to a saved project");
         }
         if (upstream_reference == project_reference()) {
             // Python recurses forever loading such a file; refuse to write one.
@@ -1096,7 +1110,8 @@ public:
         w.extras_before(extra_keys_, it, "tags");
         w.array("tags", tags_.size(), [&](std::size_t i, std::size_t) { strings(i, tags_[i]); });
         w.extras_before(extra_keys_, it, "tests");
-        w.array("tests", tests_.size(), [&](std::size_t i, std::size_t depth) { tests_[i].write_json(out, options, depth); });
+        w.array("tests", tests_.size(),
+                [&](std::size_t i, std::size_t depth) { tests_[i].write_json(out, options, depth); });
         w.extras_rest(extra_keys_, it);
         w.finish();
     }
@@ -1173,7 +1188,8 @@ protected:
                 if (tests_not_array) return;
                 reader.read_array([&](std::size_t i) {
                     e.tests_.push_back(test_type::read(reader, home, std::string(), read_only, clock, [&] {
-                        const std::string entry = name.is_text() ? where() + " (experiment '" + name.value + "')" : where();
+                        const std::string entry =
+                            name.is_text() ? where() + " (experiment '" + name.value + "')" : where();
                         return entry + ": tests[" + std::to_string(i) + "]";
                     }));
                 });
@@ -1187,8 +1203,9 @@ protected:
         e.last_updated_ = detail::required_time(last_updated, "last_updated", here);
         e.author_ = detail::optional_text(author, "author", here, reader_user);  // Python: the reading process's user
         e.last_updated_by_ = detail::optional_text(last_updated_by, "last_updated_by", here, e.author_);
-        e.short_slug_ = short_slug.kind == text_field::absent ? detail::slugify(e.name_, home->slugs)
-                                                             : detail::optional_text(short_slug, "short_slug", here, {});
+        e.short_slug_ = short_slug.kind == text_field::absent
+                            ? detail::slugify(e.name_, home->slugs)
+                            : detail::optional_text(short_slug, "short_slug", here, {});
         e.slug_ = slug.kind == text_field::absent
                       ? detail::experiment_slug(e.name_, detail::format_stamp(e.created_at_), home->slugs)
                       : detail::optional_text(slug, "slug", here, {});
@@ -1235,7 +1252,8 @@ protected:
     static void discard_removed_files(const Experiments& experiments) {
         const auto pending = [](const basic_experiment& e) {
             if (!e.removed_files_.empty()) return true;
-            return std::any_of(e.tests_.begin(), e.tests_.end(), [](const test_type& t) { return !t.removed_files_.empty(); });
+            return std::any_of(e.tests_.begin(), e.tests_.end(),
+                               [](const test_type& t) { return !t.removed_files_.empty(); });
         };
         if (std::none_of(experiments.begin(), experiments.end(), [&](const auto& e) { return pending(*e); })) return;
         std::set<std::string, std::less<>> named;
@@ -1306,7 +1324,7 @@ protected:
     std::vector<dependency> dependencies_;
     json extra_keys_;  // keys this version does not know: kept, never dropped (null while there are none)
     mutable std::size_t position_ = 0;  // index in the project's order, for "latest wins"
-    bool from_disk_ = false;  // read from the project file, not logged in this session
+    bool from_disk_ = false;            // read from the project file, not logged in this session
     // Changed since it was created or loaded (last_updated has whole seconds: an edit in the
     // same second as the stored time would not show in it).
     bool changed_ = false;

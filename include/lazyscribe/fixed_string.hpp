@@ -20,9 +20,7 @@ struct fixed_string {
         std::copy_n(literal, N + 1, data);
     }
     /// @brief Copies the first N characters of a constant string (for aliases read off handlers).
-    constexpr explicit fixed_string(std::string_view text) noexcept {
-        std::copy_n(text.data(), N, data);
-    }
+    constexpr explicit fixed_string(std::string_view text) noexcept { std::copy_n(text.data(), N, data); }
 
     [[nodiscard]] constexpr std::string_view view() const noexcept { return {data, N}; }
     constexpr operator std::string_view() const noexcept { return view(); }  // NOLINT

@@ -36,27 +36,33 @@ template <class H>
 struct probe_derived : H, member_probe {};
 
 template <class H>
-concept declares_write = std::is_class_v<H> && (std::is_final_v<H> || !requires { &probe_derived<H>::write; });
+concept declares_write = std::is_class_v<H> &&(std::is_final_v<H> || !requires { &probe_derived<H>::write; });
 template <class H>
-concept declares_read = std::is_class_v<H> && (std::is_final_v<H> || !requires { &probe_derived<H>::read; });
+concept declares_read = std::is_class_v<H> &&(std::is_final_v<H> || !requires { &probe_derived<H>::read; });
 
 template <class H>
-concept has_alias = requires { std::string_view(H::alias); };
+concept has_alias = requires {
+    std::string_view(H::alias);
+};
 // Instantiating a template with the value proves it is a constant expression.
 template <class H>
-concept has_constexpr_alias =
-    has_alias<H> && requires { typename std::integral_constant<std::size_t, std::string_view(H::alias).size()>; };
+concept has_constexpr_alias = has_alias<H> && requires {
+    typename std::integral_constant<std::size_t, std::string_view(H::alias).size()>;
+};
 template <class H>
-concept has_suffix = requires { std::string_view(H::suffix); };
+concept has_suffix = requires {
+    std::string_view(H::suffix);
+};
 template <class H>
-concept has_constexpr_suffix =
-    has_suffix<H> && requires { typename std::integral_constant<std::size_t, std::string_view(H::suffix).size()>; };
+concept has_constexpr_suffix = has_suffix<H> && requires {
+    typename std::integral_constant<std::size_t, std::string_view(H::suffix).size()>;
+};
 template <class H>
-concept has_constexpr_binary =
-    std::same_as<std::remove_cvref_t<decltype(H::binary)>, bool> && requires { typename std::bool_constant<H::binary>; };
+concept has_constexpr_binary = std::same_as < std::remove_cvref_t<decltype(H::binary)>,
+bool > &&requires { typename std::bool_constant<H::binary>; };
 template <class H>
-concept has_constexpr_output_only = std::same_as<std::remove_cvref_t<decltype(H::output_only)>, bool> &&
-                                    requires { typename std::bool_constant<H::output_only>; };
+concept has_constexpr_output_only = std::same_as < std::remove_cvref_t<decltype(H::output_only)>,
+bool > &&requires { typename std::bool_constant<H::output_only>; };
 
 // Aliases end up in project files and in `|`-separated references; keep them plain.
 constexpr bool is_valid_alias(std::string_view alias) noexcept {
@@ -78,8 +84,8 @@ concept has_valid_alias = has_constexpr_alias<H> && std::bool_constant<is_valid_
 /// An output-only handler (files for people: plots, reports) need not declare `read`.
 template <class H>
 concept ArtifactHandler = std::is_class_v<H> && detail::has_valid_alias<H> && detail::has_constexpr_suffix<H> &&
-                          detail::has_constexpr_binary<H> && detail::has_constexpr_output_only<H> &&
-                          detail::declares_write<H> && (H::output_only || detail::declares_read<H>);
+    detail::has_constexpr_binary<H> && detail::has_constexpr_output_only<H> && detail::declares_write<H> &&
+    (H::output_only || detail::declares_read<H>);
 
 /// @brief True when handler H can write a value of type T.
 template <class H, class T>
@@ -100,7 +106,7 @@ concept reads_by_value = requires(std::istream& in, const json& kwargs) {
 
 /// @brief True when handler H can read a file back as a value of type T.
 template <class H, class T>
-concept ReadableAs = ArtifactHandler<H> && (detail::reads_by_template<H, T> || detail::reads_by_value<H, T>);
+concept ReadableAs = ArtifactHandler<H> &&(detail::reads_by_template<H, T> || detail::reads_by_value<H, T>);
 
 /// @brief True when handler H records environment metadata with each artifact.
 template <class H>
@@ -111,12 +117,13 @@ concept HasEnvironment = ArtifactHandler<H> && requires {
 /// @brief True when handler H checks writer kwargs itself, so that a mistake is reported
 /// when the artifact is logged rather than when it is saved.
 template <class H>
-concept ChecksWriteKwargs = ArtifactHandler<H> && requires(const json& kwargs) { H::check_write_kwargs(kwargs); };
+concept ChecksWriteKwargs = ArtifactHandler<H> && requires(const json& kwargs) {
+    H::check_write_kwargs(kwargs);
+};
 
 /// @brief Reads a T with handler H, whichever of the two `read` forms H provides.
 template <class T, class H>
-    requires ReadableAs<H, T>
-T read_with(std::istream& in, const json& kwargs) {
+requires ReadableAs<H, T> T read_with(std::istream& in, const json& kwargs) {
     if constexpr (detail::reads_by_template<H, T>) {
         return H::template read<T>(in, kwargs);
     } else {

@@ -54,7 +54,6 @@ inline std::filesystem::path canonical_or_absolute(const std::filesystem::path& 
     return ec ? std::filesystem::absolute(p) : c;
 }
 
-
 }  // namespace detail
 
 namespace detail {
@@ -145,7 +144,8 @@ public:
         experiment_scope(const experiment_scope&) = delete;
         experiment_scope& operator=(const experiment_scope&) = delete;
         ~experiment_scope() noexcept(false) {
-            if (std::uncaught_exceptions() <= uncaught_) project_->append(std::move(static_cast<experiment_type&>(*this)));
+            if (std::uncaught_exceptions() <= uncaught_)
+                project_->append(std::move(static_cast<experiment_type&>(*this)));
         }
 
     private:
@@ -186,10 +186,15 @@ private:
     }
 
 public:
-
     basic_project(const basic_project& other)
-        : path_(other.path_), storage_(other.storage_), mode_(other.mode_), author_(other.author_), clock_(other.clock_),
-          durable_(other.durable_), disk_signature_(other.disk_signature_), home_(other.home_),
+        : path_(other.path_),
+          storage_(other.storage_),
+          mode_(other.mode_),
+          author_(other.author_),
+          clock_(other.clock_),
+          durable_(other.durable_),
+          disk_signature_(other.disk_signature_),
+          home_(other.home_),
           upstream_(other.upstream_) {
         experiments_.reserve(other.experiments_.size());
         for (const auto& e : other.experiments_) insert(std::make_unique<experiment_type>(*e));
@@ -215,7 +220,7 @@ public:
 
     /// @brief Logs an experiment inside `f(experiment&)`; it joins only if f returns normally.
     template <class F>
-        requires std::invocable<F&, experiment_type&>
+    requires std::invocable<F&, experiment_type&>
     void log(std::string name, F&& f) {
         auto scope = log(std::move(name));
         std::forward<F>(f)(static_cast<experiment_type&>(scope));
@@ -307,7 +312,7 @@ public:
     [[nodiscard]] const experiment_type& operator[](std::string_view key) const {
         if (const auto* e = find(key)) return *e;
         throw not_found_error("project " + path_.string() + " has no experiment with slug or short slug '" +
-                                std::string(key) + "'");
+                              std::string(key) + "'");
     }
     /// @brief The same experiment, editable. Throws read_only_error unless it was logged in this
     /// session or the project is open in edit mode.
@@ -338,7 +343,7 @@ public:
 
     /// @brief A lazy view of the experiments for which `pred(experiment)` is true.
     template <class Pred>
-        requires std::predicate<Pred&, const experiment_type&>
+    requires std::predicate<Pred&, const experiment_type&>
     [[nodiscard]] auto filter(Pred pred) const {
         return detail::filter_view<const_iterator, Pred>(begin(), end(), std::move(pred));
     }
@@ -348,9 +353,11 @@ public:
     /// if an equal one is already there, else inserted after the experiments it does not sort
     /// before (bisect.insort); then, for each slug, only the last one is kept. So on a tie
     /// (same slug, same last_updated, different content) the other project's copy wins.
+    // clang-format off
     template <class... Others>
         requires(std::same_as<Others, basic_project> && ...)
     [[nodiscard]] basic_project merge(const Others&... others) const {
+        // clang-format on
         std::vector<const experiment_type*> merged;
         merged.reserve((experiments_.size() + ... + others.size()));
         for (const auto& e : experiments_) merged.push_back(e.get());
@@ -439,7 +446,8 @@ private:
                         return std::any_of(group.begin(), group.end(), [&](const experiment_type* other) {
                             if (other == e) return false;
                             return std::any_of(other->tests_.begin(), other->tests_.end(), [&](const test_type& ot) {
-                                return ot.artifacts_.folder() == t.artifacts_.folder() && ot.artifacts_.uses_fname(fname);
+                                return ot.artifacts_.folder() == t.artifacts_.folder() &&
+                                       ot.artifacts_.uses_fname(fname);
                             });
                         });
                     });
@@ -562,7 +570,8 @@ private:
         for (auto& d : deps) {
             auto it = upstream_.find(d.project);
             if (it == upstream_.end()) {
-                std::filesystem::path file = project_registry::find(d.project).value_or(std::filesystem::path(d.project));
+                std::filesystem::path file =
+                    project_registry::find(d.project).value_or(std::filesystem::path(d.project));
                 if (!storage_->exists(file)) {
                     throw format_error(where + ": dependency '" + d.encoded() + "': project file " + file.string() +
                                        " does not exist (relative paths are resolved against the working directory, "
@@ -571,7 +580,8 @@ private:
                 project_options upstream_options;
                 upstream_options.files = storage_;
                 upstream_options.slugs = home_->slugs;
-                it = upstream_.emplace(d.project, std::make_shared<basic_project>(file, mode::read_only, upstream_options))
+                it = upstream_
+                         .emplace(d.project, std::make_shared<basic_project>(file, mode::read_only, upstream_options))
                          .first;
             }
             const experiment_type* upstream = it->second->find(d.slug);
@@ -665,7 +675,7 @@ private:
     std::string author_;
     clock_function clock_;
     bool durable_ = true;
-    std::uint64_t disk_signature_ = 0;  // of the file as we last read or wrote it
+    std::uint64_t disk_signature_ = 0;                   // of the file as we last read or wrote it
     std::shared_ptr<const detail::artifact_home> home_;  // shared by every artifact set of the project
     std::vector<std::unique_ptr<experiment_type>> experiments_;
     // Transparent hashing: a look-up by string_view builds no std::string.

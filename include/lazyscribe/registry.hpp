@@ -272,7 +272,7 @@ private:
                 return Dup;
             }();
             static_assert(detail::handler_aliases_are_unique<detail::alias_name<detail::alias_string_of<at<Dup>>>,
-                                                              at<first>, at<Dup>, false>::value,
+                                                             at<first>, at<Dup>, false>::value,
                           "lazyscribe: two handlers in a handler_list share an alias (named in the note below)");
             return false;
         }
@@ -306,7 +306,8 @@ public:
         if constexpr (members_valid) {
             using registered = detail::registered_aliases<detail::alias_name<detail::alias_string_of<H>>...>;
             static_assert(
-                detail::handler_alias_is_registered<detail::alias_name<Alias>, registered, contains(Alias.view())>::value,
+                detail::handler_alias_is_registered<detail::alias_name<Alias>, registered,
+                                                    contains(Alias.view())>::value,
                 "lazyscribe: no handler with this alias is in the handler list (the note below names the alias "
                 "and the registered ones)");
         }
@@ -332,17 +333,18 @@ public:
     static decltype(auto) visit_index(std::size_t index, F&& f) {
         if constexpr (size == 0) {
             (void)f;
-            throw unknown_handler_error("handler index " + std::to_string(index) + " is out of range: the list is empty");
+            throw unknown_handler_error("handler index " + std::to_string(index) +
+                                        " is out of range: the list is empty");
         } else {
             using result = decltype(detail::invoke_with_handler<at<0>>(std::forward<F>(f)));
             static_assert(
                 (std::is_same_v<result, decltype(detail::invoke_with_handler<usable<H>>(std::forward<F>(f)))> && ...),
                 "lazyscribe: visit: the visitor must return the same type for every handler");
             // A jump table of plain function pointers: the run-time counterpart of a switch.
-            static constexpr std::array<result (*)(F&&), size> jump{&detail::invoke_with_handler<usable<H>, F>...};
+            static constexpr std::array<result (*)(F &&), size> jump{&detail::invoke_with_handler<usable<H>, F>...};
             if (index >= size) {
-                throw unknown_handler_error("handler index " + std::to_string(index) + " is out of range: the list has " +
-                                            std::to_string(size) + " handlers");
+                throw unknown_handler_error("handler index " + std::to_string(index) +
+                                            " is out of range: the list has " + std::to_string(size) + " handlers");
             }
             return jump[index](std::forward<F>(f));
         }
@@ -365,7 +367,8 @@ struct append_handlers<handler_list<H...>> {
     using type = handler_list<H...>;
 };
 template <class... H, class... L, class... More>
-struct append_handlers<handler_list<H...>, handler_list<L...>, More...> : append_handlers<handler_list<H..., L...>, More...> {};
+struct append_handlers<handler_list<H...>, handler_list<L...>, More...>
+    : append_handlers<handler_list<H..., L...>, More...> {};
 template <class... H, class Next, class... More>
 struct append_handlers<handler_list<H...>, Next, More...> : append_handlers<handler_list<H..., Next>, More...> {};
 }  // namespace detail

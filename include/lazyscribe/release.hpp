@@ -47,7 +47,8 @@ release create_release(const basic_repository<Handlers>& repo, std::string tag, 
     std::sort(names.begin(), names.end());  // byte order of UTF-8 = code point order
     names.erase(std::unique(names.begin(), names.end()), names.end());
     // As of the release time: the same as "latest" in real time, and well defined for replays.
-    for (const auto& name : names) r.artifacts.emplace_back(name, repo.find_version(name, r.created_at, match::asof).version());
+    for (const auto& name : names)
+        r.artifacts.emplace_back(name, repo.find_version(name, r.created_at, match::asof).version());
     return r;
 }
 
@@ -60,8 +61,8 @@ inline const release& find_release(const std::vector<release>& releases, std::st
     if (best == nullptr) {
         std::string tags;
         for (const auto& r : releases) tags += (tags.empty() ? "'" : ", '") + r.tag + "'";
-        throw version_not_found_error("no release tagged '" + std::string(tag) + "'; releases: " +
-                                      (tags.empty() ? "(none)" : tags));
+        throw version_not_found_error("no release tagged '" + std::string(tag) +
+                                      "'; releases: " + (tags.empty() ? "(none)" : tags));
     }
     return *best;
 }
@@ -72,7 +73,8 @@ inline const release& find_release(const std::vector<release>& releases, time_po
     for (const auto& r : releases) {
         const bool fits = how == match::exact ? r.created_at == t : r.created_at <= t;
         if (!fits) continue;
-        if (best == nullptr || (how == match::exact ? r.created_at < best->created_at : r.created_at >= best->created_at))
+        if (best == nullptr ||
+            (how == match::exact ? r.created_at < best->created_at : r.created_at >= best->created_at))
             best = &r;
     }
     if (best == nullptr) {
@@ -177,8 +179,7 @@ inline std::vector<release> load_releases(const std::filesystem::path& file) {
 /// (Python's minimal_repository_from_release). Returns the new repository, open read-only.
 template <class Handlers>
 basic_repository<Handlers> minimal_repository_from_release(const std::filesystem::path& location,
-                                                           const basic_repository<Handlers>& repo,
-                                                           const release& rel) {
+                                                           const basic_repository<Handlers>& repo, const release& rel) {
     const auto file = location / "repository.json";
     storage& files = *repo.files();
     json entries = json::array();
@@ -191,8 +192,8 @@ basic_repository<Handlers> minimal_repository_from_release(const std::filesystem
         auto bytes = files.read(source);
         if (!bytes) throw save_error("minimal_repository_from_release: cannot open " + source.string());
         files.write(
-            target, true, [&](std::ostream& out) { out.write(bytes->data(), static_cast<std::streamsize>(bytes->size())); },
-            true);
+            target, true,
+            [&](std::ostream& out) { out.write(bytes->data(), static_cast<std::streamsize>(bytes->size())); }, true);
         entries.push_back(a.to_json());
     }
     detail::pyjson::dump_options options;
@@ -200,7 +201,8 @@ basic_repository<Handlers> minimal_repository_from_release(const std::filesystem
     options.sort_keys = true;
     const std::string text = detail::pyjson::dump(entries, options);
     files.write(
-        file, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); }, true);
+        file, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+        true);
     repository_options open_options;
     open_options.files = repo.files();
     return basic_repository<Handlers>(file, mode::read_only, open_options);

@@ -54,16 +54,26 @@ namespace detail::toml_config {
 
 inline const char* type_name(const toml::node& n) {
     switch (n.type()) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a float";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        default: return "nothing";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a float";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::date:
+        return "a date";
+    case toml::node_type::time:
+        return "a time";
+    case toml::node_type::date_time:
+        return "a date-time";
+    default:
+        return "nothing";
     }
 }
 
@@ -126,10 +136,14 @@ inline std::string apply_format(const std::string& source, const toml::node& at,
             continue;
         }
         int number = 0;
-        if (name == "year") number = civil.year;
-        else if (name == "month") number = civil.month;
-        else if (name == "day") number = civil.day;
-        else throw bad("unknown field '{" + name + "}' (the fields are version, year, month and day)");
+        if (name == "year")
+            number = civil.year;
+        else if (name == "month")
+            number = civil.month;
+        else if (name == "day")
+            number = civil.day;
+        else
+            throw bad("unknown field '{" + name + "}' (the fields are version, year, month and day)");
         std::size_t k = 0;
         const bool zero = k < spec.size() && spec[k] == '0';
         if (zero) ++k;

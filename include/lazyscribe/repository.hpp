@@ -45,7 +45,8 @@ namespace detail {
 inline time_point parse_version_time(std::string_view text) {
     const auto t = text.size() == 19 && text[10] == 'T' ? parse_time(text) : std::nullopt;
     if (!t) {
-        throw invalid_version_error("'" + std::string(text) + "' is not a version time of the form YYYY-MM-DDTHH:MM:SS");
+        throw invalid_version_error("'" + std::string(text) +
+                                    "' is not a version time of the form YYYY-MM-DDTHH:MM:SS");
     }
     return *t;
 }
@@ -58,9 +59,9 @@ public:
     version_spec() = default;
     /// @brief A version number, of any integer type (`std::size_t` included).
     template <std::integral Number>
-        requires(!std::same_as<Number, bool> && !std::same_as<Number, char>)
-    version_spec(Number number) : value_(to_number(number)) {}  // NOLINT: implicit on purpose
-    version_spec(time_point when) : value_(when) {}                        // NOLINT
+    requires(!std::same_as<Number, bool> && !std::same_as<Number, char>) version_spec(Number number)
+        : value_(to_number(number)) {}               // NOLINT: implicit on purpose
+    version_spec(time_point when) : value_(when) {}  // NOLINT
     /// @brief Parses strictly; throws invalid_version_error for anything else.
     version_spec(std::string_view text) : value_(detail::parse_version_time(text)) {}  // NOLINT
     version_spec(const char* text) : version_spec(std::string_view(text)) {}           // NOLINT
@@ -121,8 +122,7 @@ public:
 
     /// @brief Opens `path` in `open_mode`: read_only, write or edit (the default), Python's
     /// r, w and w+. A missing file is an empty repository.
-    explicit basic_repository(std::filesystem::path path, mode open_mode = mode::edit,
-                              repository_options options = {})
+    explicit basic_repository(std::filesystem::path path, mode open_mode = mode::edit, repository_options options = {})
         : basic_repository(resolve_storage(path, options.files), open_mode, options) {}
 
 private:
@@ -252,7 +252,8 @@ public:
     }
     /// @brief A read-only repository with exactly these (name, version) entries.
     [[nodiscard]] basic_repository filter(const std::vector<std::pair<std::string, long long>>& picks) const {
-        basic_repository out(std::make_pair(storage_, path_), mode::write, repository_options{clock_, durable_, storage_});
+        basic_repository out(std::make_pair(storage_, path_), mode::write,
+                             repository_options{clock_, durable_, storage_});
         for (const auto& a : entries_) {
             const bool wanted = std::any_of(picks.begin(), picks.end(), [&](const auto& p) {
                 return p.first == a.name_ && p.second == a.version_;
@@ -348,7 +349,9 @@ public:
                     storage_->check_inside(folder(), target);
                     storage_->write(
                         target, true,
-                        [&](std::ostream& out) { out.write(bytes->data(), static_cast<std::streamsize>(bytes->size())); },
+                        [&](std::ostream& out) {
+                            out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+                        },
                         durable_);
                 } catch (...) {
                     remove_entry(index);
@@ -383,13 +386,11 @@ private:
             throw not_found(name, versions, version.describe());
         }
         const time_point t = *version.time();
-        const auto after = std::upper_bound(versions.begin(), versions.end(), t, [&](time_point v, std::size_t i) {
-            return v < entries_[i].created_at_;
-        });
+        const auto after = std::upper_bound(versions.begin(), versions.end(), t,
+                                            [&](time_point v, std::size_t i) { return v < entries_[i].created_at_; });
         if (how == match::exact) {
-            const auto first = std::lower_bound(versions.begin(), after, t, [&](std::size_t i, time_point v) {
-                return entries_[i].created_at_ < v;
-            });
+            const auto first = std::lower_bound(
+                versions.begin(), after, t, [&](std::size_t i, time_point v) { return entries_[i].created_at_ < v; });
             if (first != after) return *first;
             throw not_found(name, versions, "created at " + detail::format_time(t));
         }
@@ -434,7 +435,8 @@ private:
         std::string list;
         for (const std::size_t i : versions) {
             const artifact& a = entries_[i];
-            list += (list.empty() ? "" : ", ") + std::to_string(a.version_) + " (" + detail::format_time(a.created_at_) +
+            list += (list.empty() ? "" : ", ") + std::to_string(a.version_) + " (" +
+                    detail::format_time(a.created_at_) +
                     (a.expiry_ ? ", expires " + detail::format_time(*a.expiry_) : "") + ")";
         }
         return version_not_found_error("'" + std::string(name) + "': no version matches " + what + " in " +
@@ -484,7 +486,6 @@ private:
         return add_loaded(std::move(a));
     }
 
-
     // Appends an entry and indexes it by name, keeping each name's list sorted by time
     // (stable: equal times keep file order).
     std::size_t add_loaded(artifact a) {
@@ -526,7 +527,8 @@ private:
         for (std::size_t i = 0; i < data.size(); ++i) {
             artifact a = codec::parse(data[i], file + ": [" + std::to_string(i) + "]");
             if (const auto reason = detail::outside_folder_reason(a.name_); !reason.empty()) {
-                throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" + detail::printable(a.name_) + "' " + reason +
+                throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" +
+                                   detail::printable(a.name_) + "' " + reason +
                                    " (repository artifacts are stored in a folder named after them)");
             }
             out.push_back(std::move(a));
@@ -566,7 +568,7 @@ private:
     std::uint64_t disk_signature_ = 0;  // of the file as we last read or wrote it
     std::vector<std::tuple<std::string, long long, std::optional<time_point>>> expiry_changes_;  // since the last save
     std::deque<artifact> entries_;  // file order; a deque, so references handed out stay valid
-    std::unordered_map<std::string, std::vector<std::size_t>> by_name_;  // indices sorted by created_at
+    std::unordered_map<std::string, std::vector<std::size_t>> by_name_;             // indices sorted by created_at
     std::unordered_map<std::string, std::map<long long, std::size_t>> by_version_;  // number → entry, per name
 };
 

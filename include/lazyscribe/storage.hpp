@@ -38,8 +38,8 @@ public:
     virtual std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) = 0;
     /// @brief Replaces (or creates) `file` with what `body` writes, atomically. `durable`
     /// asks for the data to reach stable storage before the call returns.
-    virtual void write(const std::filesystem::path& file, bool binary,
-                       const std::function<void(std::ostream&)>& body, bool durable) = 0;
+    virtual void write(const std::filesystem::path& file, bool binary, const std::function<void(std::ostream&)>& body,
+                       bool durable) = 0;
     virtual bool exists(const std::filesystem::path& file) = 0;
     /// @brief The file's size in bytes, when the backend knows it without reading the file.
     virtual std::optional<std::uintmax_t> size(const std::filesystem::path& file) {
@@ -125,8 +125,7 @@ public:
         if (!bytes) return nullptr;
         return std::make_unique<std::istringstream>(std::move(*bytes));
     }
-    void write(const std::filesystem::path& file, bool, const std::function<void(std::ostream&)>& body,
-               bool) override {
+    void write(const std::filesystem::path& file, bool, const std::function<void(std::ostream&)>& body, bool) override {
         std::ostringstream out;
         body(out);  // if it throws, nothing is stored
         std::lock_guard guard(mutex_);
@@ -178,7 +177,8 @@ public:
         if (++count_ == fail_at_) {
             std::ostringstream discarded;
             body(discarded);
-            throw save_error("injected failure writing " + file.string() + " (operation " + std::to_string(count_) + ")");
+            throw save_error("injected failure writing " + file.string() + " (operation " + std::to_string(count_) +
+                             ")");
         }
         inner_->write(file, binary, body, durable);
     }
@@ -325,7 +325,7 @@ inline std::shared_ptr<memory_storage> memory() {
 /// @brief Splits "protocol://path" as Python's lazyscribe does: "file://" and bare paths are
 /// local, "memory://" is memory(); another protocol needs an explicit storage.
 inline std::pair<std::shared_ptr<storage>, std::filesystem::path> resolve_storage(const std::filesystem::path& location,
-                                                                                   std::shared_ptr<storage> given) {
+                                                                                  std::shared_ptr<storage> given) {
     const std::string text = location.string();
     const auto sep = text.find("://");
     if (sep == std::string::npos) return {given ? std::move(given) : local(), location};

@@ -5,7 +5,9 @@ struct not_serializable {
     int x = 0;
 #ifndef LAZYSCRIBE_COMPILE_FAIL
     template <class Archive>
-    void serialize(Archive& archive) { archive(x); }
+    void serialize(Archive& archive) {
+        archive(x);
+    }
 #endif
 };
 

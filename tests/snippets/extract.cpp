@@ -34,7 +34,7 @@
 namespace {
 
 struct snippet {
-    std::string page;       // as written in #line: relative to the source root
+    std::string page;        // as written in #line: relative to the source root
     std::size_t first_line;  // 1-based line of the first code line
     std::vector<std::string> lines;
     bool continues = false;

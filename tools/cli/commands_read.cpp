@@ -175,8 +175,8 @@ int run_show(const global_options& g, const show_options& o) {
         t.add_row({{"short slug"}, {printable(e.short_slug())}});
         t.add_row({{"author"}, {printable(e.author())}});
         t.add_row({{"created"}, {detail::format_time(e.created_at())}});
-        t.add_row({{"last updated"},
-                   {detail::format_time(e.last_updated()) + " by " + printable(e.last_updated_by())}});
+        t.add_row(
+            {{"last updated"}, {detail::format_time(e.last_updated()) + " by " + printable(e.last_updated_by())}});
         t.add_row({{"tags"}, {e.tags().empty() ? "(none)" : printable(join(e.tags(), ", "))}});
         t.add_row({{"folder"}, {printable(e.path().generic_string())}});
         if (e.dependencies().empty()) {
@@ -193,12 +193,16 @@ int run_show(const global_options& g, const show_options& o) {
     }
 
     section(out, "Metrics", color);
-    if (e.metrics().empty()) out += "  (none)\n";
-    else key_values(e.metrics()).print(out, false, std::string::npos, "  ");
+    if (e.metrics().empty())
+        out += "  (none)\n";
+    else
+        key_values(e.metrics()).print(out, false, std::string::npos, "  ");
 
     section(out, "Parameters", color);
-    if (e.parameters().empty()) out += "  (none)\n";
-    else key_values(e.parameters()).print(out, false, std::string::npos, "  ");
+    if (e.parameters().empty())
+        out += "  (none)\n";
+    else
+        key_values(e.parameters()).print(out, false, std::string::npos, "  ");
 
     bool unknown_handler = false;
     std::size_t artifact_count = e.artifacts().size();
@@ -209,7 +213,8 @@ int run_show(const global_options& g, const show_options& o) {
     } else {
         table t({"OWNER", "NAME", "HANDLER", "FILE", "CREATED", "VERSION", "EXISTS"});
         artifact_rows(t, e.artifacts(), "experiment", e.path(), unknown_handler);
-        for (const auto& test : e.tests()) artifact_rows(t, test.artifacts(), "test: " + test.name(), e.path(), unknown_handler);
+        for (const auto& test : e.tests())
+            artifact_rows(t, test.artifacts(), "test: " + test.name(), e.path(), unknown_handler);
         t.print(out, false, 64, "  ");
     }
 
@@ -222,11 +227,15 @@ int run_show(const global_options& g, const show_options& o) {
         t.add_row({{"folder"}, {printable(test.path().generic_string())}});
         t.print(out, false, std::string::npos, "    ");
         out += "    metrics\n";
-        if (test.metrics().empty()) out += "      (none)\n";
-        else key_values(test.metrics()).print(out, false, std::string::npos, "      ");
+        if (test.metrics().empty())
+            out += "      (none)\n";
+        else
+            key_values(test.metrics()).print(out, false, std::string::npos, "      ");
         out += "    parameters\n";
-        if (test.parameters().empty()) out += "      (none)\n";
-        else key_values(test.parameters()).print(out, false, std::string::npos, "      ");
+        if (test.parameters().empty())
+            out += "      (none)\n";
+        else
+            key_values(test.parameters()).print(out, false, std::string::npos, "      ");
     }
     if (unknown_handler) {
         out += "\n* handler not built into this program: the metadata is kept as is; the file cannot be loaded here\n";
@@ -334,9 +343,9 @@ int run_compare(const global_options& g, const compare_options& o) {
 
     // key → one value per experiment (nullptr when absent), per section.
     struct row {
-        std::string label;     // shown in the KEY column
-        std::string test;      // test name, for test metrics
-        std::string key;       // metric or (dotted) parameter name
+        std::string label;  // shown in the KEY column
+        std::string test;   // test name, for test metrics
+        std::string key;    // metric or (dotted) parameter name
         std::vector<const json*> values;
         bool differs = false;
     };
@@ -346,17 +355,17 @@ int run_compare(const global_options& g, const compare_options& o) {
     const auto build = [&](auto&& values_of) {
         std::map<std::string, row> rows;  // sorted by label
         for (std::size_t i = 0; i < chosen.size(); ++i) {
-            values_of(i, [&](const std::string& label, const std::string& test_name, const std::string& key,
-                             const json& v) {
-                auto& r = rows[label];
-                if (r.values.empty()) {
-                    r.label = label;
-                    r.test = test_name;
-                    r.key = key;
-                    r.values.assign(chosen.size(), nullptr);
-                }
-                r.values[i] = &v;
-            });
+            values_of(
+                i, [&](const std::string& label, const std::string& test_name, const std::string& key, const json& v) {
+                    auto& r = rows[label];
+                    if (r.values.empty()) {
+                        r.label = label;
+                        r.test = test_name;
+                        r.key = key;
+                        r.values.assign(chosen.size(), nullptr);
+                    }
+                    r.values[i] = &v;
+                });
         }
         std::vector<row> out;
         for (auto& [label, r] : rows) {

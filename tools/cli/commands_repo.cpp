@@ -70,8 +70,8 @@ repository open_repository(const std::string& argument) {
 }
 
 struct version_file {
-    std::filesystem::path path;   // <repository folder>/<name>/<fname>
-    std::string shown;            // <name>/<fname>, as get_version_diff names it
+    std::filesystem::path path;  // <repository folder>/<name>/<fname>
+    std::string shown;           // <name>/<fname>, as get_version_diff names it
     bool exists = false;
     std::optional<std::uintmax_t> size;
 };
@@ -121,22 +121,24 @@ std::vector<long long> versions_of(const repository& repo, const std::string& na
 // strict() (support.hpp) for values kept in file order.
 ordered_json strict_ordered(const ordered_json& v) {
     switch (v.type()) {
-        case ordered_json::value_t::object: {
-            ordered_json out = ordered_json::object();
-            for (const auto& [key, value] : v.items()) out[key] = strict_ordered(value);
-            return out;
-        }
-        case ordered_json::value_t::array: {
-            ordered_json out = ordered_json::array();
-            for (const auto& x : v) out.push_back(strict_ordered(x));
-            return out;
-        }
-        case ordered_json::value_t::number_float: {
-            const double d = v.get<double>();
-            return std::isfinite(d) ? v : ordered_json(nullptr);
-        }
-        case ordered_json::value_t::discarded: return ordered_json(nullptr);
-        default: return v;
+    case ordered_json::value_t::object: {
+        ordered_json out = ordered_json::object();
+        for (const auto& [key, value] : v.items()) out[key] = strict_ordered(value);
+        return out;
+    }
+    case ordered_json::value_t::array: {
+        ordered_json out = ordered_json::array();
+        for (const auto& x : v) out.push_back(strict_ordered(x));
+        return out;
+    }
+    case ordered_json::value_t::number_float: {
+        const double d = v.get<double>();
+        return std::isfinite(d) ? v : ordered_json(nullptr);
+    }
+    case ordered_json::value_t::discarded:
+        return ordered_json(nullptr);
+    default:
+        return v;
     }
 }
 
@@ -360,10 +362,14 @@ int run_repo_diff(const global_options& g, const repo_diff_options& o) {
         const std::string_view line = std::string_view(text).substr(start, end - start);
         if (line.starts_with("@@")) header = false;
         const char* style = nullptr;
-        if (header) style = "\033[1m";
-        else if (line.starts_with("@@")) style = "\033[36m";
-        else if (line.starts_with("-")) style = "\033[31m";
-        else if (line.starts_with("+")) style = "\033[32m";
+        if (header)
+            style = "\033[1m";
+        else if (line.starts_with("@@"))
+            style = "\033[36m";
+        else if (line.starts_with("-"))
+            style = "\033[31m";
+        else if (line.starts_with("+"))
+            style = "\033[32m";
         if (line.empty()) style = nullptr;  // the empty lines after Python's header lines
         if (color && style != nullptr) out += style;
         out += terminal ? printable(line) : std::string(line);

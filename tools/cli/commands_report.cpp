@@ -140,7 +140,8 @@ std::string bar_chart(const std::vector<bar>& bars) {
                "</title></rect>";
         if (n <= 24) {
             out += "<text class=\"value\" x=\"" + fmt(x + slot * 0.35) + "\" y=\"" +
-                   fmt(bars[i].value >= 0 ? std::min(y, zero) - 3 : std::min(std::max(y, zero) + 11, f.top + f.height - 2)) +
+                   fmt(bars[i].value >= 0 ? std::min(y, zero) - 3
+                                          : std::min(std::max(y, zero) + 11, f.top + f.height - 2)) +
                    "\" text-anchor=\"middle\">" + h(bars[i].text) + "</text>";
         }
         if (labels) {
@@ -185,7 +186,8 @@ std::string line_chart(const std::vector<series>& all, std::string& legend) {
                       fmt(total_h) + "\">";
     y_grid(out, f);
     const auto x_of = [&](std::size_t i) {
-        return f.left + (length <= 1 ? f.width / 2 : f.width * static_cast<double>(i) / static_cast<double>(length - 1));
+        return f.left +
+               (length <= 1 ? f.width / 2 : f.width * static_cast<double>(i) / static_cast<double>(length - 1));
     };
     // x ticks: first, last and a few between
     const std::size_t x_ticks = std::min<std::size_t>(length, 6);
@@ -267,8 +269,8 @@ std::string figure(const std::string& css_class, const std::string& data_metric,
     }
     if (mv.bars.empty() && mv.lists.empty()) out += "<p class=\"note\">No numeric values to draw.</p>";
     if (mv.not_drawn > 0) {
-        out += "<p class=\"note\">Not drawn: " + std::to_string(mv.not_drawn) +
-               " value" + (mv.not_drawn == 1 ? "" : "s") + " that are not finite numbers (NaN, Infinity, text).</p>";
+        out += "<p class=\"note\">Not drawn: " + std::to_string(mv.not_drawn) + " value" +
+               (mv.not_drawn == 1 ? "" : "s") + " that are not finite numbers (NaN, Infinity, text).</p>";
     }
     out += "</figure>\n";
     return out;
@@ -406,9 +408,9 @@ int run_report(const global_options&, const report_options& o) {
             if (test_metrics.find(t.name()) == test_metrics.end()) test_names.push_back(t.name());
             auto& names = test_metrics[t.name()];
             for (const auto& [key, value] : t.metrics().items()) {
-                const bool wanted = o.metrics.empty() ? (is_number(value) || is_number_list(value))
-                                                      : std::find(o.metrics.begin(), o.metrics.end(), key) !=
-                                                            o.metrics.end();
+                const bool wanted = o.metrics.empty()
+                                        ? (is_number(value) || is_number_list(value))
+                                        : std::find(o.metrics.begin(), o.metrics.end(), key) != o.metrics.end();
                 if (wanted) {
                     names.insert(key);
                     all_test_metrics.insert(key);
@@ -420,21 +422,23 @@ int run_report(const global_options&, const report_options& o) {
     const std::string title = o.title ? *o.title : "lazyscribe report: " + p.path().filename().string();
     std::string out;
     out.reserve(16384 + chosen.size() * 512);
-    out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<meta name=\"generator\" content=\"lazyscribe " LAZYSCRIBE_VERSION "\">\n<title>" +
-           h(title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n";
+    out +=
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"generator\" content=\"lazyscribe " LAZYSCRIBE_VERSION "\">\n<title>" +
+        h(title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n";
     out += "<header><h1>" + h(title) + "</h1>\n<p class=\"meta\">Project <code>" + h(p.path().generic_string()) +
            "</code> &middot; <span id=\"experiment-count\">" + std::to_string(chosen.size()) + "</span> of " +
            std::to_string(p.size()) + " experiments &middot; generated " + now_text() +
            " UTC by lazyscribe " LAZYSCRIBE_VERSION "</p></header>\n";
 
     // Experiments table
-    out += "<section id=\"experiments-section\"><h2>Experiments</h2>\n<div class=\"table-wrap\">"
-           "<table id=\"experiments\" class=\"sortable\"><thead><tr>"
-           "<th data-type=\"text\">Name</th><th data-type=\"text\">Slug</th><th data-type=\"text\">Author</th>"
-           "<th data-type=\"text\">Created</th><th data-type=\"text\">Tags</th><th data-type=\"number\" "
-           "class=\"num\">Tests</th>";
+    out +=
+        "<section id=\"experiments-section\"><h2>Experiments</h2>\n<div class=\"table-wrap\">"
+        "<table id=\"experiments\" class=\"sortable\"><thead><tr>"
+        "<th data-type=\"text\">Name</th><th data-type=\"text\">Slug</th><th data-type=\"text\">Author</th>"
+        "<th data-type=\"text\">Created</th><th data-type=\"text\">Tags</th><th data-type=\"number\" "
+        "class=\"num\">Tests</th>";
     for (const auto& m : metrics) out += "<th data-type=\"number\" class=\"num\">" + h(m) + "</th>";
     out += "</tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < chosen.size(); ++i) {
@@ -447,8 +451,7 @@ int run_report(const global_options&, const report_options& o) {
             tags_key += (tags_key.empty() ? "" : ",") + tag;
             tags_html += "<span class=\"tag\">" + h(tag) + "</span>";
         }
-        out += h(tags_key) + "\">" + tags_html + "</td><td class=\"num\">" + std::to_string(e.tests().size()) +
-               "</td>";
+        out += h(tags_key) + "\">" + tags_html + "</td><td class=\"num\">" + std::to_string(e.tests().size()) + "</td>";
         for (const auto& m : metrics) {
             const auto it = e.metrics().find(m);
             out += number_cell(it == e.metrics().end() ? nullptr : &*it);
@@ -461,17 +464,17 @@ int run_report(const global_options&, const report_options& o) {
     std::size_t test_rows = 0;
     for (const auto* e : chosen) test_rows += e->tests().size();
     if (test_rows > 0) {
-        out += "<section id=\"tests-section\"><h2>Tests</h2>\n<div class=\"table-wrap\">"
-               "<table id=\"tests\" class=\"sortable\"><thead><tr><th data-type=\"text\">Experiment</th>"
-               "<th data-type=\"text\">Test</th><th data-type=\"text\">Description</th>";
+        out +=
+            "<section id=\"tests-section\"><h2>Tests</h2>\n<div class=\"table-wrap\">"
+            "<table id=\"tests\" class=\"sortable\"><thead><tr><th data-type=\"text\">Experiment</th>"
+            "<th data-type=\"text\">Test</th><th data-type=\"text\">Description</th>";
         for (const auto& m : all_test_metrics) out += "<th data-type=\"number\" class=\"num\">" + h(m) + "</th>";
         out += "</tr></thead>\n<tbody>\n";
         std::size_t index = 0;
         for (const auto* e : chosen) {
             for (const auto& t : e->tests()) {
                 out += "<tr class=\"test\" data-index=\"" + std::to_string(index++) + "\"><td>" + h(e->name()) +
-                       "</td><td>" + h(t.name()) + "</td><td>" + (t.description() ? h(*t.description()) : "") +
-                       "</td>";
+                       "</td><td>" + h(t.name()) + "</td><td>" + (t.description() ? h(*t.description()) : "") + "</td>";
                 for (const auto& m : all_test_metrics) {
                     const auto it = t.metrics().find(m);
                     out += number_cell(it == t.metrics().end() ? nullptr : &*it);

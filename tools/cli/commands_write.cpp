@@ -46,8 +46,8 @@ struct rows {
 
 rows experiment_rows(const std::vector<const experiment*>& chosen) {
     rows r;
-    r.fixed = {"name", "slug", "short_slug", "author", "created_at", "last_updated", "last_updated_by", "tags",
-               "dependencies"};
+    r.fixed = {"name", "slug",        "short_slug", "author", "created_at", "last_updated", "last_updated_by",
+               "tags", "dependencies"};
     for (const auto* e : chosen) {
         std::unordered_map<std::string, json> row;
         put_identity(row, *e);
@@ -184,15 +184,14 @@ int run_merge(const global_options&, const merge_options& o) {
             const auto& source = e.path();
             if (!std::filesystem::is_directory(source, ec)) continue;
             const auto target = out_folder / e.slug();
-            if (std::filesystem::exists(target, ec) &&
-                std::filesystem::equivalent(source, target, ec)) {
+            if (std::filesystem::exists(target, ec) && std::filesystem::equivalent(source, target, ec)) {
                 continue;  // the same folder: OUT sits next to this input
             }
             std::filesystem::create_directories(target, ec);
             if (ec) throw failure(target.string() + ": cannot create folder: " + ec.message());
-            std::filesystem::copy(source, target,
-                                  std::filesystem::copy_options::recursive | std::filesystem::copy_options::skip_existing,
-                                  ec);
+            std::filesystem::copy(
+                source, target, std::filesystem::copy_options::recursive | std::filesystem::copy_options::skip_existing,
+                ec);
             if (ec) throw failure("cannot copy " + source.string() + " to " + target.string() + ": " + ec.message());
             ++copied_folders;
         }
@@ -207,8 +206,8 @@ int run_merge(const global_options&, const merge_options& o) {
                    (total - merged.size() == 1 ? "" : "s") + " of a slug dropped)";
     }
     if (copied_folders > 0) {
-        message += "; copied " + std::to_string(copied_folders) + " experiment folder" +
-                   (copied_folders == 1 ? "" : "s");
+        message +=
+            "; copied " + std::to_string(copied_folders) + " experiment folder" + (copied_folders == 1 ? "" : "s");
     }
     write_stdout(message + "\n");
     return exit_ok;

@@ -69,8 +69,7 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
         auto*& limit_option = s.list_limit_option;
         auto* sub = app.add_subcommand("list", "List the experiments of a project as a table");
         sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
-        sub->add_option("--metric,-m", o.metrics,
-                        "Metric column (repeatable; default: the numeric metrics, at most 6)")
+        sub->add_option("--metric,-m", o.metrics, "Metric column (repeatable; default: the numeric metrics, at most 6)")
             ->allow_extra_args(false);
         add_selection(sub, o.selection, s.list_limit, limit_option);
         add_json_flag(sub, o.json);
@@ -82,8 +81,9 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
     // show
     {
         auto& o = s.show;
-        auto* sub = app.add_subcommand("show", "Show everything about one experiment: metrics, parameters, "
-                                               "tests, artifacts, dependencies");
+        auto* sub = app.add_subcommand("show",
+                                       "Show everything about one experiment: metrics, parameters, "
+                                       "tests, artifacts, dependencies");
         sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
         sub->add_option("slug", o.slug, "Experiment slug or short slug (the latest one wins)")->required();
         add_json_flag(sub, o.json);
@@ -119,8 +119,9 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
     // artifacts
     {
         auto& o = s.artifacts;
-        auto* sub = app.add_subcommand("artifacts", "List an experiment's artifacts: handler, file, size, "
-                                                    "whether the file exists");
+        auto* sub = app.add_subcommand("artifacts",
+                                       "List an experiment's artifacts: handler, file, size, "
+                                       "whether the file exists");
         sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
         sub->add_option("slug", o.slug, "Experiment slug or short slug")->required();
         add_json_flag(sub, o.json);
@@ -143,8 +144,9 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
     // report
     {
         auto& o = s.report;
-        auto* sub = app.add_subcommand("report", "Write a self-contained HTML report: a sortable table and "
-                                                 "a chart per metric");
+        auto* sub = app.add_subcommand("report",
+                                       "Write a self-contained HTML report: a sortable table and "
+                                       "a chart per metric");
         sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
         sub->add_option("--output,-o", o.output, "HTML file to write")->required();
         sub->add_option("--title", o.title, "Page title (default: the project file name)");
@@ -168,8 +170,9 @@ struct repository_command_state {
 
 // Registers `repo list|show|diff`, the read-only views of an artifact repository.
 void add_repository_commands(CLI::App& app, const global_options& g, repository_command_state& s, runner& run) {
-    auto* repo = app.add_subcommand("repo", "Look at an artifact repository (repository.json and its files): "
-                                            "versions, one version's metadata and value, diffs between versions");
+    auto* repo = app.add_subcommand("repo",
+                                    "Look at an artifact repository (repository.json and its files): "
+                                    "versions, one version's metadata and value, diffs between versions");
     repo->require_subcommand(1);
     const auto add_repository = [](CLI::App* sub, std::string& target) {
         sub->add_option("repository", target, "Repository file (or a folder holding repository.json)")->required();
@@ -177,8 +180,9 @@ void add_repository_commands(CLI::App& app, const global_options& g, repository_
     // repo list
     {
         auto& o = s.list;
-        auto* sub = repo->add_subcommand("list", "One row per version: name, version, creation time, expiry, "
-                                                 "whether it is expired now, handler, file, whether the file exists");
+        auto* sub = repo->add_subcommand("list",
+                                         "One row per version: name, version, creation time, expiry, "
+                                         "whether it is expired now, handler, file, whether the file exists");
         add_repository(sub, o.repository);
         add_json_flag(sub, o.json);
         sub->callback([&run, &g, &s] { run = [&g, &s] { return run_repo_list(g, s.list); }; });
@@ -186,8 +190,9 @@ void add_repository_commands(CLI::App& app, const global_options& g, repository_
     // repo show
     {
         auto& o = s.show;
-        auto* sub = repo->add_subcommand("show", "Show one version of an artifact (the latest by default): its "
-                                                 "metadata and, for json artifacts, its value");
+        auto* sub = repo->add_subcommand("show",
+                                         "Show one version of an artifact (the latest by default): its "
+                                         "metadata and, for json artifacts, its value");
         add_repository(sub, o.repository);
         sub->add_option("name", o.name, "Artifact name")->required();
         auto* version = sub->add_option("--version", o.version, "This version number (0, 1, 2, ...)")
@@ -196,8 +201,9 @@ void add_repository_commands(CLI::App& app, const global_options& g, repository_
                                      "The newest version created at or before TIME (YYYY-MM-DDTHH:MM:SS, UTC) "
                                      "and not expired then")
                          ->check([](const std::string& text) { return check_repo_time(text); }, "TIME");
-        auto* exact = sub->add_option("--exact", o.exact, "The version created at exactly TIME (YYYY-MM-DDTHH:MM:SS, UTC)")
-                          ->check([](const std::string& text) { return check_repo_time(text); }, "TIME");
+        auto* exact =
+            sub->add_option("--exact", o.exact, "The version created at exactly TIME (YYYY-MM-DDTHH:MM:SS, UTC)")
+                ->check([](const std::string& text) { return check_repo_time(text); }, "TIME");
         version->excludes(asof)->excludes(exact);
         asof->excludes(exact);
         add_json_flag(sub, o.json);
@@ -206,8 +212,9 @@ void add_repository_commands(CLI::App& app, const global_options& g, repository_
     // repo diff
     {
         auto& o = s.diff;
-        auto* sub = repo->add_subcommand("diff", "Unified diff between two versions of a text artifact "
-                                                 "(as Python's get_version_diff)");
+        auto* sub = repo->add_subcommand("diff",
+                                         "Unified diff between two versions of a text artifact "
+                                         "(as Python's get_version_diff)");
         add_repository(sub, o.repository);
         sub->add_option("name", o.name, "Artifact name")->required();
         const auto check_version = [](const std::string& text) { return check_repo_version(text); };
@@ -226,8 +233,9 @@ int run_guarded(const runner& run) {
     } catch (const lazyscribe::error& e) {
         std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
         if (std::string_view(e.what()).find("resolved against the working directory") != std::string_view::npos) {
-            std::fprintf(stderr, "lazyscribe: hint: run from the folder the dependency paths are relative to "
-                                 "(e.g. lazyscribe -C <folder> ...)\n");
+            std::fprintf(stderr,
+                         "lazyscribe: hint: run from the folder the dependency paths are relative to "
+                         "(e.g. lazyscribe -C <folder> ...)\n");
         }
     } catch (const failure& e) {
         std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
@@ -244,15 +252,17 @@ int run_guarded(const runner& run) {
 
 int main(int argc, char** argv) {
     using namespace lazyscribe::cli;
-    CLI::App app{"Inspect, compare, export, merge and report lazyscribe projects, and look at artifact "
-                 "repositories (file-compatible with Python lazyscribe 2.2). Read-only unless a subcommand "
-                 "writes a file it names.",
-                 "lazyscribe"};
+    CLI::App app{
+        "Inspect, compare, export, merge and report lazyscribe projects, and look at artifact "
+        "repositories (file-compatible with Python lazyscribe 2.2). Read-only unless a subcommand "
+        "writes a file it names.",
+        "lazyscribe"};
     app.set_version_flag("--version", std::string("lazyscribe ") + LAZYSCRIBE_VERSION);
     app.require_subcommand(1);
     app.fallthrough();
-    app.footer("Exit codes: 0 ok, 1 failure (missing or malformed file, unknown slug, artifact or version, "
-               "write error), 2 usage error.\nDocumentation: docs/cli.md");
+    app.footer(
+        "Exit codes: 0 ok, 1 failure (missing or malformed file, unknown slug, artifact or version, "
+        "write error), 2 usage error.\nDocumentation: docs/cli.md");
 
     global_options g;
     std::string directory;

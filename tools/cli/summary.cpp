@@ -148,51 +148,59 @@ bool extract(json& j, summary& s, const std::string& reader) {
     json* slug = nullptr;
     for (auto& [key, value] : j.get_ref<json::object_t&>()) {
         switch (key.size()) {
-            case 4:
-                if (key == "name") name = &value;
-                else if (key == "slug") slug = &value;
-                else if (key == "tags") {
-                    if (!value.is_array()) return false;
-                    for (auto& t : value) {
-                        if (!t.is_string()) return false;
-                        s.tags_.push_back(std::move(t.get_ref<std::string&>()));
-                    }
+        case 4:
+            if (key == "name")
+                name = &value;
+            else if (key == "slug")
+                slug = &value;
+            else if (key == "tags") {
+                if (!value.is_array()) return false;
+                for (auto& t : value) {
+                    if (!t.is_string()) return false;
+                    s.tags_.push_back(std::move(t.get_ref<std::string&>()));
                 }
-                break;
-            case 5:
-                if (key == "tests") {
-                    if (!value.is_array()) return false;
-                    s.tests_ = value.size();
-                }
-                break;
-            case 6:
-                if (key == "author") author = &value;
-                break;
-            case 7:
-                if (key == "metrics") {
-                    if (!value.is_object()) return false;
-                    s.metrics_ = std::move(value);
-                }
-                break;
-            case 9:
-                if (key == "artifacts") {
-                    if (!value.is_array()) return false;
-                    s.artifacts_ = value.size();
-                }
-                break;
-            case 10:
-                if (key == "created_at") created_at = &value;
-                else if (key == "parameters" && !value.is_object()) return false;
-                else if (key == "short_slug") short_slug = &value;
-                break;
-            case 12:
-                if (key == "last_updated") last_updated = &value;
-                else if (key == "dependencies" && !(value.is_array() && value.empty())) return false;
-                break;
-            case 15:
-                if (key == "last_updated_by") last_updated_by = &value;
-                break;
-            default: break;
+            }
+            break;
+        case 5:
+            if (key == "tests") {
+                if (!value.is_array()) return false;
+                s.tests_ = value.size();
+            }
+            break;
+        case 6:
+            if (key == "author") author = &value;
+            break;
+        case 7:
+            if (key == "metrics") {
+                if (!value.is_object()) return false;
+                s.metrics_ = std::move(value);
+            }
+            break;
+        case 9:
+            if (key == "artifacts") {
+                if (!value.is_array()) return false;
+                s.artifacts_ = value.size();
+            }
+            break;
+        case 10:
+            if (key == "created_at")
+                created_at = &value;
+            else if (key == "parameters" && !value.is_object())
+                return false;
+            else if (key == "short_slug")
+                short_slug = &value;
+            break;
+        case 12:
+            if (key == "last_updated")
+                last_updated = &value;
+            else if (key == "dependencies" && !(value.is_array() && value.empty()))
+                return false;
+            break;
+        case 15:
+            if (key == "last_updated_by") last_updated_by = &value;
+            break;
+        default:
+            break;
         }
     }
     const auto time_of = [](const json* v, time_point& out) {
@@ -217,8 +225,9 @@ bool extract(json& j, summary& s, const std::string& reader) {
     if (!time_of(created_at, s.created_at_) || !time_of(last_updated, s.last_updated_)) return false;
     return text_of(author, s.author_, [&] { return reader; }) &&
            text_of(last_updated_by, s.last_updated_by_, [&] { return s.author_; }) &&
-           text_of(short_slug, s.short_slug_, [&] { return detail::slugify(s.name_); }) &&
-           text_of(slug, s.slug_, [&] { return detail::experiment_slug(s.name_, detail::format_stamp(s.created_at_)); });
+           text_of(short_slug, s.short_slug_, [&] { return detail::slugify(s.name_); }) && text_of(slug, s.slug_, [&] {
+               return detail::experiment_slug(s.name_, detail::format_stamp(s.created_at_));
+           });
 }
 
 std::optional<std::vector<summary>> fast_load(const std::filesystem::path& path) {
@@ -267,7 +276,8 @@ std::optional<std::vector<summary>> fast_load(const std::filesystem::path& path)
     for (std::size_t i = 0; i < count; ++i) slug_hash[i] = std::hash<std::string>{}(parsed[i].slug_);
     const auto sorts_before = [&](std::size_t a, std::size_t b) {
         const bool same_slug = slug_hash[a] == slug_hash[b] && parsed[a].slug_ == parsed[b].slug_;
-        return same_slug ? parsed[a].last_updated_ < parsed[b].last_updated_ : parsed[a].created_at_ < parsed[b].created_at_;
+        return same_slug ? parsed[a].last_updated_ < parsed[b].last_updated_
+                         : parsed[a].created_at_ < parsed[b].created_at_;
     };
     std::vector<std::size_t> order;
     order.reserve(count);
@@ -275,8 +285,10 @@ std::optional<std::vector<summary>> fast_load(const std::filesystem::path& path)
         std::size_t lo = 0, hi = order.size();  // exactly the library's bisection
         while (lo < hi) {
             const std::size_t mid = (lo + hi) / 2;
-            if (sorts_before(i, order[mid])) hi = mid;
-            else lo = mid + 1;
+            if (sorts_before(i, order[mid]))
+                hi = mid;
+            else
+                lo = mid + 1;
         }
         order.insert(order.begin() + static_cast<std::ptrdiff_t>(lo), i);
     }

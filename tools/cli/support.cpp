@@ -108,19 +108,26 @@ std::vector<filter> parse_filters(const std::vector<std::string>& texts) {
 bool matches(const filter& f, const std::string& name, const std::string& author, const std::vector<std::string>& tags,
              const json& metrics) {
     switch (f.what) {
-        case filter::kind::tag: return std::find(tags.begin(), tags.end(), f.value) != tags.end();
-        case filter::kind::author: return author == f.value;
-        case filter::kind::name: return lower_ascii(name).find(f.value) != std::string::npos;
-        case filter::kind::metric: {
-            const double v = sort_key(metrics, f.key);
-            if (std::isnan(v)) return false;
-            switch (f.compare) {
-                case filter::op::less: return v < f.number;
-                case filter::op::less_equal: return v <= f.number;
-                case filter::op::greater: return v > f.number;
-                case filter::op::greater_equal: return v >= f.number;
-            }
+    case filter::kind::tag:
+        return std::find(tags.begin(), tags.end(), f.value) != tags.end();
+    case filter::kind::author:
+        return author == f.value;
+    case filter::kind::name:
+        return lower_ascii(name).find(f.value) != std::string::npos;
+    case filter::kind::metric: {
+        const double v = sort_key(metrics, f.key);
+        if (std::isnan(v)) return false;
+        switch (f.compare) {
+        case filter::op::less:
+            return v < f.number;
+        case filter::op::less_equal:
+            return v <= f.number;
+        case filter::op::greater:
+            return v > f.number;
+        case filter::op::greater_equal:
+            return v >= f.number;
         }
+    }
     }
     return false;
 }
@@ -238,12 +245,23 @@ std::string html_escape(std::string_view s) {
     out.reserve(s.size() + s.size() / 8);
     for (const char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -272,29 +290,34 @@ void flatten(const json& v, const std::string& prefix, std::vector<std::pair<std
 
 ordered_json strict(const json& v) {
     switch (v.type()) {
-        case json::value_t::object: {
-            ordered_json out = ordered_json::object();
-            for (const auto& [key, value] : v.items()) out[key] = strict(value);
-            return out;
-        }
-        case json::value_t::array: {
-            ordered_json out = ordered_json::array();
-            for (const auto& x : v) out.push_back(strict(x));
-            return out;
-        }
-        case json::value_t::number_float: {
-            const double d = v.get<double>();
-            return std::isfinite(d) ? ordered_json(d) : ordered_json(nullptr);
-        }
-        case json::value_t::number_integer: return ordered_json(v.get<std::int64_t>());
-        case json::value_t::number_unsigned: return ordered_json(v.get<std::uint64_t>());
-        case json::value_t::boolean: return ordered_json(v.get<bool>());
-        case json::value_t::string: return ordered_json(v.get_ref<const std::string&>());
-        case json::value_t::binary: {
-            const auto& b = v.get_binary();
-            return ordered_json::binary(ordered_json::binary_t::container_type(b.begin(), b.end()), b.subtype());
-        }
-        default: return ordered_json(nullptr);
+    case json::value_t::object: {
+        ordered_json out = ordered_json::object();
+        for (const auto& [key, value] : v.items()) out[key] = strict(value);
+        return out;
+    }
+    case json::value_t::array: {
+        ordered_json out = ordered_json::array();
+        for (const auto& x : v) out.push_back(strict(x));
+        return out;
+    }
+    case json::value_t::number_float: {
+        const double d = v.get<double>();
+        return std::isfinite(d) ? ordered_json(d) : ordered_json(nullptr);
+    }
+    case json::value_t::number_integer:
+        return ordered_json(v.get<std::int64_t>());
+    case json::value_t::number_unsigned:
+        return ordered_json(v.get<std::uint64_t>());
+    case json::value_t::boolean:
+        return ordered_json(v.get<bool>());
+    case json::value_t::string:
+        return ordered_json(v.get_ref<const std::string&>());
+    case json::value_t::binary: {
+        const auto& b = v.get_binary();
+        return ordered_json::binary(ordered_json::binary_t::container_type(b.begin(), b.end()), b.subtype());
+    }
+    default:
+        return ordered_json(nullptr);
     }
 }
 
@@ -312,9 +335,12 @@ bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
 
 bool use_color(const global_options& g) {
     switch (g.color) {
-        case color_mode::always: return true;
-        case color_mode::never: return false;
-        case color_mode::automatic: break;
+    case color_mode::always:
+        return true;
+    case color_mode::never:
+        return false;
+    case color_mode::automatic:
+        break;
     }
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");

@@ -87,7 +87,8 @@ inline std::string outside_folder_reason(std::string_view relative, std::size_t 
 /// How many levels `folder` lies below `root` (lexically), or 0 when it is not below it; with
 /// `root` empty, `folder` is taken as relative to the root already.
 inline std::size_t depth_below(const std::filesystem::path& root, const std::filesystem::path& folder) {
-    const auto rel = root.empty() ? folder.lexically_normal() : folder.lexically_normal().lexically_relative(root.lexically_normal());
+    const auto rel = root.empty() ? folder.lexically_normal()
+                                  : folder.lexically_normal().lexically_relative(root.lexically_normal());
     if (rel.empty() || rel.is_absolute()) return 0;
     std::size_t depth = 0;
     for (const auto& part : rel) {
@@ -362,8 +363,8 @@ inline std::size_t remove_stale_temporaries(const std::filesystem::path& folder)
         if (!is_temporary_name(name)) continue;
         std::error_code entry_ec;
         if (!it->is_regular_file(entry_ec) || it->is_symlink(entry_ec)) continue;
-        const bool older_form = name.find('-', name.rfind(temporary_marker) + temporary_marker.size()) ==
-                                std::string::npos;
+        const bool older_form =
+            name.find('-', name.rfind(temporary_marker) + temporary_marker.size()) == std::string::npos;
         if (older_form) {
             const auto written = std::filesystem::last_write_time(it->path(), entry_ec);
             if (entry_ec || std::filesystem::file_time_type::clock::now() - written < old_temporary_age) continue;
@@ -427,7 +428,8 @@ void write_file_atomically(const std::filesystem::path& given_target, bool binar
     int lock_fd = -1;  // holds the flock from creation until after the rename
     for (int attempt = 0; lock_fd < 0; ++attempt) {
         temporary = temporary_sibling(target);
-        fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // umask applies, as for ofstream
+        fd =
+            ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // umask applies, as for ofstream
         if (fd < 0) {
             if (errno == EEXIST && attempt < 100) continue;
             throw save_error("cannot create the temporary file " + temporary.string() + " for " + target.string() +
@@ -456,7 +458,8 @@ void write_file_atomically(const std::filesystem::path& given_target, bool binar
         if (ec) throw save_error("cannot replace " + target.string() + ": " + ec.message());
         ::close(lock_fd);
         lock_fd = -1;
-        if (durable) sync_to_disk(target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path(), true);
+        if (durable)
+            sync_to_disk(target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path(), true);
     } catch (...) {
         if (fd >= 0) ::close(fd);
         std::filesystem::remove(temporary, ec);
@@ -466,8 +469,8 @@ void write_file_atomically(const std::filesystem::path& given_target, bool binar
 #else
     const auto temporary = temporary_sibling(target);
     try {
-        std::ofstream out(temporary, binary ? std::ios::out | std::ios::binary | std::ios::trunc
-                                            : std::ios::out | std::ios::trunc);
+        std::ofstream out(
+            temporary, binary ? std::ios::out | std::ios::binary | std::ios::trunc : std::ios::out | std::ios::trunc);
         if (!out) throw save_error("cannot create " + temporary.string());
         body(static_cast<std::ostream&>(out));
         out.flush();
@@ -549,6 +552,5 @@ inline std::optional<std::string> read_if_exists(const std::filesystem::path& fi
         throw path_error("cannot read " + file.string() + ": " + e.what());
     }
 }
-
 
 }  // namespace lazyscribe::detail

@@ -51,12 +51,12 @@ inline constexpr std::size_t max_depth = 2048;
 
 /// @brief Options of Python's json.dump that change the output text.
 struct dump_options {
-    int indent = -1;                 ///< < 0: indent=None (one line); >= 0: newline + indent spaces per level
-    bool sort_keys = false;          ///< sort object keys by code point at every depth
-    std::string item_separator;      ///< empty: Python's default (", " without indent, "," with)
+    int indent = -1;             ///< < 0: indent=None (one line); >= 0: newline + indent spaces per level
+    bool sort_keys = false;      ///< sort object keys by code point at every depth
+    std::string item_separator;  ///< empty: Python's default (", " without indent, "," with)
     std::string key_separator = ": ";
-    bool ensure_ascii = true;        ///< false: write UTF-8 as is (still escaping '"', '\\' and C0 controls)
-    bool allow_nan = true;           ///< false: NaN/Infinity throw format_error (Python's ValueError)
+    bool ensure_ascii = true;  ///< false: write UTF-8 as is (still escaping '"', '\\' and C0 controls)
+    bool allow_nan = true;     ///< false: NaN/Infinity throw format_error (Python's ValueError)
     /// Nesting level the value sits at inside a larger document being written piecewise
     /// (indentation only), so a big array can be streamed element by element.
     std::size_t initial_depth = 0;
@@ -135,8 +135,12 @@ void append_utf8(String& out, char32_t cp) {
 }
 
 inline void append_u_escape(std::string& out, unsigned unit) {
-    const char buf[6] = {'\\', 'u', hex_digits[(unit >> 12) & 0xF], hex_digits[(unit >> 8) & 0xF],
-                         hex_digits[(unit >> 4) & 0xF], hex_digits[unit & 0xF]};
+    const char buf[6] = {'\\',
+                         'u',
+                         hex_digits[(unit >> 12) & 0xF],
+                         hex_digits[(unit >> 8) & 0xF],
+                         hex_digits[(unit >> 4) & 0xF],
+                         hex_digits[unit & 0xF]};
     out.append(buf, 6);
 }
 
@@ -157,14 +161,36 @@ inline void append_string(std::string& out, std::string_view s, bool ensure_asci
         if (i == s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
-            case '"': out += "\\\""; ++i; continue;
-            case '\\': out += "\\\\"; ++i; continue;
-            case '\b': out += "\\b"; ++i; continue;
-            case '\t': out += "\\t"; ++i; continue;
-            case '\n': out += "\\n"; ++i; continue;
-            case '\f': out += "\\f"; ++i; continue;
-            case '\r': out += "\\r"; ++i; continue;
-            default: break;
+        case '"':
+            out += "\\\"";
+            ++i;
+            continue;
+        case '\\':
+            out += "\\\\";
+            ++i;
+            continue;
+        case '\b':
+            out += "\\b";
+            ++i;
+            continue;
+        case '\t':
+            out += "\\t";
+            ++i;
+            continue;
+        case '\n':
+            out += "\\n";
+            ++i;
+            continue;
+        case '\f':
+            out += "\\f";
+            ++i;
+            continue;
+        case '\r':
+            out += "\\r";
+            ++i;
+            continue;
+        default:
+            break;
         }
         if (c < 0x20) {
             append_u_escape(out, c);
@@ -173,16 +199,16 @@ inline void append_string(std::string& out, std::string_view s, bool ensure_asci
         }
         if (c == 0x7F) {
             // Only the ASCII encoder escapes DEL; the other one escapes C0 controls only.
-            if (ensure_ascii) append_u_escape(out, c);
-            else out += static_cast<char>(c);
+            if (ensure_ascii)
+                append_u_escape(out, c);
+            else
+                out += static_cast<char>(c);
             ++i;
             continue;
         }
         char32_t cp = 0;
         const std::size_t len = decode_utf8(s, i, cp);
-        if (len == 0)
-            throw format_error("cannot write JSON: invalid UTF-8 in a string at byte " +
-                               std::to_string(i));
+        if (len == 0) throw format_error("cannot write JSON: invalid UTF-8 in a string at byte " + std::to_string(i));
         if (!ensure_ascii) {
             out.append(s.data() + i, len);
         } else if (cp < 0x10000) {
@@ -201,8 +227,9 @@ inline void append_string(std::string& out, std::string_view s, bool ensure_asci
 inline void append_float(std::string& out, double d, bool allow_nan) {
     if (std::isnan(d) || std::isinf(d)) {
         if (!allow_nan)
-            throw format_error("cannot write JSON: out of range float values are not JSON "
-                               "compliant (allow_nan is false)");
+            throw format_error(
+                "cannot write JSON: out of range float values are not JSON "
+                "compliant (allow_nan is false)");
         out += std::isnan(d) ? "NaN" : (d > 0 ? "Infinity" : "-Infinity");
         return;
     }
@@ -221,7 +248,7 @@ inline void append_float(std::string& out, double d, bool allow_nan) {
         if (*p != '.') digits[n++] = *p;
     int exp = 0;
     if (p != end) {
-        ++p;  // 'e'
+        ++p;                 // 'e'
         if (*p == '+') ++p;  // from_chars rejects a leading '+'
         std::from_chars(p, end, exp);
     }
@@ -305,7 +332,8 @@ inline std::size_t digit_count(std::string_view lit) noexcept {
 template <class Object>
 inline constexpr bool keys_in_byte_order = false;
 template <class Key, class Value, class Alloc>
-inline constexpr bool keys_in_byte_order<std::map<Key, Value, std::less<Key>, Alloc>> = std::is_same_v<Key, std::string>;
+inline constexpr bool keys_in_byte_order<std::map<Key, Value, std::less<Key>, Alloc>> =
+    std::is_same_v<Key, std::string>;
 template <class Key, class Value, class Alloc>
 inline constexpr bool keys_in_byte_order<std::map<Key, Value, std::less<>, Alloc>> = std::is_same_v<Key, std::string>;
 
@@ -314,24 +342,29 @@ inline constexpr bool keys_in_byte_order<std::map<Key, Value, std::less<>, Alloc
 template <class BasicJson>
 bool append_scalar(std::string& out, const BasicJson& v, const dump_options& opt) {
     switch (v.type()) {
-        case nlohmann::detail::value_t::null: out += "null"; return true;
-        case nlohmann::detail::value_t::boolean: out += v.template get<bool>() ? "true" : "false"; return true;
-        case nlohmann::detail::value_t::number_integer:
-            append_int(out, *v.template get_ptr<const typename BasicJson::number_integer_t*>());
-            return true;
-        case nlohmann::detail::value_t::number_unsigned:
-            append_int(out, *v.template get_ptr<const typename BasicJson::number_unsigned_t*>());
-            return true;
-        case nlohmann::detail::value_t::number_float:
-            append_float(out, static_cast<double>(*v.template get_ptr<const typename BasicJson::number_float_t*>()),
-                         opt.allow_nan);
-            return true;
-        case nlohmann::detail::value_t::string: {
-            const auto& str = *v.template get_ptr<const typename BasicJson::string_t*>();
-            append_string(out, std::string_view(str.data(), str.size()), opt.ensure_ascii);
-            return true;
-        }
-        default: return false;
+    case nlohmann::detail::value_t::null:
+        out += "null";
+        return true;
+    case nlohmann::detail::value_t::boolean:
+        out += v.template get<bool>() ? "true" : "false";
+        return true;
+    case nlohmann::detail::value_t::number_integer:
+        append_int(out, *v.template get_ptr<const typename BasicJson::number_integer_t*>());
+        return true;
+    case nlohmann::detail::value_t::number_unsigned:
+        append_int(out, *v.template get_ptr<const typename BasicJson::number_unsigned_t*>());
+        return true;
+    case nlohmann::detail::value_t::number_float:
+        append_float(out, static_cast<double>(*v.template get_ptr<const typename BasicJson::number_float_t*>()),
+                     opt.allow_nan);
+        return true;
+    case nlohmann::detail::value_t::string: {
+        const auto& str = *v.template get_ptr<const typename BasicJson::string_t*>();
+        append_string(out, std::string_view(str.data(), str.size()), opt.ensure_ascii);
+        return true;
+    }
+    default:
+        return false;
     }
 }
 
@@ -397,75 +430,79 @@ private:
     /// Writes a scalar or an empty container whole; opens a non-empty container.
     void begin(const BasicJson& v) {
         switch (v.type()) {
-            case nlohmann::detail::value_t::null: out_ += "null"; return;
-            case nlohmann::detail::value_t::boolean:
-                out_ += v.template get<bool>() ? "true" : "false";
-                return;
-            case nlohmann::detail::value_t::number_integer:
-                append_int(out_, *v.template get_ptr<const typename BasicJson::number_integer_t*>());
-                return;
-            case nlohmann::detail::value_t::number_unsigned:
-                append_int(out_, *v.template get_ptr<const typename BasicJson::number_unsigned_t*>());
-                return;
-            case nlohmann::detail::value_t::number_float:
-                append_float(out_,
-                             static_cast<double>(*v.template get_ptr<const typename BasicJson::number_float_t*>()),
-                             opt_.allow_nan);
-                return;
-            case nlohmann::detail::value_t::string: {
-                const auto& s = *v.template get_ptr<const typename BasicJson::string_t*>();
-                append_string(out_, std::string_view(s.data(), s.size()), opt_.ensure_ascii);
-                return;
-            }
-            case nlohmann::detail::value_t::binary: write_binary(v); return;
-            case nlohmann::detail::value_t::array: {
-                const auto& a = *v.template get_ptr<const array_t*>();
-                if (a.empty()) {
-                    out_ += "[]";
-                    return;
-                }
-                out_ += '[';
-                frame f;
-                f.array = &a;
-                f.size = a.size();
-                stack_.push_back(f);
+        case nlohmann::detail::value_t::null:
+            out_ += "null";
+            return;
+        case nlohmann::detail::value_t::boolean:
+            out_ += v.template get<bool>() ? "true" : "false";
+            return;
+        case nlohmann::detail::value_t::number_integer:
+            append_int(out_, *v.template get_ptr<const typename BasicJson::number_integer_t*>());
+            return;
+        case nlohmann::detail::value_t::number_unsigned:
+            append_int(out_, *v.template get_ptr<const typename BasicJson::number_unsigned_t*>());
+            return;
+        case nlohmann::detail::value_t::number_float:
+            append_float(out_, static_cast<double>(*v.template get_ptr<const typename BasicJson::number_float_t*>()),
+                         opt_.allow_nan);
+            return;
+        case nlohmann::detail::value_t::string: {
+            const auto& s = *v.template get_ptr<const typename BasicJson::string_t*>();
+            append_string(out_, std::string_view(s.data(), s.size()), opt_.ensure_ascii);
+            return;
+        }
+        case nlohmann::detail::value_t::binary:
+            write_binary(v);
+            return;
+        case nlohmann::detail::value_t::array: {
+            const auto& a = *v.template get_ptr<const array_t*>();
+            if (a.empty()) {
+                out_ += "[]";
                 return;
             }
-            case nlohmann::detail::value_t::object: {
-                const auto& o = *v.template get_ptr<const object_t*>();
-                if (o.empty()) {
-                    out_ += "{}";
-                    return;
-                }
-                out_ += '{';
-                frame f;
-                f.object = &o;
-                f.size = o.size();
-                f.it = o.begin();
-                // A std::map keeps its keys in memcmp order already; other object types
-                // are checked in O(n) and sorted (pointers, one shared pool) when needed.
-                const auto less = [](const member_t& a, const member_t& b) { return key_less(a.first, b.first); };
-                if (opt_.sort_keys && !keys_in_byte_order<object_t> && !std::is_sorted(o.begin(), o.end(), less)) {
-                    f.sorted = true;
-                    f.sorted_begin = sorted_.size();
-                    for (const member_t& m : o) sorted_.push_back(&m);
-                    std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(f.sorted_begin), sorted_.end(),
-                              [](const member_t* a, const member_t* b) { return key_less(a->first, b->first); });
-                }
-                stack_.push_back(f);
+            out_ += '[';
+            frame f;
+            f.array = &a;
+            f.size = a.size();
+            stack_.push_back(f);
+            return;
+        }
+        case nlohmann::detail::value_t::object: {
+            const auto& o = *v.template get_ptr<const object_t*>();
+            if (o.empty()) {
+                out_ += "{}";
                 return;
             }
-            case nlohmann::detail::value_t::discarded:
-            default:
-                throw format_error("cannot write JSON: the value is a discarded nlohmann value");
+            out_ += '{';
+            frame f;
+            f.object = &o;
+            f.size = o.size();
+            f.it = o.begin();
+            // A std::map keeps its keys in memcmp order already; other object types
+            // are checked in O(n) and sorted (pointers, one shared pool) when needed.
+            const auto less = [](const member_t& a, const member_t& b) { return key_less(a.first, b.first); };
+            if (opt_.sort_keys && !keys_in_byte_order<object_t> && !std::is_sorted(o.begin(), o.end(), less)) {
+                f.sorted = true;
+                f.sorted_begin = sorted_.size();
+                for (const member_t& m : o) sorted_.push_back(&m);
+                std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(f.sorted_begin), sorted_.end(),
+                          [](const member_t* a, const member_t* b) { return key_less(a->first, b->first); });
+            }
+            stack_.push_back(f);
+            return;
+        }
+        case nlohmann::detail::value_t::discarded:
+        default:
+            throw format_error("cannot write JSON: the value is a discarded nlohmann value");
         }
     }
 
     void write_binary(const BasicJson& v) {
         const auto& bin = v.get_binary();
         if (!bin.has_subtype() || bin.subtype() != big_integer_subtype)
-            throw format_error("cannot write JSON: binary values have no JSON form "
-                               "(only big integers, binary subtype 0x6269, can be written)");
+            throw format_error(
+                "cannot write JSON: binary values have no JSON form "
+                "(only big integers, binary subtype 0x6269, can be written)");
         const std::string digits(bin.begin(), bin.end());
         if (!is_integer_literal(digits))
             throw format_error("cannot write JSON: a big integer holds \"" + digits +
@@ -514,8 +551,9 @@ public:
     /// A UTF-8 byte order mark at the start is an error, as in Python's json.load.
     void check_no_bom() const {
         if (text_.size() >= 3 && text_.compare(0, 3, "\xEF\xBB\xBF") == 0)
-            fail(0, "unexpected UTF-8 byte order mark (BOM); JSON text must not start with one "
-                    "(Python's json.load rejects it too)");
+            fail(0,
+                 "unexpected UTF-8 byte order mark (BOM); JSON text must not start with one "
+                 "(Python's json.load rejects it too)");
     }
 
     /// Reads the value at the current position (after whitespace) into target and leaves the
@@ -748,76 +786,77 @@ private:
         if (pos_ >= text_.size()) fail(pos_, "expected a value, found the end of the text");
         const std::size_t start = pos_;
         switch (text_[pos_]) {
-            case '{':
-            case '[': {
-                if (stack_.size() + base_depth_ >= max_depth)
-                    fail(pos_, "arrays and objects are nested more than " + std::to_string(max_depth) +
-                                   " levels deep (lazyscribe's limit; Python reads at most about 990)");
-                const bool is_object = text_[pos_] == '{';
-                target = is_object ? BasicJson::object() : BasicJson::array();
-                stack_.push_back(frame{&target, is_object});
-                ++pos_;
-                return true;
-            }
-            case '"': {
-                string_t s;
-                read_string(s);
-                target = std::move(s);
+        case '{':
+        case '[': {
+            if (stack_.size() + base_depth_ >= max_depth)
+                fail(pos_, "arrays and objects are nested more than " + std::to_string(max_depth) +
+                               " levels deep (lazyscribe's limit; Python reads at most about 990)");
+            const bool is_object = text_[pos_] == '{';
+            target = is_object ? BasicJson::object() : BasicJson::array();
+            stack_.push_back(frame{&target, is_object});
+            ++pos_;
+            return true;
+        }
+        case '"': {
+            string_t s;
+            read_string(s);
+            target = std::move(s);
+            return false;
+        }
+        case 't':
+            if (consume_word("true")) {
+                target = true;
                 return false;
             }
-            case 't':
-                if (consume_word("true")) {
-                    target = true;
-                    return false;
-                }
-                break;
-            case 'f':
-                if (consume_word("false")) {
-                    target = false;
-                    return false;
-                }
-                break;
-            case 'n':
-                if (consume_word("null")) {
-                    target = nullptr;
-                    return false;
-                }
-                break;
-            case 'N':
-                if (consume_word("NaN")) {
-                    target = std::numeric_limits<typename BasicJson::number_float_t>::quiet_NaN();
-                    return false;
-                }
-                break;
-            case 'I':
-                if (consume_word("Infinity")) {
-                    target = std::numeric_limits<typename BasicJson::number_float_t>::infinity();
-                    return false;
-                }
-                break;
-            case '-':
-                if (consume_word("-Infinity")) {
-                    target = -std::numeric_limits<typename BasicJson::number_float_t>::infinity();
-                    return false;
-                }
+            break;
+        case 'f':
+            if (consume_word("false")) {
+                target = false;
+                return false;
+            }
+            break;
+        case 'n':
+            if (consume_word("null")) {
+                target = nullptr;
+                return false;
+            }
+            break;
+        case 'N':
+            if (consume_word("NaN")) {
+                target = std::numeric_limits<typename BasicJson::number_float_t>::quiet_NaN();
+                return false;
+            }
+            break;
+        case 'I':
+            if (consume_word("Infinity")) {
+                target = std::numeric_limits<typename BasicJson::number_float_t>::infinity();
+                return false;
+            }
+            break;
+        case '-':
+            if (consume_word("-Infinity")) {
+                target = -std::numeric_limits<typename BasicJson::number_float_t>::infinity();
+                return false;
+            }
+            read_number(target);
+            return false;
+        default:
+            if (is_digit(text_[pos_])) {
                 read_number(target);
                 return false;
-            default:
-                if (is_digit(text_[pos_])) {
-                    read_number(target);
-                    return false;
-                }
-                break;
+            }
+            break;
         }
         // Show a whole misspelt word ("tru", "nan"), not just its first letter.
         std::size_t word_end = start;
         while (word_end < text_.size() && word_end - start < 20 &&
                (std::isalnum(static_cast<unsigned char>(text_[word_end])) != 0 || text_[word_end] == '-'))
             ++word_end;
-        fail(start, "expected a value (object, array, string, number, true, false, null, NaN or "
-                    "Infinity), found " +
-                        (word_end - start > 1 ? "'" + std::string(text_.substr(start, word_end - start)) + "'"
-                                              : describe(start)));
+        fail(start,
+             "expected a value (object, array, string, number, true, false, null, NaN or "
+             "Infinity), found " +
+                 (word_end - start > 1 ? "'" + std::string(text_.substr(start, word_end - start)) + "'"
+                                       : describe(start)));
     }
 
     void read_number(BasicJson& target) {
@@ -827,8 +866,7 @@ private:
             fail(pos_, "expected a digit after '-', found " + describe(pos_));
         if (text_[pos_] == '0') {
             ++pos_;
-            if (pos_ < text_.size() && is_digit(text_[pos_]))
-                fail(start, "leading zeros are not allowed in numbers");
+            if (pos_ < text_.size() && is_digit(text_[pos_])) fail(start, "leading zeros are not allowed in numbers");
         } else {
             while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
         }
@@ -948,10 +986,14 @@ private:
         for (std::size_t i = at; i < at + 4; ++i) {
             const char c = text_[i];
             int d = 0;
-            if (c >= '0' && c <= '9') d = c - '0';
-            else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-            else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-            else return -1;
+            if (c >= '0' && c <= '9')
+                d = c - '0';
+            else if (c >= 'a' && c <= 'f')
+                d = c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F')
+                d = c - 'A' + 10;
+            else
+                return -1;
             v = v * 16 + d;
         }
         return v;
@@ -964,18 +1006,35 @@ private:
             fail(string_start, "unterminated string: expected a closing '\"' before the end of the text");
         const char e = text_[pos_++];
         switch (e) {
-            case '"': out += '"'; return;
-            case '\\': out += '\\'; return;
-            case '/': out += '/'; return;
-            case 'b': out += '\b'; return;
-            case 'f': out += '\f'; return;
-            case 'n': out += '\n'; return;
-            case 'r': out += '\r'; return;
-            case 't': out += '\t'; return;
-            case 'u': break;
-            default:
-                fail(esc, "invalid escape '\\" + std::string(1, e) +
-                              "' in a string (expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+        case '"':
+            out += '"';
+            return;
+        case '\\':
+            out += '\\';
+            return;
+        case '/':
+            out += '/';
+            return;
+        case 'b':
+            out += '\b';
+            return;
+        case 'f':
+            out += '\f';
+            return;
+        case 'n':
+            out += '\n';
+            return;
+        case 'r':
+            out += '\r';
+            return;
+        case 't':
+            out += '\t';
+            return;
+        case 'u':
+            break;
+        default:
+            fail(esc, "invalid escape '\\" + std::string(1, e) +
+                          "' in a string (expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
         }
         const long unit = hex4(pos_);
         if (unit < 0) fail(esc, "invalid \\uXXXX escape: expected 4 hex digits after \\u");
@@ -987,9 +1046,8 @@ private:
             fail(esc, "lone UTF-16 low surrogate \\u" + std::string(text_.substr(esc + 2, 4)) +
                           " (expected it after a high surrogate \\ud800-\\udbff)");
         if (cp >= 0xD800 && cp <= 0xDBFF) {
-            const long low = (pos_ + 1 < text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u')
-                                 ? hex4(pos_ + 2)
-                                 : -1;
+            const long low =
+                (pos_ + 1 < text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') ? hex4(pos_ + 2) : -1;
             if (low < 0xDC00 || low > 0xDFFF)
                 fail(esc, "lone UTF-16 high surrogate \\u" + std::string(text_.substr(esc + 2, 4)) +
                               " (expected a low surrogate \\udc00-\\udfff right after it)");
@@ -1120,7 +1178,9 @@ public:
         }
         out_ += '[';
         for (std::size_t i = 0; i < n; ++i) {
-            if (i > 0) out_ += options_.item_separator.empty() ? std::string_view(",") : std::string_view(options_.item_separator);
+            if (i > 0)
+                out_ +=
+                    options_.item_separator.empty() ? std::string_view(",") : std::string_view(options_.item_separator);
             out_ += '\n';
             out_.append(indent_ * (depth_ + 2), ' ');
             element(i, depth_ + 2);
@@ -1243,8 +1303,9 @@ inline dump_options options_from_kwargs(const nlohmann::json& kwargs) {
                 continue;
             }
             if (!v.is_array() || v.size() != 2 || !v[0].is_string() || !v[1].is_string())
-                throw format_error("json writer kwarg 'separators' must be an array of two strings "
-                                   "[item_separator, key_separator]");
+                throw format_error(
+                    "json writer kwarg 'separators' must be an array of two strings "
+                    "[item_separator, key_separator]");
             o.item_separator = v[0].get<std::string>();
             o.key_separator = v[1].get<std::string>();
             // dump_options uses "" for "Python's default"; an explicitly empty one would

@@ -63,8 +63,8 @@ public:
 private:
     // 32 bytes with two pointers as the value: half a cache line per probe.
     struct slot {
-        std::uint64_t hash = 0;     // 0: an empty slot (stored hashes are odd)
-        std::uint32_t offset = 0;   // of the key in keys_
+        std::uint64_t hash = 0;    // 0: an empty slot (stored hashes are odd)
+        std::uint32_t offset = 0;  // of the key in keys_
         std::uint32_t length = 0;
         Value value{};
     };
@@ -73,7 +73,9 @@ private:
     static std::uint64_t hash(std::string_view key) noexcept { return std::hash<std::string_view>{}(key) | 1u; }
     [[nodiscard]] std::size_t mask() const noexcept { return slots_.size() - 1; }
     // The first slot to probe: bit 0 of a stored hash is always set, so it is left out.
-    [[nodiscard]] std::size_t start(std::uint64_t h) const noexcept { return static_cast<std::size_t>(h >> 1) & mask(); }
+    [[nodiscard]] std::size_t start(std::uint64_t h) const noexcept {
+        return static_cast<std::size_t>(h >> 1) & mask();
+    }
     [[nodiscard]] bool matches(const slot& s, std::uint64_t h, std::string_view key) const noexcept {
         return s.hash == h && s.length == key.size() &&
                (key.empty() || std::memcmp(keys_.data() + s.offset, key.data(), key.size()) == 0);

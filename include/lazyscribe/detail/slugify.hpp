@@ -113,7 +113,7 @@ inline std::string_view packed_lookup(std::string_view index, const char* const*
 }
 
 inline constexpr char32_t text_unidecode_last = 0xFFFF;  // it has no entry above the BMP
-inline constexpr std::size_t text_separator_block = 1;    // every entry of the block is " "
+inline constexpr std::size_t text_separator_block = 1;   // every entry of the block is " "
 
 /// Step 2 for one non-ASCII code point.  text-unidecode's table is stored as the blocks in
 /// which it differs from Unidecode's (entries reduced to what the later steps can see).
@@ -148,8 +148,7 @@ inline char32_t entity_code_point(std::string_view name) noexcept {
 /// Value of `cp` as a digit of Python's `\d` (any Unicode Nd) or, for hexadecimal, also
 /// of a-f/A-F; -1 if it is none.  int() accepts exactly the same digits.
 inline int digit_value(char32_t cp, bool hexadecimal) noexcept {
-    if (hexadecimal && ((cp >= U'a' && cp <= U'f') || (cp >= U'A' && cp <= U'F')))
-        return int((cp | 0x20u) - U'a') + 10;
+    if (hexadecimal && ((cp >= U'a' && cp <= U'f') || (cp >= U'A' && cp <= U'F'))) return int((cp | 0x20u) - U'a') + 10;
     std::size_t lo = 0;
     std::size_t hi = std::size(slug_tables::decimal_zeros);
     while (lo < hi) {  // first zero above cp

@@ -32,18 +32,39 @@ public:
     explicit indirect_iterator(SlotIterator it) : it_(it) {}
     /// iterator → const_iterator
     template <class OtherSlots, bool OtherConst>
-        requires(Const && !OtherConst && std::is_convertible_v<OtherSlots, SlotIterator>)
-    indirect_iterator(const indirect_iterator<OtherSlots, OtherConst>& other) : it_(other.it_) {}  // NOLINT
+    requires(Const && !OtherConst && std::is_convertible_v<OtherSlots, SlotIterator>)
+        indirect_iterator(const indirect_iterator<OtherSlots, OtherConst>& other)
+        : it_(other.it_) {}  // NOLINT
 
     reference operator*() const { return **it_; }
     pointer operator->() const { return it_->get(); }
     reference operator[](difference_type n) const { return *it_[n]; }
-    indirect_iterator& operator++() { ++it_; return *this; }
-    indirect_iterator operator++(int) { auto t = *this; ++it_; return t; }
-    indirect_iterator& operator--() { --it_; return *this; }
-    indirect_iterator operator--(int) { auto t = *this; --it_; return t; }
-    indirect_iterator& operator+=(difference_type n) { it_ += n; return *this; }
-    indirect_iterator& operator-=(difference_type n) { it_ -= n; return *this; }
+    indirect_iterator& operator++() {
+        ++it_;
+        return *this;
+    }
+    indirect_iterator operator++(int) {
+        auto t = *this;
+        ++it_;
+        return t;
+    }
+    indirect_iterator& operator--() {
+        --it_;
+        return *this;
+    }
+    indirect_iterator operator--(int) {
+        auto t = *this;
+        --it_;
+        return t;
+    }
+    indirect_iterator& operator+=(difference_type n) {
+        it_ += n;
+        return *this;
+    }
+    indirect_iterator& operator-=(difference_type n) {
+        it_ -= n;
+        return *this;
+    }
     friend indirect_iterator operator+(indirect_iterator a, difference_type n) { return a += n; }
     friend indirect_iterator operator+(difference_type n, indirect_iterator a) { return a += n; }
     friend indirect_iterator operator-(indirect_iterator a, difference_type n) { return a -= n; }

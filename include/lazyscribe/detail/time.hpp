@@ -25,8 +25,8 @@ inline civil_time to_civil(time_point t) {
     const auto days = std::chrono::floor<std::chrono::days>(t);
     const std::chrono::year_month_day ymd{days};
     const std::chrono::hh_mm_ss hms{t - days};
-    return {int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day())), int(hms.hours().count()),
-            int(hms.minutes().count()), int(hms.seconds().count())};
+    return {int(ymd.year()),          int(unsigned(ymd.month())), int(unsigned(ymd.day())),
+            int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count())};
 }
 
 /// "2024-01-02T03:04:05"

@@ -67,8 +67,9 @@ inline std::string normalized_compiler_name(std::string_view name) {
     for (std::size_t i = 0; i < out.size(); ++i) {
         // A space is kept only between two word characters ("unsigned int", "const char").
         if (out[i] == ' ') {
-            auto word = [](char c) { return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                                            (c >= 'A' && c <= 'Z'); };
+            auto word = [](char c) {
+                return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            };
             if (!compact.empty() && i + 1 < out.size() && word(compact.back()) && word(out[i + 1])) compact += ' ';
             continue;
         }
@@ -125,11 +126,16 @@ struct canonical_name {
             return (std::is_signed_v<T> ? "int" : "uint") + std::to_string(sizeof(T) * 8);
         } else if constexpr (std::is_floating_point_v<T>) {
             constexpr int digits = std::numeric_limits<T>::digits;
-            if constexpr (digits == 24) return "float32";
-            else if constexpr (digits == 53) return "float64";
-            else if constexpr (digits == 64) return "float80";
-            else if constexpr (digits == 113) return "float128";
-            else return "float" + std::to_string(sizeof(T) * 8);
+            if constexpr (digits == 24)
+                return "float32";
+            else if constexpr (digits == 53)
+                return "float64";
+            else if constexpr (digits == 64)
+                return "float80";
+            else if constexpr (digits == 113)
+                return "float128";
+            else
+                return "float" + std::to_string(sizeof(T) * 8);
         } else {
             return normalized_compiler_name(type_name<T>());
         }
@@ -141,8 +147,10 @@ struct canonical_name {
 template <class C, class Traits, class A>
 struct canonical_name<std::basic_string<C, Traits, A>> {
     static std::string get() {
-        if constexpr (std::is_same_v<C, char>) return "std::string";
-        else return "std::basic_string<" + canonical_type_name<C>() + ">";
+        if constexpr (std::is_same_v<C, char>)
+            return "std::string";
+        else
+            return "std::basic_string<" + canonical_type_name<C>() + ">";
     }
 };
 template <class T, class A>

@@ -347,31 +347,30 @@ inline std::vector<std::string> splitlines(std::string_view text) {
         const auto c = static_cast<unsigned char>(text[i]);
         std::size_t brk = 0;  // length of the line break at i, 0 if none
         switch (c) {
-            case '\n':
-            case '\v':
-            case '\f':
-            case 0x1C:
-            case 0x1D:
-            case 0x1E:
-                brk = 1;
-                break;
-            case '\r':
-                brk = (i + 1 < size && text[i + 1] == '\n') ? 2 : 1;
-                break;
-            case 0xC2:  // U+0085 NEXT LINE
-                if (i + 1 < size && static_cast<unsigned char>(text[i + 1]) == 0x85) {
-                    brk = 2;
-                }
-                break;
-            case 0xE2:  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
-                if (i + 2 < size && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-                    (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
-                     static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
-                    brk = 3;
-                }
-                break;
-            default:
-                break;
+        case '\n':
+        case '\v':
+        case '\f':
+        case 0x1C:
+        case 0x1D:
+        case 0x1E:
+            brk = 1;
+            break;
+        case '\r':
+            brk = (i + 1 < size && text[i + 1] == '\n') ? 2 : 1;
+            break;
+        case 0xC2:  // U+0085 NEXT LINE
+            if (i + 1 < size && static_cast<unsigned char>(text[i + 1]) == 0x85) {
+                brk = 2;
+            }
+            break;
+        case 0xE2:  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+            if (i + 2 < size && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+                brk = 3;
+            }
+            break;
+        default:
+            break;
         }
         if (brk == 0) {
             ++i;

@@ -30,7 +30,7 @@ concept CerealWritable = cereal::traits::is_output_serializable<T, cereal::Porta
 /// `serialize`/`load`.
 template <class T>
 concept CerealReadable = std::is_default_constructible_v<T> &&
-                         cereal::traits::is_input_serializable<T, cereal::PortableBinaryInputArchive>::value;
+    cereal::traits::is_input_serializable<T, cereal::PortableBinaryInputArchive>::value;
 
 /// @brief Writes and reads C++ objects with cereal's portable binary archive.
 ///
@@ -48,10 +48,10 @@ struct cereal_handler {
 
     /// @brief The fields stored with each artifact and compared on load.
     static json environment() {
-        return json{{"cereal_archive", "portable_binary"},
-                    {"cereal_version", std::to_string(CEREAL_VERSION_MAJOR) + "." +
-                                           std::to_string(CEREAL_VERSION_MINOR) + "." +
-                                           std::to_string(CEREAL_VERSION_PATCH)}};
+        return json{
+            {"cereal_archive", "portable_binary"},
+            {"cereal_version", std::to_string(CEREAL_VERSION_MAJOR) + "." + std::to_string(CEREAL_VERSION_MINOR) + "." +
+                                   std::to_string(CEREAL_VERSION_PATCH)}};
     }
 
     /// @brief The metadata key of the value's type (a handler-specific field, as Python's
@@ -89,7 +89,8 @@ struct cereal_handler {
 private:
     static void reject_kwargs(const json& kwargs, const char* what) {
         if (!kwargs.is_null() && !(kwargs.is_object() && kwargs.empty())) {
-            throw format_error(std::string("the cereal handler's ") + what + " takes no kwargs; given: " + kwargs.dump());
+            throw format_error(std::string("the cereal handler's ") + what +
+                               " takes no kwargs; given: " + kwargs.dump());
         }
     }
 };

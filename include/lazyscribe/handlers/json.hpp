@@ -30,7 +30,9 @@ concept JsonWritable = detail::is_basic_json<T>::value || std::is_constructible_
 
 /// @brief Values the json handler reads: JSON values and anything with a `from_json`.
 template <class T>
-concept JsonReadable = detail::is_basic_json<T>::value || requires(const json& j) { j.template get<T>(); };
+concept JsonReadable = detail::is_basic_json<T>::value || requires(const json& j) {
+    j.template get<T>();
+};
 
 /// @brief Writes and reads values as JSON text, as Python lazyscribe's `json` handler.
 ///

@@ -4,8 +4,16 @@
 # one handler_t<"..."> lookup and one run-time visit, and times
 # `<compiler> -std=c++20 -O0 -c` on each, several times, reporting the median.
 #
+# Part 2 (after the lists): the program of benchmarks/compile_time/program.cpp (open a project,
+# log one experiment with one metric, save, print) against its hand-written twin (twin.cpp:
+# nlohmann::json and cereal's binary archive), at -O0 and -O2, as users build it: with the
+# compiled library (lazyscribe::lazyscribe: -DLAZYSCRIBE_COMPILED_LIBRARY, the built-in list's
+# classes extern) and header-only. Goal: compiled <= 1.5x the twin, both compilers, both levels.
+#
 # Usage: benchmarks/compile_time.sh [sizes...]      (default sizes: 4 32 128)
 # Environment:
+#   PARTS="lists program"   which parts to run
+#   PROGRAM_REPS=5          rounds of part 2
 #   REPS=7               rounds; each round compiles every size once (medians are reported)
 #   COMPILERS="g++ clang++"   compilers to try (missing ones are skipped)
 #   EXTRA_FLAGS=""       added to every compile (e.g. "-O2")
@@ -104,13 +112,17 @@ secs() { awk -v ns="$1" 'BEGIN {printf "%.3f", ns / 1e9}'; }
 
 for n in "${sizes[@]}"; do generate "$n" "$work/handlers_$n.cpp"; done
 
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; -std=c++20 -O0 -c $extra_flags; $reps rounds"
-echo "cpu = user + sys of the compiler, median over the rounds (the goal is judged on cpu); wall = elapsed, median"
-echo "vs 4 = median over the rounds of (cpu of this size - cpu of 4 handlers in the same round)"
-printf '%-20s %9s %10s %10s %10s %10s %10s\n' "compiler" "handlers" "cpu s" "min cpu" "max cpu" "wall s" "vs 4 s"
-
 status=0
+parts="${PARTS:-lists program}"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
+if [[ " $parts " == *" lists "* ]]; then
+    echo "handler lists: -std=c++20 -O0 -c $extra_flags; $reps rounds"
+    echo "cpu = user + sys of the compiler, median over the rounds (the goal is judged on cpu); wall = elapsed, median"
+    echo "vs 4 = median over the rounds of (cpu of this size - cpu of 4 handlers in the same round)"
+    printf '%-20s %9s %10s %10s %10s %10s %10s\n' "compiler" "handlers" "cpu s" "min cpu" "max cpu" "wall s" "vs 4 s"
+fi
 for cxx in $compilers; do
+    [[ " $parts " == *" lists "* ]] || break
     if ! command -v "$cxx" >/dev/null 2>&1; then
         echo "$cxx: not found, skipped"
         continue
@@ -169,4 +181,56 @@ for cxx in $compilers; do
     fi
     unset cpu wall med_diff
 done
+
+# ---- Part 2: the program and its twin.
+if [[ " $parts " == *" program "* ]]; then
+    program_reps="${PROGRAM_REPS:-5}"
+    src="$here/compile_time"
+    echo
+    echo "program vs hand-written twin: cpu s (user + sys), median of $program_reps rounds; ratio = program / twin"
+    echo "  compiled = as lazyscribe::lazyscribe builds it (-DLAZYSCRIBE_COMPILED_LIBRARY); header-only = headers alone"
+    printf '%-16s %5s %9s %12s %12s %10s %10s\n' "compiler" "opt" "twin s" "compiled s" "header s" "compiled" "header"
+    for cxx in $compilers; do
+        command -v "$cxx" >/dev/null 2>&1 || continue
+        version="$("$cxx" --version | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)"
+        for opt in -O0 -O2; do
+            declare -A t=()
+            for variant in twin compiled header; do
+                case $variant in
+                    twin) args=("$src/twin.cpp") ;;
+                    compiled) args=(-DLAZYSCRIBE_COMPILED_LIBRARY -I "$root/include" "$src/program.cpp") ;;
+                    header) args=(-I "$root/include" "$src/program.cpp") ;;
+                esac
+                # shellcheck disable=SC2086
+                if ! "$cxx" -std=c++20 $opt $extra_flags -c "${args[@]}" -o "$work/p.o" 2>"$work/err.txt"; then
+                    echo "$cxx $opt $variant failed to compile:"
+                    head -20 "$work/err.txt"
+                    status=1
+                    continue 2
+                fi
+            done
+            for ((r = 0; r < program_reps; r++)); do
+                for variant in twin compiled header; do  # interleaved: a busy phase hits all alike
+                    case $variant in
+                        twin) args=("$src/twin.cpp") ;;
+                        compiled) args=(-DLAZYSCRIBE_COMPILED_LIBRARY -I "$root/include" "$src/program.cpp") ;;
+                        header) args=(-I "$root/include" "$src/program.cpp") ;;
+                    esac
+                    # shellcheck disable=SC2086
+                    read -r cpu_ns _ < <(time_cmd "$cxx" -std=c++20 $opt $extra_flags -c "${args[@]}" -o "$work/p.o")
+                    t[$variant]+="$cpu_ns "
+                done
+            done
+            # shellcheck disable=SC2086
+            twin=$(median ${t[twin]}); compiled=$(median ${t[compiled]}); header=$(median ${t[header]})
+            ratio_c=$(awk -v a="$compiled" -v b="$twin" 'BEGIN {printf "%.2fx", a / b}')
+            ratio_h=$(awk -v a="$header" -v b="$twin" 'BEGIN {printf "%.2fx", a / b}')
+            printf '%-16s %5s %9s %12s %12s %10s %10s\n' "$cxx $version" "$opt" "$(secs "$twin")" \
+                "$(secs "$compiled")" "$(secs "$header")" "$ratio_c" "$ratio_h"
+            verdict=$(awk -v a="$compiled" -v b="$twin" 'BEGIN {print (a <= 1.5 * b) ? "met" : "MISSED"}')
+            echo "$cxx $version $opt: compiled program / twin = $ratio_c (goal <= 1.5x: $verdict)"
+            unset t
+        done
+    done
+fi
 exit "$status"

@@ -4,6 +4,9 @@
 
 set(_lazyscribe_cf_includes)
 foreach(dep nlohmann_json::nlohmann_json cereal::cereal Boost::headers)
+    if(NOT TARGET ${dep})
+        continue()
+    endif()
     get_target_property(dirs ${dep} INTERFACE_INCLUDE_DIRECTORIES)
     if(dirs)
         list(APPEND _lazyscribe_cf_includes ${dirs})

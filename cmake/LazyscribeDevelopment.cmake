@@ -17,7 +17,11 @@ if(LAZYSCRIBE_SANITIZE)
     target_link_options(lazyscribe_development INTERFACE -fsanitize=address,undefined)
 endif()
 
-# lazyscribe_add_development_target(<target>): our warnings and sanitizers, plus the library.
+# lazyscribe_add_development_target(<target>): our warnings and sanitizers, plus the library
+# (the compiled one, as most users link it) and the cereal handler where cereal is found.
 function(lazyscribe_add_development_target target)
     target_link_libraries(${target} PRIVATE lazyscribe::lazyscribe lazyscribe_development)
+    if(TARGET lazyscribe::cereal)
+        target_link_libraries(${target} PRIVATE lazyscribe::cereal)
+    endif()
 endfunction()

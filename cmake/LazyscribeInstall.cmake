@@ -1,7 +1,10 @@
 # find_package(lazyscribe CONFIG) support: headers, targets, config and version files.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS lazyscribe EXPORT lazyscribeTargets)
+install(TARGETS lazyscribe lazyscribe_header_only EXPORT lazyscribeTargets)
+if(LAZYSCRIBE_WITH_CEREAL)
+    install(TARGETS lazyscribe_cereal EXPORT lazyscribeTargets)
+endif()
 if(LAZYSCRIBE_WITH_TOML)
     install(TARGETS lazyscribe_toml EXPORT lazyscribeTargets)
 endif()
@@ -16,8 +19,8 @@ configure_package_config_file(cmake/lazyscribeConfig.cmake.in
     ${PROJECT_BINARY_DIR}/lazyscribeConfig.cmake
     INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lazyscribe
     PATH_VARS LAZYSCRIBE_LICENSE_FILE)
-# A header-only library does not depend on the consumer's architecture.
+# lazyscribe::lazyscribe is a compiled (static) library: the package is for one architecture.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/lazyscribeConfigVersion.cmake
-    COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+    COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/lazyscribeConfig.cmake ${PROJECT_BINARY_DIR}/lazyscribeConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lazyscribe)

@@ -1,5 +1,6 @@
 // Quickstart: log an experiment with metrics, parameters, tags, a test and artifacts; save;
 // read it back. The files are the ones Python lazyscribe reads and writes.
+#include <lazyscribe/handlers/cereal.hpp>  // the cereal handler is opt-in
 #include <lazyscribe/lazyscribe.hpp>
 
 #include <cereal/types/string.hpp>
@@ -10,6 +11,8 @@
 #include <vector>
 
 namespace ls = lazyscribe;
+// The built-in handlers (json) and cereal. A program that logs only JSON uses ls::project.
+using project = ls::basic_project<ls::with_cereal>;
 
 // Any C++ type can be an artifact: give it to_json for "json", or serialize for "cereal".
 struct model {
@@ -22,7 +25,7 @@ struct model {
 };
 
 int main() {
-    ls::project project("quickstart-output/project.json", ls::mode::write, "quickstart");
+    project project("quickstart-output/project.json", ls::mode::write, "quickstart");
     {
         auto exp = project.log("Gradient boosting");  // joins the project when this scope ends
         exp.log_metric("auroc", 0.87);
@@ -41,7 +44,7 @@ int main() {
     }
     project.save();  // artifacts first, then the project file, each written atomically
 
-    ls::project reader("quickstart-output/project.json", ls::mode::read_only);
+    const project reader("quickstart-output/project.json", ls::mode::read_only);
     const auto& exp = reader["gradient-boosting"];  // by slug or short slug; the latest wins
     const auto features = exp.load_artifact<std::vector<std::string>>("features");
     const auto restored = exp.load_artifact<model>("model");

@@ -3,6 +3,7 @@
 // and the test handlers used across files.
 
 #include <lazyscribe/lazyscribe.hpp>
+#include <lazyscribe/handlers/cereal.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -88,6 +89,6 @@ struct failing_handler {
     static int read(std::istream&, const lazyscribe::json&) { return 0; }
 };
 
-using test_handlers = lazyscribe::builtin_handlers::with<text_handler, versioned_handler, failing_handler>;
+using test_handlers = lazyscribe::with_cereal::with<text_handler, versioned_handler, failing_handler>;
 
 }  // namespace lazyscribe_test

@@ -224,7 +224,7 @@ TEST_CASE("handlers: cereal records canonical type names, the same for every com
     CHECK(canonical_type_name<handler_names::box<std::string>>() == "handler_names::box<std::basic_string<char>>");
     CHECK(canonical_type_name<handler_names::color>() == "handler_names::color");
 
-    const auto meta = ls::detail::artifact_codec<ls::builtin_handlers>::make<"cereal">(
+    const auto meta = ls::detail::artifact_codec<ls::with_cereal>::make<"cereal">(
         ls::time_point{}, "m", std::vector<std::int32_t>{1}, ls::json::object());
     CHECK(meta.fields().at("cereal_type") == "std::vector<int32>");
 }

@@ -117,7 +117,7 @@ TEST_CASE("registry: index_of and contains at compile time") {
     STATIC_REQUIRE_FALSE(L::contains("Text"));
     STATIC_REQUIRE(std::is_same_v<L::handler_t<"text">, text_handler>);
     STATIC_REQUIRE(std::is_same_v<ls::handler_t<L, "json">, ls::json_handler>);
-    STATIC_REQUIRE(std::is_same_v<ls::builtin_handlers::with<text_handler>::handler_at<2>, text_handler>);
+    STATIC_REQUIRE(std::is_same_v<ls::with_cereal::with<text_handler>::handler_at<2>, text_handler>);
     STATIC_REQUIRE(ls::handler_list<>::index_of("json") == ls::handler_list<>::npos);
 }
 
@@ -167,11 +167,41 @@ TEST_CASE("registry: visit with an unknown alias throws unknown_handler_error na
     CHECK_THROWS_AS(ls::handler_list<>::visit("json", [](auto) { return 0; }), ls::unknown_handler_error);
 }
 
+TEST_CASE("registry: a cereal artifact read through the built-in list (cereal is opt-in) says how to opt in",
+          "[registry][cereal]") {
+    lazyscribe_test::temp_dir dir;
+    const auto file = dir / "p/project.json";
+    {
+        ls::basic_project<ls::with_cereal> project(file, ls::mode::write, "t");
+        project.log("Model", [](auto& e) {
+            (void)e.template log_artifact<"cereal">("weights", 1.5);
+            (void)e.template log_artifact<"json">("config", ls::json{{"depth", 3}});
+        });
+        project.save();
+    }
+    const ls::project reader(file, ls::mode::read_only);  // the metadata loads: only loading the value needs cereal
+    CHECK(reader["model"].load_artifact<ls::json>("config") == ls::json{{"depth", 3}});
+    CHECK(reader["model"].artifacts().at("weights").handler() == "cereal");
+    CHECK_THROWS_MATCHES(reader["model"].load_artifact<double>("weights"), ls::unknown_handler_error,
+                         Catch::Matchers::Predicate<ls::unknown_handler_error>([](const auto& e) {
+                             const std::string message = e.what();
+                             return message.find("handler 'cereal'") != std::string::npos &&
+                                    message.find("#include <lazyscribe/handlers/cereal.hpp>") != std::string::npos &&
+                                    message.find("lazyscribe::with_cereal") != std::string::npos;
+                         }));
+    // The run-time look-up says the same.
+    CHECK_THROWS_WITH(ls::builtin_handlers::visit("cereal", [](auto) { return 0; }),
+                      Catch::Contains("lazyscribe::with_cereal"));
+}
+
 TEST_CASE("registry: with<> extends a list and keeps its order, hana sees the types") {
-    using L = ls::builtin_handlers::with<text_handler>;
+    using L = ls::with_cereal::with<text_handler>;
     STATIC_REQUIRE(std::is_same_v<L, ls::handler_list<ls::json_handler, ls::cereal_handler, text_handler>>);
     STATIC_REQUIRE(decltype(boost::hana::length(L::types))::value == 3);
     STATIC_REQUIRE(L::aliases[2] == "text");
+    // The built-in list is json alone; cereal is opt-in (handlers/cereal.hpp's with_cereal).
+    STATIC_REQUIRE(std::is_same_v<ls::builtin_handlers, ls::handler_list<ls::json_handler>>);
+    STATIC_REQUIRE(std::is_same_v<ls::with_cereal, ls::handler_list<ls::json_handler, ls::cereal_handler>>);
 }
 
 namespace {
@@ -190,7 +220,7 @@ using handlers = ls::handler_list<text_handler, plot_handler>;
 }  // namespace
 
 TEST_CASE("registry: with<> takes a package's whole handler_list as well as single handlers") {
-    using L = ls::builtin_handlers::with<package::handlers>;
+    using L = ls::with_cereal::with<package::handlers>;
     STATIC_REQUIRE(
         std::is_same_v<L, ls::handler_list<ls::json_handler, ls::cereal_handler, text_handler, plot_handler>>);
     using M = ls::handler_list<>::with<package::handlers, ls::json_handler>;

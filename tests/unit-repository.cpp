@@ -14,7 +14,7 @@ using lazyscribe_test::text_handler;
 
 namespace {
 
-using handlers = ls::builtin_handlers::with<text_handler>;
+using handlers = ls::with_cereal::with<text_handler>;
 using repository_t = ls::basic_repository<handlers>;
 using project_t = ls::basic_project<handlers>;
 

@@ -19,13 +19,15 @@
 #include <system_error>
 
 namespace ls = lazyscribe;
+// The samples keep binary (cereal) artifacts next to JSON ones.
+using project_t = ls::basic_project<ls::with_cereal>;
 using lazyscribe_test::read_file;
 using lazyscribe_test::temp_dir;
 
 namespace {
 
 // A project with experiment and test artifacts, logged into `p`.
-void log_sample(ls::project& p, int run) {
+void log_sample(project_t& p, int run) {
     auto e = p.log("run " + std::to_string(run));
     e.log_metric("run", run);
     e.log_artifact<"json">("config", ls::json{{"run", run}});
@@ -39,7 +41,7 @@ void log_sample(ls::project& p, int run) {
 std::string snapshot(const std::filesystem::path& file, const std::shared_ptr<ls::storage>& files) {
     ls::project_options options;
     options.files = files;
-    ls::project p(file, ls::mode::read_only, options);
+    project_t p(file, ls::mode::read_only, options);
     std::string out = p.to_text();
     for (const auto& e : p) {
         out += e.load_artifact<ls::json>("config").dump();
@@ -53,12 +55,12 @@ std::string snapshot(const std::filesystem::path& file, const std::shared_ptr<ls
 
 TEST_CASE("storage: a project lives in memory with memory:// paths, and never touches the disk") {
     {
-        ls::project p("memory://scratch/project.json", ls::mode::write, "m");
+        project_t p("memory://scratch/project.json", ls::mode::write, "m");
         log_sample(p, 1);
         p.save();
     }
     CHECK_FALSE(std::filesystem::exists("scratch/project.json"));
-    ls::project p("memory://scratch/project.json", ls::mode::read_only);
+    project_t p("memory://scratch/project.json", ls::mode::read_only);
     REQUIRE(p.size() == 1);
     CHECK(p["run-1"].load_artifact<std::vector<double>>("weights").size() == 64);
     const auto files = ls::memory()->files();
@@ -69,7 +71,7 @@ TEST_CASE("storage: a project lives in memory with memory:// paths, and never to
     repo.log_artifact<"json">("m", 1);
     repo.save();
     CHECK(ls::repository("memory://scratch/repo/repository.json", ls::mode::read_only).load_artifact<int>("m") == 1);
-    CHECK_THROWS_WITH(ls::project("s3://bucket/project.json", ls::mode::read_only),
+    CHECK_THROWS_WITH(project_t("s3://bucket/project.json", ls::mode::read_only),
                       Catch::Contains("no storage for protocol 's3'"));
 }
 
@@ -80,7 +82,7 @@ TEST_CASE("storage: a save that fails at any operation leaves the previous saved
         auto counter = std::make_shared<ls::faulty_storage>(base, static_cast<std::size_t>(-1));
         ls::project_options options;
         options.files = counter;
-        ls::project p("p/project.json", ls::mode::write, options);
+        project_t p("p/project.json", ls::mode::write, options);
         log_sample(p, 1);
         p.save();
         log_sample(p, 2);
@@ -96,7 +98,7 @@ TEST_CASE("storage: a save that fails at any operation leaves the previous saved
         ls::project_options plain;
         plain.files = base;
         {
-            ls::project p("p/project.json", ls::mode::write, plain);
+            project_t p("p/project.json", ls::mode::write, plain);
             log_sample(p, 1);
             p.save();
         }
@@ -105,7 +107,7 @@ TEST_CASE("storage: a save that fails at any operation leaves the previous saved
         auto faulty = std::make_shared<ls::faulty_storage>(base, k);
         ls::project_options options;
         options.files = faulty;
-        ls::project p("p/project.json", ls::mode::append, options);
+        project_t p("p/project.json", ls::mode::append, options);
         log_sample(p, 2);
         CHECK_THROWS_AS(p.save(), ls::save_error);
         CHECK(snapshot("p/project.json", base) == saved);  // reloads identical
@@ -116,7 +118,7 @@ TEST_CASE("storage: a process killed at random points during saves leaves a load
     temp_dir dir;
     const auto file = dir / "big/project.json";
     {
-        ls::project p(file, ls::mode::write, "k");
+        project_t p(file, ls::mode::write, "k");
         for (int i = 0; i < 200; ++i) log_sample(p, i);
         p.save();
     }
@@ -126,7 +128,7 @@ TEST_CASE("storage: a process killed at random points during saves leaves a load
         REQUIRE(pid >= 0);
         if (pid == 0) {
             try {
-                ls::project p(file, ls::mode::append, "k");
+                project_t p(file, ls::mode::append, "k");
                 for (int i = 0;; ++i) {
                     log_sample(p, 1000 + round * 1000 + i);
                     p.save();
@@ -140,7 +142,7 @@ TEST_CASE("storage: a process killed at random points during saves leaves a load
         int status = 0;
         ::waitpid(pid, &status, 0);
         INFO("round " << round);
-        ls::project p(file, ls::mode::read_only);  // never torn
+        project_t p(file, ls::mode::read_only);  // never torn
         CHECK(p.size() >= 200);
         for (const auto& e : p) {
             for (const auto& a : e.artifacts()) CHECK(std::filesystem::exists(e.path() / a.fname()));
@@ -254,7 +256,7 @@ TEST_CASE("storage: an artifact that cannot be saved or read is named with its f
     {
         ls::project_options options;
         options.files = std::make_shared<full_disk_storage>();
-        ls::project p(dir / "p/project.json", ls::mode::write, options);
+        project_t p(dir / "p/project.json", ls::mode::write, options);
         {
             auto e = p.log("Full");
             e.log_artifact<"cereal">("weights", std::vector<double>(100000, 1.0), {.fname = "weights.cereal"});
@@ -265,7 +267,7 @@ TEST_CASE("storage: an artifact that cannot be saved or read is named with its f
         CHECK(message.rfind("[lazyscribe.save_error] artifact 'weights': cannot write ", 0) == 0);  // one id, in front
     }
     {
-        ls::project p(dir / "q/project.json", ls::mode::write, "t");
+        project_t p(dir / "q/project.json", ls::mode::write, "t");
         {
             auto e = p.log("Dir");
             e.log_artifact<"json">("config", ls::json{{"a", 1}}, {.fname = "config.json"});
@@ -273,7 +275,7 @@ TEST_CASE("storage: an artifact that cannot be saved or read is named with its f
         p.save();
     }
     // The artifact's file replaced by a folder: reading it names the artifact, the file, the reason.
-    const ls::project p(dir / "q/project.json", ls::mode::read_only);
+    const project_t p(dir / "q/project.json", ls::mode::read_only);
     const auto file = p["dir"].path() / "config.json";
     std::filesystem::remove(file);
     std::filesystem::create_directories(file);
@@ -281,7 +283,7 @@ TEST_CASE("storage: an artifact that cannot be saved or read is named with its f
         message_of([&] { (void)p["dir"].load_artifact<ls::json>("config"); }),
         Catch::Contains("artifact 'config'") && Catch::Contains(file.string()) && Catch::Contains(reason(EISDIR)));
     // And a folder where the artifact's folder should be: the save names the artifact and why.
-    ls::project q(dir / "r/project.json", ls::mode::write, "t");
+    project_t q(dir / "r/project.json", ls::mode::write, "t");
     lazyscribe_test::write_file(dir / "r/blocked", "a file");
     {
         auto e = q.log("Blocked");

@@ -322,8 +322,8 @@ struct artifact_codec {
         files.check_inside(root, file);
         if (!Handlers::contains(a.handler_)) {
             throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
-                                        a.handler_ +
-                                        "', which is not in the handler list; registered: " + registered_aliases());
+                                        a.handler_ + "', which is not in the handler list; registered: " +
+                                        registered_aliases() + detail::opt_in_hint(a.handler_));
         }
         return Handlers::visit(a.handler_, [&](auto h) -> T {
             using H = typename decltype(h)::type;

@@ -505,7 +505,12 @@ public:
     // For a non-const object the original wins overload resolution (the twins differ only in
     // the const object), so a twin is chosen only where the original cannot be, and it says
     // what to do instead of g++'s "discards qualifiers" or clang's "no matching member function".
-    void log_metric(std::string_view, json) const { refuse_const_change(); }  // any metric converts to json
+    // Every twin is a template, so that an explicit instantiation of the class (the compiled
+    // library's) does not instantiate its static_assert.
+    template <class Self = Derived>
+    void log_metric(std::string_view, json) const {
+        refuse_const_change<Self>();
+    }  // any metric converts to json
     template <ParameterValue T>
     void log_parameter(std::string_view, T&&) const {
         refuse_const_change();
@@ -514,11 +519,26 @@ public:
     const artifact& log_artifact(std::string_view, T&&, log_options = {}) const {
         refuse_const_change();
     }
-    void remove_metric(std::string_view) const { refuse_const_change(); }
-    void rename_metric(std::string_view, std::string_view) const { refuse_const_change(); }
-    void remove_parameter(std::string_view) const { refuse_const_change(); }
-    void rename_parameter(std::string_view, std::string_view) const { refuse_const_change(); }
-    void remove_artifact(std::string_view) const { refuse_const_change(); }
+    template <class Self = Derived>
+    void remove_metric(std::string_view) const {
+        refuse_const_change<Self>();
+    }
+    template <class Self = Derived>
+    void rename_metric(std::string_view, std::string_view) const {
+        refuse_const_change<Self>();
+    }
+    template <class Self = Derived>
+    void remove_parameter(std::string_view) const {
+        refuse_const_change<Self>();
+    }
+    template <class Self = Derived>
+    void rename_parameter(std::string_view, std::string_view) const {
+        refuse_const_change<Self>();
+    }
+    template <class Self = Derived>
+    void remove_artifact(std::string_view) const {
+        refuse_const_change<Self>();
+    }
 
     /// @brief Logs an artifact, written on the project's save(). The alias is checked at
     /// compile time against Handlers, and so is the value type.
@@ -892,9 +912,13 @@ public:
         requires(std::is_convertible_v<const Tags&, std::string_view> && ...)
     void tag(const Tags&...) const { base::refuse_const_change(); }
     // clang-format on
-    void tag(std::vector<std::string>, bool) const { base::refuse_const_change(); }
+    template <class Self = basic_experiment>
+    void tag(std::vector<std::string>, bool) const {
+        base::template refuse_const_change<Self>();
+    }
+    template <class Self = basic_experiment>
     test_scope<Handlers> log_test(std::string, std::optional<std::string> = std::nullopt) const {
-        base::refuse_const_change();
+        base::template refuse_const_change<Self>();
     }
     template <class F>
     requires std::invocable<F&, test_type&>
@@ -902,11 +926,26 @@ public:
     template <class F>
     requires std::invocable<F&, test_type&>
     void log_test(std::string, F&&) const { base::refuse_const_change(); }
-    void add_dependency(const basic_experiment&) const { base::refuse_const_change(); }
-    void remove_tag(std::string_view) const { base::refuse_const_change(); }
-    test_type& edit_test(std::string_view) const { base::refuse_const_change(); }
-    void remove_test(std::string_view) const { base::refuse_const_change(); }
-    void remove_dependency(std::string_view) const { base::refuse_const_change(); }
+    template <class Self = basic_experiment>
+    void add_dependency(const basic_experiment&) const {
+        base::template refuse_const_change<Self>();
+    }
+    template <class Self = basic_experiment>
+    void remove_tag(std::string_view) const {
+        base::template refuse_const_change<Self>();
+    }
+    template <class Self = basic_experiment>
+    test_type& edit_test(std::string_view) const {
+        base::template refuse_const_change<Self>();
+    }
+    template <class Self = basic_experiment>
+    void remove_test(std::string_view) const {
+        base::template refuse_const_change<Self>();
+    }
+    template <class Self = basic_experiment>
+    void remove_dependency(std::string_view) const {
+        base::template refuse_const_change<Self>();
+    }
 
     /// @brief The test named `name` (the first one, as tests keep file order).
     [[nodiscard]] const test_type& test(std::string_view name) const {

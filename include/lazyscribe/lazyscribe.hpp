@@ -8,7 +8,6 @@
 #include <lazyscribe/experiment.hpp>
 #include <lazyscribe/fixed_string.hpp>
 #include <lazyscribe/handler.hpp>
-#include <lazyscribe/handlers/cereal.hpp>
 #include <lazyscribe/handlers/json.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/project.hpp>
@@ -16,3 +15,8 @@
 #include <lazyscribe/release.hpp>
 #include <lazyscribe/repository.hpp>
 #include <lazyscribe/time.hpp>
+
+// The cereal handler where cereal is installed (it is opt-in: see handlers/cereal.hpp).
+#if __has_include(<cereal/cereal.hpp>)
+#include <lazyscribe/handlers/cereal.hpp>
+#endif

@@ -704,3 +704,22 @@ using experiment = basic_experiment<builtin_handlers>;
 using test = basic_test<builtin_handlers>;
 
 }  // namespace lazyscribe
+
+// The built-in list's projects, experiments, tests and artifact sets: the compiled library
+// (target lazyscribe::lazyscribe, src/lazyscribe.cpp) instantiates them once, and with
+// LAZYSCRIBE_COMPILED_LIBRARY (which that target sets) a user's translation unit does not.
+// One list, for both sides.
+#define LAZYSCRIBE_PROJECT_INSTANCES(declare)                                                 \
+    declare class basic_project<builtin_handlers>;                                            \
+    declare class basic_experiment<builtin_handlers>;                                         \
+    declare class basic_test<builtin_handlers>;                                               \
+    declare class basic_artifact_set<builtin_handlers>;                                       \
+    declare class detail::logging_base<basic_experiment<builtin_handlers>, builtin_handlers>; \
+    declare class detail::logging_base<basic_test<builtin_handlers>, builtin_handlers>;       \
+    declare struct detail::artifact_codec<builtin_handlers>;
+
+#if defined(LAZYSCRIBE_COMPILED_LIBRARY)
+namespace lazyscribe {
+LAZYSCRIBE_PROJECT_INSTANCES(extern template)
+}  // namespace lazyscribe
+#endif

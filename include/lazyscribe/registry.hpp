@@ -188,6 +188,13 @@ struct handler_aliases_are_unique {
     static constexpr bool value = Unique;
 };
 
+// What to do about an alias lazyscribe ships but does not register by default; empty for others.
+inline std::string opt_in_hint(std::string_view alias) {
+    if (alias != "cereal") return {};
+    return " (the cereal handler is opt-in: #include <lazyscribe/handlers/cereal.hpp> and open the project or "
+           "repository with the handler list lazyscribe::with_cereal)";
+}
+
 [[noreturn]] inline void throw_unknown_handler(std::string_view alias, const std::string_view* registered,
                                                std::size_t count) {
     // Appended piece by piece: `"literal" + std::string` trips GCC 12's false -Wrestrict at -O3.
@@ -198,6 +205,7 @@ struct handler_aliases_are_unique {
         message.append("'").append(registered[i]).append("'");
     }
     if (count == 0) message += "(none)";
+    message += opt_in_hint(alias);
     throw unknown_handler_error(message);
 }
 
@@ -305,6 +313,10 @@ public:
     static constexpr std::size_t checked_index() {
         if constexpr (members_valid) {
             using registered = detail::registered_aliases<detail::alias_name<detail::alias_string_of<H>>...>;
+            static_assert(contains(Alias.view()) || Alias.view() != "cereal",
+                          "lazyscribe: the cereal handler is opt-in, so that only programs that use it include "
+                          "cereal: #include <lazyscribe/handlers/cereal.hpp> and use the handler list "
+                          "lazyscribe::with_cereal (e.g. lazyscribe::basic_project<lazyscribe::with_cereal>)");
             static_assert(
                 detail::handler_alias_is_registered<detail::alias_name<Alias>, registered,
                                                     contains(Alias.view())>::value,

@@ -576,3 +576,12 @@ private:
 using repository = basic_repository<builtin_handlers>;
 
 }  // namespace lazyscribe
+
+// The built-in list's repository, compiled once as the project is (see project.hpp).
+#define LAZYSCRIBE_REPOSITORY_INSTANCES(declare) declare class basic_repository<builtin_handlers>;
+
+#if defined(LAZYSCRIBE_COMPILED_LIBRARY)
+namespace lazyscribe {
+LAZYSCRIBE_REPOSITORY_INSTANCES(extern template)
+}  // namespace lazyscribe
+#endif

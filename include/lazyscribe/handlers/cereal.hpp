@@ -1,7 +1,8 @@
 #pragma once
 /// @file handlers/cereal.hpp
-/// @brief The built-in `cereal` handler: any cereal-serializable C++ object in cereal's
-/// portable binary archive, the place Python's `pickle` holds in lazyscribe.
+/// @brief The `cereal` handler: any cereal-serializable C++ object in cereal's portable
+/// binary archive, the place Python's `pickle` holds in lazyscribe. Opt-in: use the list
+/// lazyscribe::with_cereal (the built-in handlers and this one).
 
 #include <istream>
 #include <ostream>
@@ -14,7 +15,8 @@
 #include <cereal/details/traits.hpp>
 #include <cereal/version.hpp>
 
-#include <lazyscribe/detail/type_name.hpp>
+#include <lazyscribe/builtin_handlers.hpp>
+#include <lazyscribe/detail/canonical_type_name.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/json.hpp>
@@ -98,5 +100,9 @@ private:
 static_assert(ArtifactHandler<cereal_handler> && HasEnvironment<cereal_handler>);
 static_assert(WritableBy<cereal_handler, int> && ReadableAs<cereal_handler, double>);
 static_assert(!WritableBy<cereal_handler, std::ostream> && !ReadableAs<cereal_handler, std::istream>);
+
+/// @brief The built-in handlers and cereal: `lazyscribe::basic_project<lazyscribe::with_cereal>`,
+/// `lazyscribe::basic_repository<lazyscribe::with_cereal>`.
+using with_cereal = builtin_handlers::with<cereal_handler>;
 
 }  // namespace lazyscribe

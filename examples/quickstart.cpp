@@ -12,7 +12,7 @@
 
 namespace ls = lazyscribe;
 // The built-in handlers (json) and cereal. A program that logs only JSON uses ls::project.
-using project = ls::basic_project<ls::with_cereal>;
+using handlers = ls::with_cereal;
 
 // Any C++ type can be an artifact: give it to_json for "json", or serialize for "cereal".
 struct model {
@@ -25,7 +25,7 @@ struct model {
 };
 
 int main() {
-    project project("quickstart-output/project.json", ls::mode::write, "quickstart");
+    ls::basic_project<handlers> project("quickstart-output/project.json", ls::mode::write, "quickstart");
     {
         auto exp = project.log("Gradient boosting");  // joins the project when this scope ends
         exp.log_metric("auroc", 0.87);
@@ -44,7 +44,7 @@ int main() {
     }
     project.save();  // artifacts first, then the project file, each written atomically
 
-    const project reader("quickstart-output/project.json", ls::mode::read_only);
+    const ls::basic_project<handlers> reader("quickstart-output/project.json", ls::mode::read_only);
     const auto& exp = reader["gradient-boosting"];  // by slug or short slug; the latest wins
     const auto features = exp.load_artifact<std::vector<std::string>>("features");
     const auto restored = exp.load_artifact<model>("model");

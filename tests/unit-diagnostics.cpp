@@ -26,7 +26,7 @@ static_assert(ls::checked_handler<text_handler> && ls::checked_handler<plot_hand
 static_assert(ls::detail::check_handler<plot_handler>() && ls::ArtifactHandler<plot_handler>);
 
 TEST_CASE("a valid handler list keeps its own members, aliases and look-ups", "[diagnostics]") {
-    using handlers = ls::builtin_handlers::with<text_handler, plot_handler>;
+    using handlers = ls::with_cereal::with<text_handler, plot_handler>;
     STATIC_REQUIRE(std::is_same_v<handlers::handler_t<"plot">, plot_handler>);
     STATIC_REQUIRE(std::is_same_v<handlers::handler_at<2>, text_handler>);
     STATIC_REQUIRE(handlers::aliases[3] == "plot");

@@ -8,6 +8,6 @@ struct another_json_handler : lazyscribe::json_handler {
 };
 
 using handlers = lazyscribe::builtin_handlers::with<another_json_handler>;
-static_assert(handlers::size == 3);
+static_assert(handlers::size == 2);
 
 int main() {}

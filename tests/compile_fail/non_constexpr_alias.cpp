@@ -21,7 +21,7 @@ struct handler_with_runtime_alias {
 };
 
 using handlers = lazyscribe::builtin_handlers::with<handler_with_runtime_alias>;
-static_assert(handlers::size == 3 && handlers::contains("text"));
+static_assert(handlers::size == 2 && handlers::contains("text"));
 static_assert(std::is_same_v<handlers::handler_t<"json">, lazyscribe::json_handler>);
 
 int main() {

@@ -21,10 +21,12 @@
 
 #include <lazyscribe/builtin_handlers.hpp>
 #include <lazyscribe/detail/files.hpp>
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
 #include <lazyscribe/detail/slug_index.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/user.hpp>
+#include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
 #include <lazyscribe/json.hpp>

@@ -11,7 +11,9 @@
 #include <string_view>
 #include <type_traits>
 
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/json.hpp>

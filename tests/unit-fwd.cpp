@@ -27,12 +27,12 @@ lazyscribe::mode pass_through(lazyscribe::mode m) { return m; }
 lazyscribe::match pass_through(lazyscribe::match m) { return m; }
 
 // Declared here with fwd.hpp alone, defined below with the full headers.
-std::string describe(const lazyscribe::experiment& e, const lazyscribe::json& extra);
+std::string describe(const lazyscribe::experiment& e, int run);
 std::string error_text(const lazyscribe::error& e);
 bool opens(const lazyscribe::project_options& options, const lazyscribe::repository_options& repo_options,
            const lazyscribe::repository_load_options& load, const lazyscribe::log_options& log,
            const lazyscribe::load_options& artifact_load, const lazyscribe::version_spec& version);
-void handlers_named(lazyscribe::json_handler*, lazyscribe::cereal_handler*, lazyscribe::ordered_json*);
+void handlers_named(lazyscribe::json_handler*, lazyscribe::cereal_handler*);
 void storages_named(lazyscribe::local_storage*, lazyscribe::memory_storage*, lazyscribe::faulty_storage*);
 void errors_named(const lazyscribe::parse_error*, const lazyscribe::format_error*,
                   const lazyscribe::unknown_handler_error*, const lazyscribe::artifact_log_error*,
@@ -66,11 +66,9 @@ static_assert(std::is_same_v<ls::project::experiment_type, ls::experiment>);
 static_assert(std::is_same_v<ls::project::test_type, ls::test>);
 static_assert(std::is_same_v<ls::experiment::test_type, ls::test>);
 static_assert(std::is_same_v<ls::repository::handlers, ls::builtin_handlers>);
-static_assert(std::is_same_v<ls::json, nlohmann::json>);
-static_assert(std::is_same_v<ls::ordered_json, nlohmann::ordered_json>);
 static_assert(std::is_same_v<ls::builtin_handlers::handler_t<"json">, ls::json_handler>);
 
-std::string fwd_only::describe(const ls::experiment& e, const ls::json& extra) { return e.name() + " " + extra.dump(); }
+std::string fwd_only::describe(const ls::experiment& e, int run) { return e.name() + " " + std::to_string(run); }
 
 std::string fwd_only::error_text(const ls::error& e) { return e.what(); }
 
@@ -80,7 +78,7 @@ TEST_CASE("fwd: functions declared with fwd.hpp alone take the full types", "[fw
     fwd_only::session s;
     s.project = &p;
     s.experiment = &e;
-    CHECK(fwd_only::describe(*s.experiment, ls::json{{"k", 1}}) == "Forward declared {\"k\":1}");
+    CHECK(fwd_only::describe(*s.experiment, 1) == "Forward declared 1");
     CHECK(fwd_only::pass_through(ls::mode::edit) == ls::mode::edit);
     CHECK(fwd_only::pass_through(ls::match::asof) == ls::match::asof);
     CHECK(fwd_only::error_text(ls::format_error("bad field")) == "[lazyscribe.format_error] bad field");

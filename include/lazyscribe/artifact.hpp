@@ -7,10 +7,7 @@
 /// and writes nothing until `save()`. `load_artifact<T>` resolves the stored alias at run time.
 
 #include <algorithm>
-#include <chrono>
-#include <deque>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>

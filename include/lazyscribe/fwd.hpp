@@ -4,17 +4,12 @@
 /// `test` and `repository` aliases, for a header that only names them (in a function
 /// declaration, as a pointer or reference member): it compiles without the library's
 /// definitions, so a change inside lazyscribe does not recompile it. Include the full
-/// headers (lazyscribe/project.hpp, ...) where the types are used.
+/// headers (lazyscribe/project.hpp, ...) where the types are used. `lazyscribe::json` is
+/// nlohmann::json: <nlohmann/json_fwd.hpp> declares it.
 
-#include <nlohmann/json_fwd.hpp>
-
-#include <cstddef>
+#include <cstddef>  // std::size_t only: this header costs next to nothing to include
 
 namespace lazyscribe {
-
-// json.hpp
-using json = nlohmann::json;
-using ordered_json = nlohmann::ordered_json;
 
 // fixed_string.hpp
 template <std::size_t N>

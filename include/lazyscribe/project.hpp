@@ -6,13 +6,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <unordered_map>

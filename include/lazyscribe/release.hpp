@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <istream>
 #include <iterator>
-#include <map>
 #include <ostream>
 #include <string>
 #include <string_view>

@@ -7,10 +7,8 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>

@@ -3,7 +3,6 @@
 /// @brief The built-in `json` handler: any value nlohmann::json can convert, in files that
 /// Python's `json.load` reads and that match Python's `json.dump` byte for byte.
 
-#include <concepts>
 #include <istream>
 #include <iterator>
 #include <ostream>

@@ -1,7 +1,12 @@
-// Tests of lazyscribe/detail/python_json.hpp: the writer and reader must match
+// Tests of the JSON writer and reader (lazyscribe/detail/pyjson_*.hpp) and of their public face
+// in lazyscribe/json.hpp (dumps, loads): the writer and reader must match
 // Python 3.11's json module byte for byte (docs/format.md §2, §6). Expected strings below
 // were produced by CPython 3.11 (json.dumps / repr).
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_big_integer.hpp>
+#include <lazyscribe/detail/pyjson_member_writer.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/json.hpp>
 
@@ -476,6 +481,38 @@ TEST_CASE("python_json: options_from_kwargs", "[python_json]") {
     rejects(json{{"separators", {",", 1}}}, "separators");
     rejects(json{{"separators", {"", ":"}}}, "separators");
     CHECK_THROWS_AS(pj::options_from_kwargs(json::array()), lazyscribe::format_error);
+}
+
+TEST_CASE("python_json: lazyscribe::dumps and loads are Python's json.dumps and json.loads", "[python_json]") {
+    // Expected texts: CPython 3.11's json.dumps of the same values (nlohmann's dump() has no
+    // spaces, does not escape the "é" and shows the big integer as a binary value).
+    json v = {{"a", 1.0}, {"b", "\xC3\xA9"}, {"c", {1e16, 0.1, lazyscribe::big_integer("1180591620717411303424")}}};
+    CHECK(lazyscribe::dumps(v) == R"({"a": 1.0, "b": "\u00e9", "c": [1e+16, 0.1, 1180591620717411303424]})");
+    lazyscribe::dump_options four;
+    four.indent = 4;
+    CHECK(lazyscribe::dumps(json{{"a", 1.0}, {"b", "\xC3\xA9"}}, four) ==
+          "{\n    \"a\": 1.0,\n    \"b\": \"\\u00e9\"\n}");
+    CHECK(lazyscribe::dumps(v, four) == pj::dump(v, four));
+
+    const json back = lazyscribe::loads(lazyscribe::dumps(v));
+    CHECK(back == v);
+    CHECK(lazyscribe::is_big_integer(back["c"][2]));
+    // ordered_json keeps the keys' order, as Python's dicts do.
+    const auto ordered = lazyscribe::loads<ordered_json>(R"({"b": 1, "a": [NaN, -Infinity]})");
+    CHECK(lazyscribe::dumps(ordered) == R"({"b": 1, "a": [NaN, -Infinity]})");
+
+    // Errors name the source (a default one when none is given), the line and the column.
+    try {
+        (void)lazyscribe::loads("[1,\n 2,]", "kwargs.json");
+        FAIL("expected a parse_error");
+    } catch (const lazyscribe::parse_error& e) {
+        CHECK(std::string(e.what()).find("kwargs.json:2:") != std::string::npos);
+        CHECK(e.line() == 2);
+    }
+    CHECK_THROWS_WITH(lazyscribe::loads("{"), Catch::Contains("<string>:1:"));
+    lazyscribe::dump_options strict;
+    strict.allow_nan = false;
+    CHECK_THROWS_AS(lazyscribe::dumps(json(std::nan("")), strict), lazyscribe::format_error);
 }
 
 TEST_CASE("python_json: dump_to appends and leaves output intact on error", "[python_json]") {

@@ -7,10 +7,7 @@
 /// and writes nothing until `save()`. `load_artifact<T>` resolves the stored alias at run time.
 
 #include <algorithm>
-#include <chrono>
-#include <deque>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,13 +18,17 @@
 #include <vector>
 
 #include <lazyscribe/detail/files.hpp>
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_member_writer.hpp>
+#include <lazyscribe/detail/pyjson_numbers.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/detail/type_name.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/fixed_string.hpp>
+#include <lazyscribe/fwd.hpp>
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/registry.hpp>
@@ -117,15 +118,9 @@ inline std::string default_fname(std::string_view name, time_point created_at, s
     return slugify(name, table) + "-" + format_stamp(created_at) + "." + std::string(suffix);
 }
 
-}  // namespace detail
-
-class artifact;
-template <class Handlers>
-class basic_repository;
-namespace detail {
 template <class Handlers>
 struct artifact_codec;
-}
+}  // namespace detail
 
 /// @brief One artifact: the metadata stored in the project file (docs/format.md §6) and,
 /// when it was logged in this session, its value.
@@ -481,15 +476,6 @@ struct artifact_codec {
     }
 };
 
-}  // namespace detail
-
-template <class>
-class basic_project;
-template <class>
-class basic_experiment;
-template <class>
-class basic_test;
-namespace detail {
 template <class, class>
 class logging_base;
 

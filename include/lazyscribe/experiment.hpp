@@ -23,12 +23,17 @@
 #include <vector>
 
 #include <lazyscribe/artifact.hpp>
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_member_writer.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
+#include <lazyscribe/detail/pyjson_strings.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/fixed_string.hpp>
+#include <lazyscribe/fwd.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/storage.hpp>
 #include <lazyscribe/time.hpp>
@@ -243,11 +248,6 @@ inline void from_json(const json& j, offset_time& t) {
 template <class T>
 concept ParameterValue = TextValue<T> || std::is_constructible_v<json, T> ||
     std::is_convertible_v<std::remove_cvref_t<T>, std::chrono::sys_time<std::chrono::seconds>>;
-
-template <class Handlers>
-class basic_project;
-template <class Handlers>
-class basic_experiment;
 
 /// @brief The process-wide project registry (Python's `lazyscribe.registry`): a dependency on
 /// an experiment of a registered project is written with the key instead of the path, and a

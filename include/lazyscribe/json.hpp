@@ -1,8 +1,12 @@
 #pragma once
 /// @file json.hpp
-/// @brief lazyscribe's JSON value type, and integers wider than 64 bits in it.
+/// @brief lazyscribe's JSON value type, integers wider than 64 bits in it, and JSON text
+/// exactly as Python's `json.dumps` writes it and `json.loads` reads it (dumps, loads).
 
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_big_integer.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -56,6 +60,32 @@ template <class BasicJson>
 template <class BasicJson>
 [[nodiscard]] std::string integer_digits(const BasicJson& value) {
     return detail::pyjson::big_integer_digits(value);
+}
+
+/// @brief The options of Python's `json.dumps` that change the text: `indent` (< 0: one
+/// line, as indent=None), `sort_keys`, `item_separator`/`key_separator` (as `separators`;
+/// an empty item separator means Python's default), `ensure_ascii`, `allow_nan`.
+using dump_options = detail::pyjson::dump_options;
+
+/// @brief The text Python's `json.dumps(value, **options)` returns, byte for byte (floats as
+/// Python's repr, NaN/Infinity, big integers as their digits, Python's escaping and layout),
+/// which nlohmann's own dump() does not give.
+/// @throws lazyscribe::format_error for invalid UTF-8 in a string, NaN/Infinity with
+/// allow_nan false, binary values other than big integers, or discarded values.
+template <class BasicJson>
+[[nodiscard]] std::string dumps(const BasicJson& value, const dump_options& options = {}) {
+    return detail::pyjson::dump(value, options);
+}
+
+/// @brief The value Python's `json.loads(text)` gives: standard JSON plus NaN, Infinity and
+/// -Infinity; for a repeated key the last value wins; integers beyond 64 bits become big
+/// integers; lone UTF-16 surrogate escapes are refused. Read into ordered_json to keep the
+/// keys' order.
+/// @param source_name names the text (usually a path) in error messages.
+/// @throws lazyscribe::parse_error with the 1-based line and byte column.
+template <class BasicJson = json>
+[[nodiscard]] BasicJson loads(std::string_view text, const std::string& source_name = "<string>") {
+    return detail::pyjson::parse<BasicJson>(text, source_name);
 }
 
 }  // namespace lazyscribe

@@ -6,13 +6,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,10 +17,12 @@
 
 #include <lazyscribe/builtin_handlers.hpp>
 #include <lazyscribe/detail/files.hpp>
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
 #include <lazyscribe/detail/slug_index.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/user.hpp>
+#include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
 #include <lazyscribe/json.hpp>

@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <istream>
 #include <iterator>
-#include <map>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -16,7 +14,9 @@
 #include <vector>
 
 #include <lazyscribe/detail/files.hpp>
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/json.hpp>

@@ -7,10 +7,8 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,9 +21,12 @@
 #include <lazyscribe/artifact.hpp>
 #include <lazyscribe/builtin_handlers.hpp>
 #include <lazyscribe/detail/files.hpp>
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/detail/unified_diff.hpp>
+#include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
 #include <lazyscribe/json.hpp>

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/user.hpp>
 

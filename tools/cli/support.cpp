@@ -13,7 +13,8 @@
 
 #include <unistd.h>
 
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 
 namespace lazyscribe::cli {
 

@@ -3,7 +3,6 @@
 /// @brief The built-in `json` handler: any value nlohmann::json can convert, in files that
 /// Python's `json.load` reads and that match Python's `json.dump` byte for byte.
 
-#include <concepts>
 #include <istream>
 #include <iterator>
 #include <ostream>
@@ -11,7 +10,9 @@
 #include <string_view>
 #include <type_traits>
 
-#include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/pyjson_options.hpp>
+#include <lazyscribe/detail/pyjson_parser.hpp>
+#include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/json.hpp>

@@ -22,6 +22,7 @@
 
 #include <lazyscribe/detail/files.hpp>
 #include <lazyscribe/detail/python_json.hpp>
+#include <lazyscribe/detail/record.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/time.hpp>
@@ -150,54 +151,11 @@ public:
     [[nodiscard]] bool dirty() const noexcept { return dirty_; }
 
     /// @brief The metadata object, as written in the project file.
-    [[nodiscard]] json to_json() const {
-        json j = fields_.is_object() ? fields_ : json::object();
-        j["created_at"] = detail::format_time(created_at_);
-        j["expiry"] = expiry_ ? json(detail::format_time(*expiry_)) : json(nullptr);
-        j["fname"] = fname_;
-        j["handler"] = handler_;
-        j["name"] = name_;
-        j["version"] = null_version_ ? json(nullptr) : json(version_);
-        return j;
-    }
+    [[nodiscard]] json to_json() const { return detail::record::to_json<record_description>(*this, fields_); }
 
     /// @brief Appends to_json() as pyjson::dump_to would write it at nesting level `depth`
     /// (options.indent >= 0), without building it.
-    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const {
-        static const json no_fields = json::object();
-        const json& extras = fields_.is_object() ? fields_ : no_fields;
-        auto it = extras.cbegin();
-        detail::pyjson::member_writer w(out, options, depth);
-        w.extras_before(extras, it, "created_at");
-        w.key("created_at");
-        out += '"';
-        detail::append_time(out, created_at_);
-        out += '"';
-        w.extras_before(extras, it, "expiry");
-        w.key("expiry");
-        if (expiry_) {
-            out += '"';
-            detail::append_time(out, *expiry_);
-            out += '"';
-        } else {
-            out += "null";
-        }
-        w.extras_before(extras, it, "fname");
-        w.string("fname", fname_);
-        w.extras_before(extras, it, "handler");
-        w.string("handler", handler_);
-        w.extras_before(extras, it, "name");
-        w.string("name", name_);
-        w.extras_before(extras, it, "version");
-        w.key("version");
-        if (null_version_) {
-            out += "null";
-        } else {
-            detail::pyjson::impl::append_int(out, version_);
-        }
-        w.extras_rest(extras, it);
-        w.finish();
-    }
+    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const;
 
 private:
     template <class>
@@ -218,7 +176,40 @@ private:
     bool dirty_ = false;
     detail::erased_value value_;
     json write_kwargs_ = json::object();
+
+    // "version": a number, or null as some Python handlers write it (two members).
+    struct version_codec {
+        using state = detail::record::no_state;
+        static constexpr int phase = 1;
+        static void write(detail::record::writer& w, std::string_view key, const artifact& a) {
+            w.key(key);
+            if (a.null_version_) {
+                w.out() += "null";
+            } else {
+                detail::pyjson::impl::append_int(w.out(), a.version_);
+            }
+        }
+        static json to_json(const artifact& a) { return a.null_version_ ? json(nullptr) : json(a.version_); }
+    };
+
+    // The artifact metadata object of the file format (docs/format.md §6): one line per field.
+    // The handler's own fields (fields_) are the extras.
+    using record_description =
+        detail::record::description<detail::record::field<"created_at", &artifact::created_at_, detail::record::time>,
+                                    detail::record::field<"expiry", &artifact::expiry_, detail::record::nullable_time>,
+                                    detail::record::field<"fname", &artifact::fname_, detail::record::text>,
+                                    detail::record::field<"handler", &artifact::handler_, detail::record::text>,
+                                    detail::record::field<"name", &artifact::name_, detail::record::text>,
+                                    detail::record::field<"version", detail::record::whole, version_codec>>;
 };
+
+inline void artifact::write_json(std::string& out, const detail::pyjson::dump_options& options,
+                                 std::size_t depth) const {
+    static const json no_fields = json::object();
+    detail::pyjson::member_writer w(out, options, depth);
+    detail::record::write_members<record_description>(w, *this, fields_.is_object() ? fields_ : no_fields);
+    w.finish();
+}
 
 namespace detail {
 

@@ -85,6 +85,15 @@ struct description {
                   "they are written");
 };
 
+/// A description whose fields are written in the order listed, not sorted (a format written
+/// with json.dumps without sort_keys, as Python's releases file is).
+template <class... Fields>
+struct ordered_description {
+    static constexpr std::size_t size = sizeof...(Fields);
+    using fields = std::tuple<Fields...>;
+    static_assert(sizeof...(Fields) > 0, "lazyscribe: a record description needs a field");
+};
+
 namespace impl {
 template <class Desc, std::size_t I>
 using field_at = std::tuple_element_t<I, typename Desc::fields>;
@@ -123,6 +132,33 @@ json to_json(const R& r, json extras) {
     return extras;
 }
 
+namespace impl {
+// Finishes the fields phase by phase (see the file comment), once the object is read.
+template <class Desc, class R, class Ctx, class States>
+void finish(R& r, Ctx& ctx, States& states) {
+    const auto where = [&] { return ctx.where(); };
+    const auto here = [&] { return ctx.here(); };
+    const auto finish_phase = [&]<int Phase, std::size_t... I>(std::integral_constant<int, Phase>,
+                                                               std::index_sequence<I...>) {
+        const auto one = [&](auto index) {
+            using F = field_at<Desc, decltype(index)::value>;
+            if constexpr (F::codec::phase == Phase) {
+                auto& value = member_of<F::member>(r);
+                if constexpr (Phase == 0) {
+                    F::codec::finish(std::get<decltype(index)::value>(states), value, F::name.data, ctx, where);
+                } else {
+                    F::codec::finish(std::get<decltype(index)::value>(states), value, F::name.data, ctx, here);
+                }
+            }
+        };
+        (one(std::integral_constant<std::size_t, I>{}), ...);
+    };
+    finish_phase(std::integral_constant<int, 0>{}, std::make_index_sequence<Desc::size>{});
+    finish_phase(std::integral_constant<int, 1>{}, std::make_index_sequence<Desc::size>{});
+    finish_phase(std::integral_constant<int, 2>{}, std::make_index_sequence<Desc::size>{});
+}
+}  // namespace impl
+
 /// Reads the object at the reader's position (its '{' not consumed yet) into `r`: known keys
 /// through their codecs (a repeated key: the last one wins, as in Python), others into
 /// `extras`; then finishes the fields phase by phase. Members sit at nesting level `depth`.
@@ -141,26 +177,38 @@ void read(document_reader& reader, R& r, json& extras, std::size_t depth, Ctx& c
         (std::make_index_sequence<Desc::size>{});
         if (!known) reader.read_one(extras[member], depth);
     });
-    const auto where = [&] { return ctx.where(); };
-    const auto here = [&] { return ctx.here(); };
-    const auto finish_phase = [&]<int Phase, std::size_t... I>(std::integral_constant<int, Phase>,
-                                                               std::index_sequence<I...>) {
+    impl::finish<Desc>(r, ctx, states);
+}
+
+/// Reads `r` from an object already parsed (codecs with read_value); keys the description
+/// does not know are dropped. The checks and messages are the streaming reader's.
+template <class Desc, class R, class Ctx>
+void read_json(const json& object, R& r, Ctx& ctx) {
+    impl::states_t<Desc> states{};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
         const auto one = [&](auto index) {
             using F = impl::field_at<Desc, decltype(index)::value>;
-            if constexpr (F::codec::phase == Phase) {
-                auto& value = member_of<F::member>(r);
-                if constexpr (Phase == 0) {
-                    F::codec::finish(std::get<decltype(index)::value>(states), value, F::name.data, ctx, where);
-                } else {
-                    F::codec::finish(std::get<decltype(index)::value>(states), value, F::name.data, ctx, here);
-                }
+            if (const auto it = object.find(F::key); it != object.end()) {
+                F::codec::read_value(*it, std::get<decltype(index)::value>(states), member_of<F::member>(r));
             }
         };
         (one(std::integral_constant<std::size_t, I>{}), ...);
-    };
-    finish_phase(std::integral_constant<int, 0>{}, std::make_index_sequence<Desc::size>{});
-    finish_phase(std::integral_constant<int, 1>{}, std::make_index_sequence<Desc::size>{});
-    finish_phase(std::integral_constant<int, 2>{}, std::make_index_sequence<Desc::size>{});
+    }
+    (std::make_index_sequence<Desc::size>{});
+    impl::finish<Desc>(r, ctx, states);
+}
+
+/// The record as an object of type Json (ordered_json keeps an ordered description's order).
+template <class Desc, class Json, class R>
+Json to_json_as(const R& r) {
+    Json out = Json::object();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((out[std::string(impl::field_at<Desc, I>::key)] =
+              Json(impl::field_at<Desc, I>::codec::to_json(member_of<impl::field_at<Desc, I>::member>(r)))),
+         ...);
+    }
+    (std::make_index_sequence<Desc::size>{});
+    return out;
 }
 
 /// A record as a whole document: the text pyjson::dump_to(to_json<Desc>(r, extras), options)
@@ -198,6 +246,7 @@ struct text {
     static void read(document_reader& reader, state& s, std::string&, std::size_t depth, Ctx&) {
         s.read(reader, depth);
     }
+    static void read_value(const json& j, state& s, std::string&) { s.assign(j); }
     template <class Ctx, class Here>
     static void finish(state& s, std::string& v, const char* key, Ctx&, const Here& here) {
         v = std::move(required_text(s, key, here));
@@ -279,6 +328,7 @@ struct time {
     static void read(document_reader& reader, state& s, time_point&, std::size_t depth, Ctx&) {
         s.read(reader, depth);
     }
+    static void read_value(const json& j, state& s, time_point&) { s.assign(j); }
     template <class Ctx, class Here>
     static void finish(state& s, time_point& v, const char* key, Ctx&, const Here& here) {
         v = required_time(s, key, here);

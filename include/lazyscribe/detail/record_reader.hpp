@@ -51,6 +51,15 @@ struct text_field {
         reader.read_one(ignored, depth);
         kind = ignored.is_null() ? null : other;
     }
+    // The same from a value already parsed (a document read whole).
+    void assign(const json& v) {
+        if (v.is_string()) {
+            value = v.get_ref<const std::string&>();
+            kind = text;
+        } else {
+            kind = v.is_null() ? null : other;
+        }
+    }
     [[nodiscard]] bool is_text() const noexcept { return kind == text; }
 };
 

@@ -416,22 +416,7 @@ public:
     /// project file is written, unless another record of the project names the same file by
     /// then. (Python, removing an artifact from the list, leaves the file behind.) An artifact
     /// logged and not saved yet simply goes. A missing name throws not_found_error.
-    void remove_artifact(std::string_view artifact_name) {
-        require_writable("remove_artifact");
-        auto& entries = artifacts_.entries_;
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            if (entries[i].name() != artifact_name) continue;
-            self().touch();
-            if (!entries[i].dirty()) removed_files_.push_back(relative_file(entries[i].fname()));
-            entries.erase(i);
-            return;
-        }
-        std::string known;
-        for (const auto& a : entries) known += (known.empty() ? "'" : ", '") + a.name() + "'";
-        throw not_found_error("remove_artifact: " + static_cast<const Derived&>(*this).describe() +
-                              " has no artifact named '" + std::string(artifact_name) +
-                              "'; artifacts: " + (known.empty() ? "(none)" : known));
-    }
+    void remove_artifact(std::string_view artifact_name);
 
     // ---- Changes through a const experiment or test (`project[key]`, a project's iteration,
     // find(), `experiment.test(name)`). Each mutator has a const twin with the same parameters.
@@ -507,12 +492,7 @@ protected:
     template <class Here>
     void place_artifacts(const Here& here, const std::optional<json>& artifacts,
                          std::shared_ptr<const detail::artifact_home> home, std::string subfolder,
-                         std::size_t unplaced_levels = 0) {
-        artifacts_.place(std::move(home), std::move(subfolder));
-        if (artifacts)
-            artifacts_.read_entries(
-                *artifacts, [&] { return here() + ": artifacts"; }, unplaced_levels);
-    }
+                         std::size_t unplaced_levels = 0);
 
     // The file `fname` of this record's folder, relative to the project folder, normalised so
     // that two spellings of one file compare equal.
@@ -526,37 +506,10 @@ protected:
         throw not_found_error(static_cast<const Derived&>(*this).describe() + " has no " + kind + " named '" +
                               std::string(name) + "'; " + kind + "s: " + names_of(object));
     }
-    static std::string names_of(const json& object) {
-        std::string known;
-        for (const auto& [key, value] : object.items()) known += (known.empty() ? "'" : ", '") + key + "'";
-        return known.empty() ? "(none)" : known;
-    }
-    void remove_entry(json& object, std::string_view name, const char* kind, const char* operation) {
-        require_writable(operation);
-        const auto it = object.find(std::string(name));
-        if (it == object.end()) {
-            throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
-                                  " has no " + kind + " named '" + std::string(name) + "'; " + kind +
-                                  "s: " + names_of(object));
-        }
-        self().touch();
-        object.erase(it);
-    }
+    static std::string names_of(const json& object);
+    void remove_entry(json& object, std::string_view name, const char* kind, const char* operation);
     void rename_entry(json& object, std::string_view from, std::string_view to, const char* kind,
-                      const char* operation) {
-        require_writable(operation);
-        const auto it = object.find(std::string(from));
-        if (it == object.end()) {
-            throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
-                                  " has no " + kind + " named '" + std::string(from) + "'; " + kind +
-                                  "s: " + names_of(object));
-        }
-        if (from == to) return;
-        json value = std::move(*it);
-        self().touch();
-        object.erase(it);
-        object[std::string(to)] = std::move(value);
-    }
+                      const char* operation);
 
     std::string name_;
     json metrics_ = json::object();
@@ -568,6 +521,73 @@ protected:
     // project's save() deletes those no record names any more (see remove_artifact).
     std::vector<std::string> removed_files_;
 };
+
+template <class Derived, class Handlers>
+void logging_base<Derived, Handlers>::remove_artifact(std::string_view artifact_name) {
+    require_writable("remove_artifact");
+    auto& entries = artifacts_.entries_;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].name() != artifact_name) continue;
+        self().touch();
+        if (!entries[i].dirty()) removed_files_.push_back(relative_file(entries[i].fname()));
+        entries.erase(i);
+        return;
+    }
+    std::string known;
+    for (const auto& a : entries) known += (known.empty() ? "'" : ", '") + a.name() + "'";
+    throw not_found_error("remove_artifact: " + static_cast<const Derived&>(*this).describe() +
+                          " has no artifact named '" + std::string(artifact_name) +
+                          "'; artifacts: " + (known.empty() ? "(none)" : known));
+}
+
+template <class Derived, class Handlers>
+template <class Here>
+void logging_base<Derived, Handlers>::place_artifacts(const Here& here, const std::optional<json>& artifacts,
+                                                      std::shared_ptr<const detail::artifact_home> home,
+                                                      std::string subfolder, std::size_t unplaced_levels) {
+    artifacts_.place(std::move(home), std::move(subfolder));
+    if (artifacts)
+        artifacts_.read_entries(
+            *artifacts, [&] { return here() + ": artifacts"; }, unplaced_levels);
+}
+
+template <class Derived, class Handlers>
+std::string logging_base<Derived, Handlers>::names_of(const json& object) {
+    std::string known;
+    for (const auto& [key, value] : object.items()) known += (known.empty() ? "'" : ", '") + key + "'";
+    return known.empty() ? "(none)" : known;
+}
+
+template <class Derived, class Handlers>
+void logging_base<Derived, Handlers>::remove_entry(json& object, std::string_view name, const char* kind,
+                                                   const char* operation) {
+    require_writable(operation);
+    const auto it = object.find(std::string(name));
+    if (it == object.end()) {
+        throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
+                              " has no " + kind + " named '" + std::string(name) + "'; " + kind +
+                              "s: " + names_of(object));
+    }
+    self().touch();
+    object.erase(it);
+}
+
+template <class Derived, class Handlers>
+void logging_base<Derived, Handlers>::rename_entry(json& object, std::string_view from, std::string_view to,
+                                                   const char* kind, const char* operation) {
+    require_writable(operation);
+    const auto it = object.find(std::string(from));
+    if (it == object.end()) {
+        throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
+                              " has no " + kind + " named '" + std::string(from) + "'; " + kind +
+                              "s: " + names_of(object));
+    }
+    if (from == to) return;
+    json value = std::move(*it);
+    self().touch();
+    object.erase(it);
+    object[std::string(to)] = std::move(value);
+}
 
 }  // namespace detail
 
@@ -599,13 +619,7 @@ protected:
     basic_test() = default;
     basic_test(std::string name, std::optional<std::string> description,
                std::shared_ptr<const detail::artifact_home> home, const std::string& experiment_subfolder,
-               clock_function clock) {
-        this->name_ = std::move(name);
-        description_ = std::move(description);
-        this->clock_ = clock;
-        const slug_table table = home->slugs;
-        this->artifacts_.place(std::move(home), experiment_subfolder + "/" + detail::slugify(this->name_, table));
-    }
+               clock_function clock);
 
     // Reads one test object at the reader's position; where() names it in errors.
     template <class Where>
@@ -614,13 +628,7 @@ protected:
                            const Where& where);
 
     time_point touch() { return this->clock_(); }
-    std::string describe() const {
-        // The folder is "<experiment slug>/<test folder>": the slug names the experiment.
-        const std::string& folder = this->artifacts_.subfolder();
-        const auto slash = folder.rfind('/');
-        if (slash == std::string::npos) return "test '" + this->name_ + "'";
-        return "test '" + this->name_ + "' of experiment '" + folder.substr(0, slash) + "'";
-    }
+    std::string describe() const;
 
     std::optional<std::string> description_;
     json extra_keys_;  // keys this version does not know (null until there is one: no allocation)
@@ -636,6 +644,26 @@ protected:
         detail::record::field<"name", &basic_test::name_, detail::record::identity_text>,
         detail::record::field<"parameters", &basic_test::parameters_, detail::record::json_object>>;
 };
+
+template <class Handlers>
+basic_test<Handlers>::basic_test(std::string name, std::optional<std::string> description,
+                                 std::shared_ptr<const detail::artifact_home> home,
+                                 const std::string& experiment_subfolder, clock_function clock) {
+    this->name_ = std::move(name);
+    description_ = std::move(description);
+    this->clock_ = clock;
+    const slug_table table = home->slugs;
+    this->artifacts_.place(std::move(home), experiment_subfolder + "/" + detail::slugify(this->name_, table));
+}
+
+template <class Handlers>
+std::string basic_test<Handlers>::describe() const {
+    // The folder is "<experiment slug>/<test folder>": the slug names the experiment.
+    const std::string& folder = this->artifacts_.subfolder();
+    const auto slash = folder.rfind('/');
+    if (slash == std::string::npos) return "test '" + this->name_ + "'";
+    return "test '" + this->name_ + "' of experiment '" + folder.substr(0, slash) + "'";
+}
 
 // What reading a test knows besides the test: where it is, and its experiment's folder.
 template <class Handlers>
@@ -843,26 +871,10 @@ public:
     }
     // clang-format on
     /// @brief Appends tags, or replaces them all when `overwrite` is true.
-    void tag(std::vector<std::string> new_tags, bool overwrite) {
-        this->require_writable("tag");
-        touch();
-        if (overwrite) tags_.clear();
-        tags_.insert(tags_.end(), std::make_move_iterator(new_tags.begin()), std::make_move_iterator(new_tags.end()));
-    }
+    void tag(std::vector<std::string> new_tags, bool overwrite);
     /// @brief Removes every occurrence of `tag`; throws not_found_error, listing the tags,
     /// when there is none.
-    void remove_tag(std::string_view tag) {
-        this->require_writable("remove_tag");
-        const auto first = std::remove(tags_.begin(), tags_.end(), tag);
-        if (first == tags_.end()) {
-            std::string known;
-            for (const auto& t : tags_) known += (known.empty() ? "'" : ", '") + t + "'";
-            throw not_found_error("remove_tag: " + describe() + " has no tag '" + std::string(tag) +
-                                  "'; tags: " + (known.empty() ? "(none)" : known));
-        }
-        touch();
-        tags_.erase(first, tags_.end());
-    }
+    void remove_tag(std::string_view tag);
 
     /// @brief Starts a test; it joins this experiment when the returned scope ends without
     /// an exception. Safe to call from several threads at once.
@@ -893,21 +905,7 @@ public:
     /// on disk are deleted by the project's next save(), as remove_artifact's are. Throws
     /// read_only_error or not_found_error as edit_test does. Not safe while a log_test scope
     /// of this experiment is open on another thread.
-    void remove_test(std::string_view name) {
-        this->require_writable("remove_test");
-        const test_type& t = test(name);
-        std::lock_guard lock(tests_mutex_.mutex);
-        for (std::size_t i = 0; i < tests_.size(); ++i) {
-            if (&tests_[i] != &t) continue;
-            for (const auto& a : t.artifacts_) {
-                if (!a.dirty()) this->removed_files_.push_back(t.relative_file(a.fname()));
-            }
-            this->removed_files_.insert(this->removed_files_.end(), t.removed_files_.begin(), t.removed_files_.end());
-            touch();
-            tests_.erase(i);
-            return;
-        }
-    }
+    void remove_test(std::string_view name);
     /// @brief log_test without a description, inside `f(test&)`.
     template <class F>
     requires std::invocable<F&, test_type&>
@@ -915,39 +913,13 @@ public:
 
     /// @brief Records a dependency on `upstream`, an experiment of another project, under
     /// its short slug (a second one with the same short slug replaces the first).
-    void add_dependency(const basic_experiment& upstream) {
-        this->require_writable("add_dependency");
-        const std::string upstream_reference = upstream.project_reference();
-        if (upstream_reference.empty()) {
-            throw format_error("add_dependency: experiment '" + upstream.slug_ +
-                               "' does not belong to a saved project");
-        }
-        if (upstream_reference == project_reference()) {
-            // Python recurses forever loading such a file; refuse to write one.
-            throw format_error("add_dependency: '" + upstream.slug_ + "' is in this experiment's own project (" +
-                               upstream_reference + "); dependencies must point to other projects");
-        }
-        // As in Python (a dict assignment): last_updated stays, and so does last_updated_by.
-        const auto& upstream_file = upstream.artifacts_.home()->owner_file;
-        put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_, upstream_file});
-    }
+    void add_dependency(const basic_experiment& upstream);
 
     /// @brief Removes the dependency kept under `short_slug` (the upstream experiment's short
     /// slug, Python's dict key). As add_dependency, and as `del exp.dependencies[k]` in
     /// Python, it moves neither last_updated nor last_updated_by. A missing key throws
     /// not_found_error listing the keys.
-    void remove_dependency(std::string_view short_slug) {
-        this->require_writable("remove_dependency");
-        const auto it = std::find_if(dependencies_.begin(), dependencies_.end(),
-                                     [&](const dependency& d) { return d.short_slug == short_slug; });
-        if (it == dependencies_.end()) {
-            std::string known;
-            for (const auto& d : dependencies_) known += (known.empty() ? "'" : ", '") + d.short_slug + "'";
-            throw not_found_error("remove_dependency: " + describe() + " has no dependency with short slug '" +
-                                  std::string(short_slug) + "'; dependencies: " + (known.empty() ? "(none)" : known));
-        }
-        dependencies_.erase(it);
-    }
+    void remove_dependency(std::string_view short_slug);
 
     /// @brief Adds the artifact `name` to `repo` as a new version (Python's promote_artifact):
     /// refused (artifact_log_error) unless it is newer than the repository's latest version;
@@ -984,17 +956,7 @@ protected:
 
     // A new experiment of the project whose files live in `home`.
     basic_experiment(std::string name, std::string author, std::shared_ptr<const detail::artifact_home> home,
-                     clock_function clock) {
-        this->name_ = std::move(name);
-        this->clock_ = clock;
-        author_ = std::move(author);
-        last_updated_by_ = author_;
-        created_at_ = clock();
-        last_updated_ = created_at_;
-        short_slug_ = detail::slugify(this->name_, home->slugs);
-        slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_), home->slugs);
-        this->artifacts_.place(std::move(home), slug_);
-    }
+                     clock_function clock);
 
     // Reads the experiment object at the reader's position into e (a fresh experiment).
     // Dependencies are kept encoded; the project resolves them. where() names the file and
@@ -1006,73 +968,17 @@ protected:
 
     // The reference a downstream project writes for our project: its registry key, else its
     // path as the project holds it; empty outside a project.
-    [[nodiscard]] std::string project_reference() const {
-        const auto& file = this->artifacts_.home()->owner_file;
-        if (file.empty()) return {};
-        if (auto key = project_registry::key_of(file)) return *key;
-        return file.generic_string();
-    }
+    [[nodiscard]] std::string project_reference() const;
 
     // After the project file is written: deletes the files of artifacts removed in this
     // session (remove_artifact, remove_test) that no record of the project names any more.
     // A file that resolves outside the project folder (a planted symbolic link) is left alone.
     template <class Experiments>
-    static void discard_removed_files(const Experiments& experiments) {
-        const auto pending = [](const basic_experiment& e) {
-            if (!e.removed_files_.empty()) return true;
-            return std::any_of(e.tests_.begin(), e.tests_.end(),
-                               [](const test_type& t) { return !t.removed_files_.empty(); });
-        };
-        if (std::none_of(experiments.begin(), experiments.end(), [&](const auto& e) { return pending(*e); })) return;
-        std::set<std::string, std::less<>> named;
-        for (const auto& e : experiments) {
-            for (const auto& a : e->artifacts_) named.insert(e->relative_file(a.fname()));
-            for (const auto& t : e->tests_)
-                for (const auto& a : t.artifacts_) named.insert(t.relative_file(a.fname()));
-        }
-        // The project file is already saved: a file that cannot be removed now stays pending and is
-        // tried again on the next save, rather than failing a save that succeeded.
-        const auto discard = [&](std::vector<std::string>& files, const detail::artifact_home& home) {
-            std::vector<std::string> still_pending;
-            for (auto& file : files) {
-                if (named.count(file) != 0) continue;
-                const auto path = home.root / std::filesystem::path(file);
-                try {
-                    home.files->check_inside(home.root, path);
-                } catch (const lazyscribe::error&) {
-                    continue;
-                }
-                try {
-                    home.files->remove(path);
-                } catch (const lazyscribe::save_error&) {
-                    still_pending.push_back(std::move(file));
-                }
-            }
-            files = std::move(still_pending);
-        };
-        for (const auto& e : experiments) {
-            auto& me = const_cast<basic_experiment&>(*e);  // the project's own: pending files are bookkeeping
-            discard(me.removed_files_, *me.artifacts_.home());
-            for (auto& t : me.tests_) discard(t.removed_files_, *t.artifacts_.home());
-        }
-    }
+    static void discard_removed_files(const Experiments& experiments);
 
-    void put_dependency(dependency d) {
-        for (auto& existing : dependencies_) {
-            if (existing.short_slug == d.short_slug) {
-                existing = std::move(d);  // a dict keeps the first position, takes the new value
-                return;
-            }
-        }
-        dependencies_.push_back(std::move(d));
-    }
+    void put_dependency(dependency d);
 
-    void add_test(test_type t) {
-        std::lock_guard lock(tests_mutex_.mutex);
-        last_updated_ = this->clock_();
-        changed_ = true;
-        tests_.push_back(std::move(t));
-    }
+    void add_test(test_type t);
 
     time_point touch() {
         last_updated_ = this->clock_();
@@ -1145,6 +1051,159 @@ protected:
         detail::record::field<"tags", &basic_experiment::tags_, detail::record::string_array>,
         detail::record::field<"tests", &basic_experiment::tests_, tests_codec>>;
 };
+
+template <class Handlers>
+void basic_experiment<Handlers>::tag(std::vector<std::string> new_tags, bool overwrite) {
+    this->require_writable("tag");
+    touch();
+    if (overwrite) tags_.clear();
+    tags_.insert(tags_.end(), std::make_move_iterator(new_tags.begin()), std::make_move_iterator(new_tags.end()));
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::remove_tag(std::string_view tag) {
+    this->require_writable("remove_tag");
+    const auto first = std::remove(tags_.begin(), tags_.end(), tag);
+    if (first == tags_.end()) {
+        std::string known;
+        for (const auto& t : tags_) known += (known.empty() ? "'" : ", '") + t + "'";
+        throw not_found_error("remove_tag: " + describe() + " has no tag '" + std::string(tag) +
+                              "'; tags: " + (known.empty() ? "(none)" : known));
+    }
+    touch();
+    tags_.erase(first, tags_.end());
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::remove_test(std::string_view name) {
+    this->require_writable("remove_test");
+    const test_type& t = test(name);
+    std::lock_guard lock(tests_mutex_.mutex);
+    for (std::size_t i = 0; i < tests_.size(); ++i) {
+        if (&tests_[i] != &t) continue;
+        for (const auto& a : t.artifacts_) {
+            if (!a.dirty()) this->removed_files_.push_back(t.relative_file(a.fname()));
+        }
+        this->removed_files_.insert(this->removed_files_.end(), t.removed_files_.begin(), t.removed_files_.end());
+        touch();
+        tests_.erase(i);
+        return;
+    }
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::add_dependency(const basic_experiment& upstream) {
+    this->require_writable("add_dependency");
+    const std::string upstream_reference = upstream.project_reference();
+    if (upstream_reference.empty()) {
+        throw format_error("add_dependency: experiment '" + upstream.slug_ + "' does not belong to a saved project");
+    }
+    if (upstream_reference == project_reference()) {
+        // Python recurses forever loading such a file; refuse to write one.
+        throw format_error("add_dependency: '" + upstream.slug_ + "' is in this experiment's own project (" +
+                           upstream_reference + "); dependencies must point to other projects");
+    }
+    // As in Python (a dict assignment): last_updated stays, and so does last_updated_by.
+    const auto& upstream_file = upstream.artifacts_.home()->owner_file;
+    put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_, upstream_file});
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::remove_dependency(std::string_view short_slug) {
+    this->require_writable("remove_dependency");
+    const auto it = std::find_if(dependencies_.begin(), dependencies_.end(),
+                                 [&](const dependency& d) { return d.short_slug == short_slug; });
+    if (it == dependencies_.end()) {
+        std::string known;
+        for (const auto& d : dependencies_) known += (known.empty() ? "'" : ", '") + d.short_slug + "'";
+        throw not_found_error("remove_dependency: " + describe() + " has no dependency with short slug '" +
+                              std::string(short_slug) + "'; dependencies: " + (known.empty() ? "(none)" : known));
+    }
+    dependencies_.erase(it);
+}
+
+template <class Handlers>
+basic_experiment<Handlers>::basic_experiment(std::string name, std::string author,
+                                             std::shared_ptr<const detail::artifact_home> home, clock_function clock) {
+    this->name_ = std::move(name);
+    this->clock_ = clock;
+    author_ = std::move(author);
+    last_updated_by_ = author_;
+    created_at_ = clock();
+    last_updated_ = created_at_;
+    short_slug_ = detail::slugify(this->name_, home->slugs);
+    slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_), home->slugs);
+    this->artifacts_.place(std::move(home), slug_);
+}
+
+template <class Handlers>
+std::string basic_experiment<Handlers>::project_reference() const {
+    const auto& file = this->artifacts_.home()->owner_file;
+    if (file.empty()) return {};
+    if (auto key = project_registry::key_of(file)) return *key;
+    return file.generic_string();
+}
+
+template <class Handlers>
+template <class Experiments>
+void basic_experiment<Handlers>::discard_removed_files(const Experiments& experiments) {
+    const auto pending = [](const basic_experiment& e) {
+        if (!e.removed_files_.empty()) return true;
+        return std::any_of(e.tests_.begin(), e.tests_.end(),
+                           [](const test_type& t) { return !t.removed_files_.empty(); });
+    };
+    if (std::none_of(experiments.begin(), experiments.end(), [&](const auto& e) { return pending(*e); })) return;
+    std::set<std::string, std::less<>> named;
+    for (const auto& e : experiments) {
+        for (const auto& a : e->artifacts_) named.insert(e->relative_file(a.fname()));
+        for (const auto& t : e->tests_)
+            for (const auto& a : t.artifacts_) named.insert(t.relative_file(a.fname()));
+    }
+    // The project file is already saved: a file that cannot be removed now stays pending and is
+    // tried again on the next save, rather than failing a save that succeeded.
+    const auto discard = [&](std::vector<std::string>& files, const detail::artifact_home& home) {
+        std::vector<std::string> still_pending;
+        for (auto& file : files) {
+            if (named.count(file) != 0) continue;
+            const auto path = home.root / std::filesystem::path(file);
+            try {
+                home.files->check_inside(home.root, path);
+            } catch (const lazyscribe::error&) {
+                continue;
+            }
+            try {
+                home.files->remove(path);
+            } catch (const lazyscribe::save_error&) {
+                still_pending.push_back(std::move(file));
+            }
+        }
+        files = std::move(still_pending);
+    };
+    for (const auto& e : experiments) {
+        auto& me = const_cast<basic_experiment&>(*e);  // the project's own: pending files are bookkeeping
+        discard(me.removed_files_, *me.artifacts_.home());
+        for (auto& t : me.tests_) discard(t.removed_files_, *t.artifacts_.home());
+    }
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::put_dependency(dependency d) {
+    for (auto& existing : dependencies_) {
+        if (existing.short_slug == d.short_slug) {
+            existing = std::move(d);  // a dict keeps the first position, takes the new value
+            return;
+        }
+    }
+    dependencies_.push_back(std::move(d));
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::add_test(test_type t) {
+    std::lock_guard lock(tests_mutex_.mutex);
+    last_updated_ = this->clock_();
+    changed_ = true;
+    tests_.push_back(std::move(t));
+}
 
 // What reading an experiment knows besides the experiment.
 template <class Handlers>

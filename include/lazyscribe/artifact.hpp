@@ -22,6 +22,7 @@
 #include <lazyscribe/detail/pyjson_numbers.hpp>
 #include <lazyscribe/detail/pyjson_options.hpp>
 #include <lazyscribe/detail/pyjson_writer.hpp>
+#include <lazyscribe/detail/record.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/time.hpp>
@@ -145,54 +146,11 @@ public:
     [[nodiscard]] bool dirty() const noexcept { return dirty_; }
 
     /// @brief The metadata object, as written in the project file.
-    [[nodiscard]] json to_json() const {
-        json j = fields_.is_object() ? fields_ : json::object();
-        j["created_at"] = detail::format_time(created_at_);
-        j["expiry"] = expiry_ ? json(detail::format_time(*expiry_)) : json(nullptr);
-        j["fname"] = fname_;
-        j["handler"] = handler_;
-        j["name"] = name_;
-        j["version"] = null_version_ ? json(nullptr) : json(version_);
-        return j;
-    }
+    [[nodiscard]] json to_json() const { return detail::record::to_json<record_description>(*this, fields_); }
 
     /// @brief Appends to_json() as pyjson::dump_to would write it at nesting level `depth`
     /// (options.indent >= 0), without building it.
-    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const {
-        static const json no_fields = json::object();
-        const json& extras = fields_.is_object() ? fields_ : no_fields;
-        auto it = extras.cbegin();
-        detail::pyjson::member_writer w(out, options, depth);
-        w.extras_before(extras, it, "created_at");
-        w.key("created_at");
-        out += '"';
-        detail::append_time(out, created_at_);
-        out += '"';
-        w.extras_before(extras, it, "expiry");
-        w.key("expiry");
-        if (expiry_) {
-            out += '"';
-            detail::append_time(out, *expiry_);
-            out += '"';
-        } else {
-            out += "null";
-        }
-        w.extras_before(extras, it, "fname");
-        w.string("fname", fname_);
-        w.extras_before(extras, it, "handler");
-        w.string("handler", handler_);
-        w.extras_before(extras, it, "name");
-        w.string("name", name_);
-        w.extras_before(extras, it, "version");
-        w.key("version");
-        if (null_version_) {
-            out += "null";
-        } else {
-            detail::pyjson::impl::append_int(out, version_);
-        }
-        w.extras_rest(extras, it);
-        w.finish();
-    }
+    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const;
 
 private:
     template <class>
@@ -213,7 +171,40 @@ private:
     bool dirty_ = false;
     detail::erased_value value_;
     json write_kwargs_ = json::object();
+
+    // "version": a number, or null as some Python handlers write it (two members).
+    struct version_codec {
+        using state = detail::record::no_state;
+        static constexpr int phase = 1;
+        static void write(detail::record::writer& w, std::string_view key, const artifact& a) {
+            w.key(key);
+            if (a.null_version_) {
+                w.out() += "null";
+            } else {
+                detail::pyjson::impl::append_int(w.out(), a.version_);
+            }
+        }
+        static json to_json(const artifact& a) { return a.null_version_ ? json(nullptr) : json(a.version_); }
+    };
+
+    // The artifact metadata object of the file format (docs/format.md §6): one line per field.
+    // The handler's own fields (fields_) are the extras.
+    using record_description =
+        detail::record::description<detail::record::field<"created_at", &artifact::created_at_, detail::record::time>,
+                                    detail::record::field<"expiry", &artifact::expiry_, detail::record::nullable_time>,
+                                    detail::record::field<"fname", &artifact::fname_, detail::record::text>,
+                                    detail::record::field<"handler", &artifact::handler_, detail::record::text>,
+                                    detail::record::field<"name", &artifact::name_, detail::record::text>,
+                                    detail::record::field<"version", detail::record::whole, version_codec>>;
 };
+
+inline void artifact::write_json(std::string& out, const detail::pyjson::dump_options& options,
+                                 std::size_t depth) const {
+    static const json no_fields = json::object();
+    detail::pyjson::member_writer w(out, options, depth);
+    detail::record::write_members<record_description>(w, *this, fields_.is_object() ? fields_ : no_fields);
+    w.finish();
+}
 
 namespace detail {
 
@@ -224,32 +215,7 @@ template <class Handlers>
 struct artifact_codec {
     /// The compile-time checked half of log_artifact: an artifact with no fname yet.
     template <fixed_string Alias, class T>
-    static artifact make(time_point created_at, std::string_view name, T&& value, json kwargs) {
-        using value_type = stored_value_t<T>;
-        constexpr auto writer = checked_writer<Handlers, Alias, value_type>();
-        using H = typename Handlers::template handler_at<writer.second>;
-        if (kwargs.is_null()) kwargs = json::object();
-        if constexpr (ChecksWriteKwargs<H>) {
-            try {
-                H::check_write_kwargs(kwargs);
-            } catch (const std::exception& e) {
-                throw artifact_log_error("artifact '" + std::string(name) + "': handler '" + std::string(H::alias) +
-                                         "' rejects the writer kwargs " + kwargs.dump() + ": " + e.what());
-            }
-        }
-        artifact a;
-        a.name_ = std::string(name);
-        a.handler_ = std::string(H::alias);
-        a.created_at_ = created_at;
-        a.fields_ = environment_of<H>();
-        if constexpr (RecordsValueType<H>) {
-            a.fields_[std::string(H::value_type_key)] = H::template value_type_name<value_type>();
-        }
-        a.dirty_ = true;
-        a.value_ = {std::make_shared<const value_type>(std::forward<T>(value)), &typeid(value_type), writer.first};
-        a.write_kwargs_ = std::move(kwargs);
-        return a;
-    }
+    static artifact make(time_point created_at, std::string_view name, T&& value, json kwargs);
 
     /// The file suffix of a registered alias; for an alias not in the list, the alias itself.
     static std::string suffix_of(const std::string& alias) {
@@ -262,13 +228,7 @@ struct artifact_codec {
     /// Python silently reuses a name when two artifacts slugify alike in the same second.
     template <class Taken>
     static std::string default_fname_unique(const artifact& a, Taken&& taken,
-                                            slug_table table = slug_table::text_unidecode) {
-        const std::string suffix = suffix_of(a.handler_);
-        std::string fname = default_fname(a.name_, a.created_at_, suffix, table);
-        const std::string stem = fname.substr(0, fname.size() - suffix.size() - 1);
-        for (int n = 1; taken(fname); ++n) fname = stem + "-" + std::to_string(n) + "." + suffix;
-        return fname;
-    }
+                                            slug_table table = slug_table::text_unidecode);
 
     static std::string registered_aliases() {
         std::string out;
@@ -277,129 +237,27 @@ struct artifact_codec {
     }
 
     template <class H>
-    static void validate_environment(const artifact& a, const std::filesystem::path& file) {
-        const json running = environment_of<H>();
-        json stored = json::object();
-        bool matches = true;
-        for (const auto& [key, value] : running.items()) {
-            const auto it = a.fields_.find(key);
-            // Like Python, a field missing from the file takes the reader's value.
-            stored[key] = it == a.fields_.end() ? value : *it;
-            if (stored[key] != value) matches = false;
-        }
-        if (!matches) {
-            throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() +
-                                      ") was written in another environment: stored " + stored.dump() + ", running " +
-                                      running.dump() + "; load with validate = false to read it anyway");
-        }
-    }
+    static void validate_environment(const artifact& a, const std::filesystem::path& file);
 
     /// Refuses to read as a T a value recorded as another type. An artifact written before
     /// types were recorded (no key) is read as asked.
     template <class H, class T>
-    static void validate_value_type(const artifact& a, const std::filesystem::path& file) {
-        const auto it = a.fields_.find(std::string(H::value_type_key));
-        if (it == a.fields_.end()) return;
-        const std::string requested = H::template value_type_name<T>();
-        if (it->is_string() && it->template get_ref<const std::string&>() == requested) return;
-        throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + ") holds a value of type " +
-                                  (it->is_string() ? it->template get<std::string>() : it->dump()) + " (field '" +
-                                  std::string(H::value_type_key) + "'), not the requested " + requested +
-                                  "; load with validate = false to read it anyway");
-    }
+    static void validate_value_type(const artifact& a, const std::filesystem::path& file);
 
     /// Reads `a`, stored in `folder`, as a T through the handler its metadata names.
     template <class T>
     static T load(const artifact& a, const std::filesystem::path& folder, const load_options& options,
-                  const std::filesystem::path& root, storage& files) {
-        if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
-        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname", root);
-        files.check_inside(root, file);
-        if (!Handlers::contains(a.handler_)) {
-            throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" +
-                                        a.handler_ + "', which is not in the handler list; registered: " +
-                                        registered_aliases() + detail::opt_in_hint(a.handler_));
-        }
-        return Handlers::visit(a.handler_, [&](auto h) -> T {
-            using H = typename decltype(h)::type;
-            if constexpr (H::output_only) {
-                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
-                                          "' is output-only; its files are for people, not for loading back");
-            } else if constexpr (ReadableAs<H, T>) {
-                if (options.validate) {
-                    validate_environment<H>(a, file);
-                    if constexpr (RecordsValueType<H>) validate_value_type<H, T>(a, file);
-                }
-                std::unique_ptr<std::istream> stream;
-                try {
-                    stream = files.open(file, H::binary);
-                } catch (const std::exception& e) {
-                    throw artifact_load_error("artifact '" + a.name_ + "': " + e.what());
-                }
-                if (!stream) {
-                    throw artifact_load_error("artifact '" + a.name_ + "': cannot open " + file.string() +
-                                              ": the file does not exist" +
-                                              (a.dirty_ ? " (logged but not saved yet)" : ""));
-                }
-                // Python opens a text handler's file in text mode: universal newlines.
-                if constexpr (!H::binary) stream = std::make_unique<newline_translating_istream>(std::move(stream));
-                try {
-                    return read_with<T, H>(*stream, options.kwargs.is_null() ? json::object() : options.kwargs);
-                } catch (const std::exception& e) {
-                    throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" +
-                                              a.handler_ + "' failed to read it: " + e.what());
-                }
-            } else {
-                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
-                                          "' cannot read a value of type " + std::string(type_name<T>()));
-            }
-        });
-    }
+                  const std::filesystem::path& root, storage& files);
 
     /// load with the handler named at compile time: a handler that cannot read T does not
     /// compile; an artifact whose stored alias differs throws artifact_load_error.
     template <class T, fixed_string Alias>
     static T load_as(const artifact& a, const std::filesystem::path& folder, const load_options& options,
-                     const std::filesystem::path& root, storage& files) {
-        constexpr std::size_t index = Handlers::template checked_index<Alias>();
-        using H = typename Handlers::template handler_at<index>;
-        static_assert(!Handlers::contains(Alias.view()) ||
-                          handler_can_read_value_type<alias_name<Alias>, H, T, ReadableAs<H, T>>::value,
-                      "lazyscribe: load_artifact: the handler cannot read a value of this type (the note below names "
-                      "the alias, the handler and the value type)");
-        if (a.handler_ != Alias.view()) {
-            throw artifact_load_error("artifact '" + a.name_ + "' in " + folder.string() + " was written by handler '" +
-                                      a.handler_ + "', not '" + std::string(Alias.view()) + "'");
-        }
-        return load<T>(a, folder, options, root, files);
-    }
+                     const std::filesystem::path& root, storage& files);
 
     /// Writes a dirty artifact into folder/fname through a temporary file; then it is clean.
     static void write(artifact& a, const std::filesystem::path& folder, bool durable, const std::filesystem::path& root,
-                      storage& files) {
-        if (!a.dirty_ || !a.value_.write) return;
-        const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname", root);
-        files.check_inside(root, file);
-        Handlers::visit(a.handler_, [&](auto h) {
-            using H = typename decltype(h)::type;
-            try {
-                files.write(
-                    file, H::binary,
-                    [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); }, durable);
-            } catch (const save_error& e) {
-                // The storage names the file and the OS reason; the artifact is named here
-                // (the inner message without its id, which the outer one repeats).
-                std::string inner = e.what();
-                const std::string id = "[" + std::string(e.id()) + "] ";
-                if (inner.compare(0, id.size(), id) == 0) inner.erase(0, id.size());
-                throw save_error("artifact '" + a.name_ + "': " + inner);
-            } catch (const std::exception& e) {
-                throw save_error("artifact '" + a.name_ + "': handler '" + a.handler_ + "' failed to write " +
-                                 file.string() + ": " + e.what());
-            }
-        });
-        a.dirty_ = false;
-    }
+                      storage& files);
 
     /// One metadata object of a project or repository file; `where` names it in errors.
     static artifact parse(const json& j, const std::string& where) {
@@ -411,70 +269,239 @@ struct artifact_codec {
     template <class Where>
     requires std::invocable<const Where&>
     static artifact parse(const json& j, const Where& where, std::size_t climb = 0, bool null_version_ok = false,
-                          slug_table table = slug_table::text_unidecode) {
-        if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
-        auto text = [&](const char* key) -> std::string {
-            const auto it = j.find(key);
-            if (it == j.end()) throw format_error(where() + ": missing field '" + key + "'");
-            if (!it->is_string()) throw format_error(where() + ": field '" + key + "' must be a string");
-            return it->template get<std::string>();
-        };
-        auto time = [&](const char* key, const std::string& value) {
-            const auto t = parse_time(value);
-            if (!t) throw format_error(where() + ": field '" + key + "' is not a date-time: '" + value + "'");
-            return *t;
-        };
-        artifact a;
-        a.name_ = text("name");
-        a.handler_ = text("handler");
-        a.created_at_ = time("created_at", text("created_at"));
-        if (const auto it = j.find("expiry"); it != j.end() && !it->is_null()) {
-            if (!it->is_string()) throw format_error(where() + ": field 'expiry' must be a date-time string or null");
-            a.expiry_ = time("expiry", it->template get<std::string>());
+                          slug_table table = slug_table::text_unidecode);
+};
+
+template <class Handlers>
+template <fixed_string Alias, class T>
+artifact artifact_codec<Handlers>::make(time_point created_at, std::string_view name, T&& value, json kwargs) {
+    using value_type = stored_value_t<T>;
+    constexpr auto writer = checked_writer<Handlers, Alias, value_type>();
+    using H = typename Handlers::template handler_at<writer.second>;
+    if (kwargs.is_null()) kwargs = json::object();
+    if constexpr (ChecksWriteKwargs<H>) {
+        try {
+            H::check_write_kwargs(kwargs);
+        } catch (const std::exception& e) {
+            throw artifact_log_error("artifact '" + std::string(name) + "': handler '" + std::string(H::alias) +
+                                     "' rejects the writer kwargs " + kwargs.dump() + ": " + e.what());
         }
-        if (const auto it = j.find("version"); it != j.end() && it->is_null() && null_version_ok) {
-            a.null_version_ = true;
-        } else if (it != j.end()) {
-            if (!it->is_number_integer()) throw format_error(where() + ": field 'version' must be an integer");
-            a.version_ = it->template get<long long>();
-        }
-        json extras = json::object();
-        for (const auto& [key, value] : j.items()) {
-            if (key != "name" && key != "handler" && key != "created_at" && key != "expiry" && key != "version" &&
-                key != "fname")
-                extras[key] = value;
-        }
-        const std::size_t index = Handlers::index_of(a.handler_);
-        if (index == Handlers::npos) {
-            a.fields_ = std::move(extras);  // opaque: every key round-trips
-        } else {
-            // A known handler keeps exactly its own fields, as Python does (stale keys drop).
-            a.fields_ = Handlers::visit_index(index, [&](auto h) {
-                using H = typename decltype(h)::type;
-                json fields = environment_of<H>();
-                for (auto& [key, value] : fields.items()) {
-                    if (const auto it = extras.find(key); it != extras.end()) value = *it;
-                }
-                if constexpr (RecordsValueType<H>) {  // kept when present: older files have none
-                    const std::string key(H::value_type_key);
-                    if (const auto it = extras.find(key); it != extras.end()) fields[key] = *it;
-                }
-                return fields;
-            });
-        }
-        if (const auto it = j.find("fname"); it != j.end()) {
-            if (!it->is_string()) throw format_error(where() + ": field 'fname' must be a string");
-            a.fname_ = it->template get<std::string>();
-            // Refuse a file that would leave the owner's folder now, before anything reads it.
-            if (const auto reason = outside_folder_reason(a.fname_, climb); !reason.empty()) {
-                throw format_error(where() + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
+    }
+    artifact a;
+    a.name_ = std::string(name);
+    a.handler_ = std::string(H::alias);
+    a.created_at_ = created_at;
+    a.fields_ = environment_of<H>();
+    if constexpr (RecordsValueType<H>) {
+        a.fields_[std::string(H::value_type_key)] = H::template value_type_name<value_type>();
+    }
+    a.dirty_ = true;
+    a.value_ = {std::make_shared<const value_type>(std::forward<T>(value)), &typeid(value_type), writer.first};
+    a.write_kwargs_ = std::move(kwargs);
+    return a;
+}
+
+template <class Handlers>
+template <class Taken>
+std::string artifact_codec<Handlers>::default_fname_unique(const artifact& a, Taken&& taken, slug_table table) {
+    const std::string suffix = suffix_of(a.handler_);
+    std::string fname = default_fname(a.name_, a.created_at_, suffix, table);
+    const std::string stem = fname.substr(0, fname.size() - suffix.size() - 1);
+    for (int n = 1; taken(fname); ++n) fname = stem + "-" + std::to_string(n) + "." + suffix;
+    return fname;
+}
+
+template <class Handlers>
+template <class H>
+void artifact_codec<Handlers>::validate_environment(const artifact& a, const std::filesystem::path& file) {
+    const json running = environment_of<H>();
+    json stored = json::object();
+    bool matches = true;
+    for (const auto& [key, value] : running.items()) {
+        const auto it = a.fields_.find(key);
+        // Like Python, a field missing from the file takes the reader's value.
+        stored[key] = it == a.fields_.end() ? value : *it;
+        if (stored[key] != value) matches = false;
+    }
+    if (!matches) {
+        throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() +
+                                  ") was written in another environment: stored " + stored.dump() + ", running " +
+                                  running.dump() + "; load with validate = false to read it anyway");
+    }
+}
+
+template <class Handlers>
+template <class H, class T>
+void artifact_codec<Handlers>::validate_value_type(const artifact& a, const std::filesystem::path& file) {
+    const auto it = a.fields_.find(std::string(H::value_type_key));
+    if (it == a.fields_.end()) return;
+    const std::string requested = H::template value_type_name<T>();
+    if (it->is_string() && it->template get_ref<const std::string&>() == requested) return;
+    throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + ") holds a value of type " +
+                              (it->is_string() ? it->template get<std::string>() : it->dump()) + " (field '" +
+                              std::string(H::value_type_key) + "'), not the requested " + requested +
+                              "; load with validate = false to read it anyway");
+}
+
+template <class Handlers>
+template <class T>
+T artifact_codec<Handlers>::load(const artifact& a, const std::filesystem::path& folder, const load_options& options,
+                                 const std::filesystem::path& root, storage& files) {
+    if (a.value_.value && *a.value_.type == typeid(T)) return *static_cast<const T*>(a.value_.value.get());
+    const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname", root);
+    files.check_inside(root, file);
+    if (!Handlers::contains(a.handler_)) {
+        throw unknown_handler_error("artifact '" + a.name_ + "' (" + file.string() + ") uses handler '" + a.handler_ +
+                                    "', which is not in the handler list; registered: " + registered_aliases() +
+                                    detail::opt_in_hint(a.handler_));
+    }
+    return Handlers::visit(a.handler_, [&](auto h) -> T {
+        using H = typename decltype(h)::type;
+        if constexpr (H::output_only) {
+            throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
+                                      "' is output-only; its files are for people, not for loading back");
+        } else if constexpr (ReadableAs<H, T>) {
+            if (options.validate) {
+                validate_environment<H>(a, file);
+                if constexpr (RecordsValueType<H>) validate_value_type<H, T>(a, file);
+            }
+            std::unique_ptr<std::istream> stream;
+            try {
+                stream = files.open(file, H::binary);
+            } catch (const std::exception& e) {
+                throw artifact_load_error("artifact '" + a.name_ + "': " + e.what());
+            }
+            if (!stream) {
+                throw artifact_load_error("artifact '" + a.name_ + "': cannot open " + file.string() +
+                                          ": the file does not exist" +
+                                          (a.dirty_ ? " (logged but not saved yet)" : ""));
+            }
+            // Python opens a text handler's file in text mode: universal newlines.
+            if constexpr (!H::binary) stream = std::make_unique<newline_translating_istream>(std::move(stream));
+            try {
+                return read_with<T, H>(*stream, options.kwargs.is_null() ? json::object() : options.kwargs);
+            } catch (const std::exception& e) {
+                throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
+                                          "' failed to read it: " + e.what());
             }
         } else {
-            a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_), table);
+            throw artifact_load_error("artifact '" + a.name_ + "' (" + file.string() + "): handler '" + a.handler_ +
+                                      "' cannot read a value of type " + std::string(type_name<T>()));
         }
-        return a;
+    });
+}
+
+template <class Handlers>
+template <class T, fixed_string Alias>
+T artifact_codec<Handlers>::load_as(const artifact& a, const std::filesystem::path& folder, const load_options& options,
+                                    const std::filesystem::path& root, storage& files) {
+    constexpr std::size_t index = Handlers::template checked_index<Alias>();
+    using H = typename Handlers::template handler_at<index>;
+    static_assert(!Handlers::contains(Alias.view()) ||
+                      handler_can_read_value_type<alias_name<Alias>, H, T, ReadableAs<H, T>>::value,
+                  "lazyscribe: load_artifact: the handler cannot read a value of this type (the note below names "
+                  "the alias, the handler and the value type)");
+    if (a.handler_ != Alias.view()) {
+        throw artifact_load_error("artifact '" + a.name_ + "' in " + folder.string() + " was written by handler '" +
+                                  a.handler_ + "', not '" + std::string(Alias.view()) + "'");
     }
-};
+    return load<T>(a, folder, options, root, files);
+}
+
+template <class Handlers>
+void artifact_codec<Handlers>::write(artifact& a, const std::filesystem::path& folder, bool durable,
+                                     const std::filesystem::path& root, storage& files) {
+    if (!a.dirty_ || !a.value_.write) return;
+    const auto file = resolve_inside(folder, a.fname_, "artifact '" + a.name_ + "': fname", root);
+    files.check_inside(root, file);
+    Handlers::visit(a.handler_, [&](auto h) {
+        using H = typename decltype(h)::type;
+        try {
+            files.write(
+                file, H::binary, [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); },
+                durable);
+        } catch (const save_error& e) {
+            // The storage names the file and the OS reason; the artifact is named here
+            // (the inner message without its id, which the outer one repeats).
+            std::string inner = e.what();
+            const std::string id = "[" + std::string(e.id()) + "] ";
+            if (inner.compare(0, id.size(), id) == 0) inner.erase(0, id.size());
+            throw save_error("artifact '" + a.name_ + "': " + inner);
+        } catch (const std::exception& e) {
+            throw save_error("artifact '" + a.name_ + "': handler '" + a.handler_ + "' failed to write " +
+                             file.string() + ": " + e.what());
+        }
+    });
+    a.dirty_ = false;
+}
+
+template <class Handlers>
+template <class Where>
+requires std::invocable<const Where&> artifact artifact_codec<Handlers>::parse(const json& j, const Where& where,
+                                                                               std::size_t climb, bool null_version_ok,
+                                                                               slug_table table) {
+    if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
+    auto text = [&](const char* key) -> std::string {
+        const auto it = j.find(key);
+        if (it == j.end()) throw format_error(where() + ": missing field '" + key + "'");
+        if (!it->is_string()) throw format_error(where() + ": field '" + key + "' must be a string");
+        return it->template get<std::string>();
+    };
+    auto time = [&](const char* key, const std::string& value) {
+        const auto t = parse_time(value);
+        if (!t) throw format_error(where() + ": field '" + key + "' is not a date-time: '" + value + "'");
+        return *t;
+    };
+    artifact a;
+    a.name_ = text("name");
+    a.handler_ = text("handler");
+    a.created_at_ = time("created_at", text("created_at"));
+    if (const auto it = j.find("expiry"); it != j.end() && !it->is_null()) {
+        if (!it->is_string()) throw format_error(where() + ": field 'expiry' must be a date-time string or null");
+        a.expiry_ = time("expiry", it->template get<std::string>());
+    }
+    if (const auto it = j.find("version"); it != j.end() && it->is_null() && null_version_ok) {
+        a.null_version_ = true;
+    } else if (it != j.end()) {
+        if (!it->is_number_integer()) throw format_error(where() + ": field 'version' must be an integer");
+        a.version_ = it->template get<long long>();
+    }
+    json extras = json::object();
+    for (const auto& [key, value] : j.items()) {
+        if (key != "name" && key != "handler" && key != "created_at" && key != "expiry" && key != "version" &&
+            key != "fname")
+            extras[key] = value;
+    }
+    const std::size_t index = Handlers::index_of(a.handler_);
+    if (index == Handlers::npos) {
+        a.fields_ = std::move(extras);  // opaque: every key round-trips
+    } else {
+        // A known handler keeps exactly its own fields, as Python does (stale keys drop).
+        a.fields_ = Handlers::visit_index(index, [&](auto h) {
+            using H = typename decltype(h)::type;
+            json fields = environment_of<H>();
+            for (auto& [key, value] : fields.items()) {
+                if (const auto it = extras.find(key); it != extras.end()) value = *it;
+            }
+            if constexpr (RecordsValueType<H>) {  // kept when present: older files have none
+                const std::string key(H::value_type_key);
+                if (const auto it = extras.find(key); it != extras.end()) fields[key] = *it;
+            }
+            return fields;
+        });
+    }
+    if (const auto it = j.find("fname"); it != j.end()) {
+        if (!it->is_string()) throw format_error(where() + ": field 'fname' must be a string");
+        a.fname_ = it->template get<std::string>();
+        // Refuse a file that would leave the owner's folder now, before anything reads it.
+        if (const auto reason = outside_folder_reason(a.fname_, climb); !reason.empty()) {
+            throw format_error(where() + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
+        }
+    } else {
+        a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_), table);
+    }
+    return a;
+}
 
 template <class, class>
 class logging_base;
@@ -531,17 +558,7 @@ public:
     /// @brief Moves the set to `folder`; files must resolve (symbolic links followed) inside
     /// `root`, the project's folder (by default the set's own folder), in `files` (by default
     /// the local file system).
-    void set_folder(std::filesystem::path folder, std::filesystem::path root = {},
-                    std::shared_ptr<storage> files = {}) {
-        auto home = std::make_shared<detail::artifact_home>();
-        home->files = files ? std::move(files) : home_->files;
-        home->owner_file = home_->owner_file;
-        home->slugs = home_->slugs;
-        home->root = root.empty() ? folder : std::move(root);
-        home_ = std::move(home);
-        subfolder_.clear();
-        exact_folder_ = std::move(folder);  // kept as given, whatever its relation to root
-    }
+    void set_folder(std::filesystem::path folder, std::filesystem::path root = {}, std::shared_ptr<storage> files = {});
     /// @brief Where the files are read and written.
     [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return home_->files; }
 
@@ -589,13 +606,7 @@ public:
     }
 
     /// @brief The artifact named `name`; throws artifact_load_error naming the known ones.
-    [[nodiscard]] const artifact& at(std::string_view name) const {
-        if (const artifact* a = find(name)) return *a;
-        std::string known;
-        for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.name_ + "'";
-        throw artifact_load_error("no artifact named '" + std::string(name) + "' in " + folder().string() +
-                                  "; artifacts: " + (known.empty() ? "(none)" : known));
-    }
+    [[nodiscard]] const artifact& at(std::string_view name) const;
     [[nodiscard]] const artifact* find(std::string_view name) const noexcept {
         const auto it =
             std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == name; });
@@ -615,14 +626,7 @@ public:
     /// owner of the same folder uses it) a distinct name, so that no write destroys a file
     /// another record still names.
     template <class Taken>
-    void avoid_fnames(Taken&& taken_elsewhere) {
-        for (auto& a : entries_) {
-            if (!a.dirty_ || !taken_elsewhere(std::string_view(a.fname_))) continue;
-            a.fname_ = detail::unique_variant(a.fname_, [&](std::string_view candidate) {
-                return taken_elsewhere(candidate) || uses_fname(candidate);
-            });
-        }
-    }
+    void avoid_fnames(Taken&& taken_elsewhere);
 
     /// @brief Whether any artifact has a value that save() would write.
     [[nodiscard]] bool dirty() const noexcept {
@@ -630,33 +634,7 @@ public:
     }
 
 private:
-    const artifact& insert(artifact entry, std::string fname, bool overwrite) {
-        auto existing =
-            std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == entry.name_; });
-        if (existing != entries_.end() && !overwrite) {
-            throw artifact_log_error("an artifact named '" + entry.name_ + "' is already logged in " +
-                                     folder().string() + "; pass overwrite = true to replace it");
-        }
-        const artifact* replaced = existing == entries_.end() ? nullptr : &*existing;
-        auto taken = [&](std::string_view candidate) {
-            return std::any_of(entries_.begin(), entries_.end(),
-                               [&](const artifact& a) { return &a != replaced && a.fname_ == candidate; });
-        };
-        if (fname.empty()) {
-            fname = codec::default_fname_unique(entry, taken, home_->slugs);
-        } else if (taken(fname)) {
-            throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
-                                     "' is already used by another artifact in " + folder().string());
-        }
-        (void)detail::resolve_inside(folder(), fname, "artifact '" + entry.name_ + "': fname", root());
-        entry.fname_ = std::move(fname);
-        if (existing != entries_.end()) {
-            *existing = std::move(entry);  // replaced in place, as Python does
-            return *existing;
-        }
-        entries_.push_back(std::move(entry));
-        return entries_.back();
-    }
+    const artifact& insert(artifact entry, std::string fname, bool overwrite);
 
     template <class, class>
     friend class detail::logging_base;
@@ -680,17 +658,7 @@ private:
     // `unplaced_levels` counts folders above this set's that are not known yet (a test's set is
     // placed below its experiment only after the experiment is read).
     template <class Where>
-    void read_entries(const json& entries, const Where& where, std::size_t unplaced_levels = 0) {
-        if (!entries.is_array()) throw format_error(where() + ": expected an array of artifacts");
-        // How far `..` may climb: the folder's depth below the project folder.
-        const std::size_t climb =
-            unplaced_levels + (exact_folder_.empty() ? detail::depth_below({}, std::filesystem::path(subfolder_))
-                                                     : detail::depth_below(home_->root, exact_folder_));
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            entries_.push_back(codec::parse(
-                entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }, climb, true, home_->slugs));
-        }
-    }
+    void read_entries(const json& entries, const Where& where, std::size_t unplaced_levels = 0);
 
     static const std::shared_ptr<const detail::artifact_home>& default_home() {
         static const auto instance = std::make_shared<const detail::artifact_home>(detail::artifact_home{{}, local()});
@@ -702,5 +670,80 @@ private:
     std::filesystem::path exact_folder_;       // set_folder's folder, as given; empty when placed in a project
     detail::stable_vector<artifact> entries_;  // references handed out by log_artifact stay valid
 };
+
+template <class Handlers>
+void basic_artifact_set<Handlers>::set_folder(std::filesystem::path folder, std::filesystem::path root,
+                                              std::shared_ptr<storage> files) {
+    auto home = std::make_shared<detail::artifact_home>();
+    home->files = files ? std::move(files) : home_->files;
+    home->owner_file = home_->owner_file;
+    home->slugs = home_->slugs;
+    home->root = root.empty() ? folder : std::move(root);
+    home_ = std::move(home);
+    subfolder_.clear();
+    exact_folder_ = std::move(folder);  // kept as given, whatever its relation to root
+}
+
+template <class Handlers>
+const artifact& basic_artifact_set<Handlers>::at(std::string_view name) const {
+    if (const artifact* a = find(name)) return *a;
+    std::string known;
+    for (const auto& e : entries_) known += (known.empty() ? "'" : ", '") + e.name_ + "'";
+    throw artifact_load_error("no artifact named '" + std::string(name) + "' in " + folder().string() +
+                              "; artifacts: " + (known.empty() ? "(none)" : known));
+}
+
+template <class Handlers>
+template <class Taken>
+void basic_artifact_set<Handlers>::avoid_fnames(Taken&& taken_elsewhere) {
+    for (auto& a : entries_) {
+        if (!a.dirty_ || !taken_elsewhere(std::string_view(a.fname_))) continue;
+        a.fname_ = detail::unique_variant(
+            a.fname_, [&](std::string_view candidate) { return taken_elsewhere(candidate) || uses_fname(candidate); });
+    }
+}
+
+template <class Handlers>
+const artifact& basic_artifact_set<Handlers>::insert(artifact entry, std::string fname, bool overwrite) {
+    auto existing =
+        std::find_if(entries_.begin(), entries_.end(), [&](const artifact& a) { return a.name_ == entry.name_; });
+    if (existing != entries_.end() && !overwrite) {
+        throw artifact_log_error("an artifact named '" + entry.name_ + "' is already logged in " + folder().string() +
+                                 "; pass overwrite = true to replace it");
+    }
+    const artifact* replaced = existing == entries_.end() ? nullptr : &*existing;
+    auto taken = [&](std::string_view candidate) {
+        return std::any_of(entries_.begin(), entries_.end(),
+                           [&](const artifact& a) { return &a != replaced && a.fname_ == candidate; });
+    };
+    if (fname.empty()) {
+        fname = codec::default_fname_unique(entry, taken, home_->slugs);
+    } else if (taken(fname)) {
+        throw artifact_log_error("artifact '" + entry.name_ + "': fname '" + fname +
+                                 "' is already used by another artifact in " + folder().string());
+    }
+    (void)detail::resolve_inside(folder(), fname, "artifact '" + entry.name_ + "': fname", root());
+    entry.fname_ = std::move(fname);
+    if (existing != entries_.end()) {
+        *existing = std::move(entry);  // replaced in place, as Python does
+        return *existing;
+    }
+    entries_.push_back(std::move(entry));
+    return entries_.back();
+}
+
+template <class Handlers>
+template <class Where>
+void basic_artifact_set<Handlers>::read_entries(const json& entries, const Where& where, std::size_t unplaced_levels) {
+    if (!entries.is_array()) throw format_error(where() + ": expected an array of artifacts");
+    // How far `..` may climb: the folder's depth below the project folder.
+    const std::size_t climb =
+        unplaced_levels + (exact_folder_.empty() ? detail::depth_below({}, std::filesystem::path(subfolder_))
+                                                 : detail::depth_below(home_->root, exact_folder_));
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        entries_.push_back(codec::parse(
+            entries[i], [&] { return where() + "[" + std::to_string(i) + "]"; }, climb, true, home_->slugs));
+    }
+}
 
 }  // namespace lazyscribe

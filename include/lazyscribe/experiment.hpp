@@ -28,6 +28,8 @@
 #include <lazyscribe/detail/pyjson_parser.hpp>
 #include <lazyscribe/detail/pyjson_strings.hpp>
 #include <lazyscribe/detail/pyjson_writer.hpp>
+#include <lazyscribe/detail/record.hpp>
+#include <lazyscribe/detail/record_reader.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/time.hpp>
@@ -322,75 +324,6 @@ private:
 
 namespace detail {
 
-// Reads a project file piece by piece (see basic_project's loader).
-using document_reader = pyjson::impl::parser<json>;
-
-// Nesting levels in a project file: [ experiment { member value, tests [ test { member value.
-inline constexpr std::size_t experiment_member_depth = 2;
-inline constexpr std::size_t test_depth = 3;
-inline constexpr std::size_t test_member_depth = 4;
-
-// True if the value at the reader's position starts with `first` ('{', '[' or '"');
-// otherwise reads the value, so that its syntax is still checked, and returns false.
-inline bool next_starts_with(document_reader& reader, char first, std::size_t depth) {
-    if (reader.peek() == first) return true;
-    json ignored;
-    reader.read_one(ignored, depth);
-    return false;
-}
-
-// A field read from a file whose type is checked once the whole object is read: the last
-// occurrence of a repeated key wins, as in Python's json.load.
-struct text_field {
-    enum kind_t { absent, text, null, other } kind = absent;
-    std::string value;
-
-    void read(document_reader& reader, std::size_t depth) {
-        const char next = reader.peek();
-        if (next == '"') {
-            value.clear();
-            reader.read_string_value(value);
-            kind = text;
-            return;
-        }
-        json ignored;
-        reader.read_one(ignored, depth);
-        kind = ignored.is_null() ? null : other;
-    }
-    [[nodiscard]] bool is_text() const noexcept { return kind == text; }
-};
-
-// An array of strings read into `out`; how it went, for an error once the object is read.
-struct string_array_status {
-    static constexpr std::size_t none = static_cast<std::size_t>(-1);
-    bool present = false;
-    bool is_array = true;
-    std::size_t first_not_string = none;  // index of the first element that is not a string
-};
-
-inline void read_string_array(document_reader& reader, std::vector<std::string>& out, string_array_status& status,
-                              std::size_t depth) {
-    out.clear();
-    status = string_array_status{true, true, string_array_status::none};
-    if (!next_starts_with(reader, '[', depth)) {
-        status.is_array = false;
-        return;
-    }
-    reader.read_array([&](std::size_t i) {
-        if (next_starts_with(reader, '"', depth + 1)) {
-            reader.read_string_value(out.emplace_back());
-        } else if (status.first_not_string == string_array_status::none) {
-            status.first_not_string = i;
-        }
-    });
-}
-
-// A field kept as JSON until the object is complete.
-inline void read_json_field(document_reader& reader, std::optional<json>& field, std::size_t depth) {
-    field.emplace();
-    reader.read_one(*field, depth);
-}
-
 // A mutex that copies and moves as a fresh mutex, so the objects holding it stay regular.
 struct member_mutex {
     mutable std::mutex mutex;
@@ -483,22 +416,7 @@ public:
     /// project file is written, unless another record of the project names the same file by
     /// then. (Python, removing an artifact from the list, leaves the file behind.) An artifact
     /// logged and not saved yet simply goes. A missing name throws not_found_error.
-    void remove_artifact(std::string_view artifact_name) {
-        require_writable("remove_artifact");
-        auto& entries = artifacts_.entries_;
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            if (entries[i].name() != artifact_name) continue;
-            self().touch();
-            if (!entries[i].dirty()) removed_files_.push_back(relative_file(entries[i].fname()));
-            entries.erase(i);
-            return;
-        }
-        std::string known;
-        for (const auto& a : entries) known += (known.empty() ? "'" : ", '") + a.name() + "'";
-        throw not_found_error("remove_artifact: " + static_cast<const Derived&>(*this).describe() +
-                              " has no artifact named '" + std::string(artifact_name) +
-                              "'; artifacts: " + (known.empty() ? "(none)" : known));
-    }
+    void remove_artifact(std::string_view artifact_name);
 
     // ---- Changes through a const experiment or test (`project[key]`, a project's iteration,
     // find(), `experiment.test(name)`). Each mutator has a const twin with the same parameters.
@@ -587,48 +505,14 @@ protected:
         }
     }
 
-    // Reads a member that experiments and tests share (metrics, parameters, artifacts) at the
-    // reader's position; false for any other key.
-    bool read_common_member(std::string_view key, detail::document_reader& reader, std::optional<json>& artifacts,
-                            std::size_t depth) {
-        if (key == "metrics") {
-            reader.read_one(metrics_, depth);
-        } else if (key == "parameters") {
-            reader.read_one(parameters_, depth);
-        } else if (key == "artifacts") {
-            if (reader.consume_empty_array()) {
-                artifacts.reset();  // what Python writes for most entries: nothing to keep
-            } else {
-                detail::read_json_field(reader, artifacts, depth);
-            }
-        } else {
-            return false;
-        }
-        return true;
-    }
-
-    // Once the object is read: checks the shared members and places the artifacts in
-    // `subfolder` of home. here() names the entry in errors (built only for one).
-    // `unplaced_levels`: folders above `subfolder` not known yet (a test read before its
-    // experiment's slug), which a `..` in an fname may climb too.
+    // Once the record is read: places the artifacts in `subfolder` of home and reads their
+    // metadata. here() names the entry in errors (built only for one). `unplaced_levels`:
+    // folders above `subfolder` not known yet (a test read before its experiment's slug),
+    // which a `..` in an fname may climb too.
     template <class Here>
-    void finish_common(const Here& here, const std::optional<json>& artifacts,
-                       std::shared_ptr<const detail::artifact_home> home, std::string subfolder,
-                       std::size_t unplaced_levels = 0) {
-        if (!metrics_.is_object()) throw format_error(here() + ": field 'metrics' must be an object");
-        if (!parameters_.is_object()) throw format_error(here() + ": field 'parameters' must be an object");
-        artifacts_.place(std::move(home), std::move(subfolder));
-        if (artifacts)
-            artifacts_.read_entries(
-                *artifacts, [&] { return here() + ": artifacts"; }, unplaced_levels);
-    }
-
-    // The artifacts member, written straight from the records.
-    void write_artifacts(detail::pyjson::member_writer& w) const {
-        w.array("artifacts", artifacts_.size(), [&](std::size_t i, std::size_t depth) {
-            artifacts_.begin()[static_cast<std::ptrdiff_t>(i)].write_json(w.out(), w.options(), depth);
-        });
-    }
+    void place_artifacts(const Here& here, const std::optional<json>& artifacts,
+                         std::shared_ptr<const detail::artifact_home> home, std::string subfolder,
+                         std::size_t unplaced_levels = 0);
 
     // The file `fname` of this record's folder, relative to the project folder, normalised so
     // that two spellings of one file compare equal.
@@ -642,37 +526,10 @@ protected:
         throw not_found_error(static_cast<const Derived&>(*this).describe() + " has no " + kind + " named '" +
                               std::string(name) + "'; " + kind + "s: " + names_of(object));
     }
-    static std::string names_of(const json& object) {
-        std::string known;
-        for (const auto& [key, value] : object.items()) known += (known.empty() ? "'" : ", '") + key + "'";
-        return known.empty() ? "(none)" : known;
-    }
-    void remove_entry(json& object, std::string_view name, const char* kind, const char* operation) {
-        require_writable(operation);
-        const auto it = object.find(std::string(name));
-        if (it == object.end()) {
-            throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
-                                  " has no " + kind + " named '" + std::string(name) + "'; " + kind +
-                                  "s: " + names_of(object));
-        }
-        self().touch();
-        object.erase(it);
-    }
+    static std::string names_of(const json& object);
+    void remove_entry(json& object, std::string_view name, const char* kind, const char* operation);
     void rename_entry(json& object, std::string_view from, std::string_view to, const char* kind,
-                      const char* operation) {
-        require_writable(operation);
-        const auto it = object.find(std::string(from));
-        if (it == object.end()) {
-            throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
-                                  " has no " + kind + " named '" + std::string(from) + "'; " + kind +
-                                  "s: " + names_of(object));
-        }
-        if (from == to) return;
-        json value = std::move(*it);
-        self().touch();
-        object.erase(it);
-        object[std::string(to)] = std::move(value);
-    }
+                      const char* operation);
 
     std::string name_;
     json metrics_ = json::object();
@@ -685,40 +542,71 @@ protected:
     std::vector<std::string> removed_files_;
 };
 
-inline std::string required_string(const json& j, const char* key, const std::string& where) {
-    const auto it = j.find(key);
-    if (it == j.end()) throw format_error(where + ": missing field '" + key + "'");
-    if (!it->is_string()) throw format_error(where + ": field '" + key + "' must be a string");
-    return it->get<std::string>();
+template <class Derived, class Handlers>
+void logging_base<Derived, Handlers>::remove_artifact(std::string_view artifact_name) {
+    require_writable("remove_artifact");
+    auto& entries = artifacts_.entries_;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].name() != artifact_name) continue;
+        self().touch();
+        if (!entries[i].dirty()) removed_files_.push_back(relative_file(entries[i].fname()));
+        entries.erase(i);
+        return;
+    }
+    std::string known;
+    for (const auto& a : entries) known += (known.empty() ? "'" : ", '") + a.name() + "'";
+    throw not_found_error("remove_artifact: " + static_cast<const Derived&>(*this).describe() +
+                          " has no artifact named '" + std::string(artifact_name) +
+                          "'; artifacts: " + (known.empty() ? "(none)" : known));
 }
 
-inline time_point required_time(const json& j, const char* key, const std::string& where) {
-    const std::string text = required_string(j, key, where);
-    const auto t = parse_time(text);
-    if (!t) throw format_error(where + ": field '" + key + "' is not a date-time: '" + text + "'");
-    return *t;
+template <class Derived, class Handlers>
+template <class Here>
+void logging_base<Derived, Handlers>::place_artifacts(const Here& here, const std::optional<json>& artifacts,
+                                                      std::shared_ptr<const detail::artifact_home> home,
+                                                      std::string subfolder, std::size_t unplaced_levels) {
+    artifacts_.place(std::move(home), std::move(subfolder));
+    if (artifacts)
+        artifacts_.read_entries(
+            *artifacts, [&] { return here() + ": artifacts"; }, unplaced_levels);
 }
 
-template <class Where>
-std::string& required_text(text_field& field, const char* key, const Where& where) {
-    if (field.kind == text_field::absent) throw format_error(where() + ": missing field '" + key + "'");
-    if (!field.is_text()) throw format_error(where() + ": field '" + key + "' must be a string");
-    return field.value;
+template <class Derived, class Handlers>
+std::string logging_base<Derived, Handlers>::names_of(const json& object) {
+    std::string known;
+    for (const auto& [key, value] : object.items()) known += (known.empty() ? "'" : ", '") + key + "'";
+    return known.empty() ? "(none)" : known;
 }
 
-template <class Where>
-time_point required_time(text_field& field, const char* key, const Where& where) {
-    const std::string& text = required_text(field, key, where);
-    const auto t = parse_time(text);
-    if (!t) throw format_error(where() + ": field '" + key + "' is not a date-time: '" + text + "'");
-    return *t;
+template <class Derived, class Handlers>
+void logging_base<Derived, Handlers>::remove_entry(json& object, std::string_view name, const char* kind,
+                                                   const char* operation) {
+    require_writable(operation);
+    const auto it = object.find(std::string(name));
+    if (it == object.end()) {
+        throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
+                              " has no " + kind + " named '" + std::string(name) + "'; " + kind +
+                              "s: " + names_of(object));
+    }
+    self().touch();
+    object.erase(it);
 }
 
-template <class Where>
-std::string optional_text(text_field& field, const char* key, const Where& where, std::string fallback) {
-    if (field.kind == text_field::absent) return fallback;
-    if (!field.is_text()) throw format_error(where() + ": field '" + key + "' must be a string");
-    return std::move(field.value);
+template <class Derived, class Handlers>
+void logging_base<Derived, Handlers>::rename_entry(json& object, std::string_view from, std::string_view to,
+                                                   const char* kind, const char* operation) {
+    require_writable(operation);
+    const auto it = object.find(std::string(from));
+    if (it == object.end()) {
+        throw not_found_error(std::string(operation) + ": " + static_cast<const Derived&>(*this).describe() +
+                              " has no " + kind + " named '" + std::string(from) + "'; " + kind +
+                              "s: " + names_of(object));
+    }
+    if (from == to) return;
+    json value = std::move(*it);
+    self().touch();
+    object.erase(it);
+    object[std::string(to)] = std::move(value);
 }
 
 }  // namespace detail
@@ -739,38 +627,11 @@ public:
     [[nodiscard]] std::filesystem::path path() const { return this->artifacts_.folder(); }
 
     /// @brief The object written in the project file.
-    [[nodiscard]] json to_json() const {
-        json j = extra_keys_;
-        j["artifacts"] = this->artifacts_.to_json();
-        j["description"] = description_ ? json(*description_) : json(nullptr);
-        j["metrics"] = this->metrics_;
-        j["name"] = this->name_;
-        j["parameters"] = this->parameters_;
-        return j;
-    }
+    [[nodiscard]] json to_json() const;
 
     /// @brief Appends to_json() as pyjson::dump_to would write it at nesting level `depth`
     /// (options.indent >= 0), straight from the records.
-    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const {
-        detail::pyjson::member_writer w(out, options, depth);
-        auto it = extra_keys_.cbegin();
-        w.extras_before(extra_keys_, it, "artifacts");
-        this->write_artifacts(w);
-        w.extras_before(extra_keys_, it, "description");
-        if (description_) {
-            w.string("description", *description_);
-        } else {
-            w.raw("description", "null");
-        }
-        w.extras_before(extra_keys_, it, "metrics");
-        w.value("metrics", this->metrics_);
-        w.extras_before(extra_keys_, it, "name");
-        w.string("name", this->name_);
-        w.extras_before(extra_keys_, it, "parameters");
-        w.value("parameters", this->parameters_);
-        w.extras_rest(extra_keys_, it);
-        w.finish();
-    }
+    void write_json(std::string& out, const detail::pyjson::dump_options& options, std::size_t depth) const;
 
     friend bool operator==(const basic_test& a, const basic_test& b) { return a.to_json() == b.to_json(); }
 
@@ -778,65 +639,102 @@ protected:
     basic_test() = default;
     basic_test(std::string name, std::optional<std::string> description,
                std::shared_ptr<const detail::artifact_home> home, const std::string& experiment_subfolder,
-               clock_function clock) {
-        this->name_ = std::move(name);
-        description_ = std::move(description);
-        this->clock_ = clock;
-        const slug_table table = home->slugs;
-        this->artifacts_.place(std::move(home), experiment_subfolder + "/" + detail::slugify(this->name_, table));
-    }
+               clock_function clock);
 
     // Reads one test object at the reader's position; where() names it in errors.
     template <class Where>
     static basic_test read(detail::document_reader& reader, const std::shared_ptr<const detail::artifact_home>& home,
                            const std::string& experiment_subfolder, bool read_only, clock_function clock,
-                           const Where& where) {
-        basic_test t;
-        t.clock_ = clock;  // an edit stamps the project's "now", as a new test does
-        if (!detail::next_starts_with(reader, '{', detail::test_depth)) {
-            throw format_error(where() + ": expected a test object");
-        }
-        detail::text_field name;
-        detail::text_field description;
-        std::optional<json> artifacts;
-        reader.read_object([&](const std::string& member) {
-            const std::string_view key = member;
-            if (key == "name") {
-                name.read(reader, detail::test_member_depth);
-            } else if (key == "description") {
-                description.read(reader, detail::test_member_depth);
-            } else if (!t.read_common_member(key, reader, artifacts, detail::test_member_depth)) {
-                reader.read_one(t.extra_keys_[member], detail::test_member_depth);
-            }
-        });
-        t.name_ = std::move(detail::required_text(name, "name", where));
-        const auto here = [&] { return where() + " (test '" + t.name_ + "')"; };
-        if (description.kind == detail::text_field::other) {
-            throw format_error(here() + ": field 'description' must be a string or null");
-        }
-        if (description.is_text()) t.description_ = std::move(description.value);
-        // Python recomputes the test folder from the name at load time; it is never stored.
-        std::string folder = detail::slugify(t.name_, home->slugs);
-        const bool experiment_unplaced = experiment_subfolder.empty();
-        t.finish_common(here, artifacts, home,
-                        experiment_unplaced ? std::move(folder) : experiment_subfolder + "/" + folder,
-                        experiment_unplaced ? 1 : 0);
-        t.read_only_ = read_only;
-        return t;
-    }
+                           const Where& where);
 
     time_point touch() { return this->clock_(); }
-    std::string describe() const {
-        // The folder is "<experiment slug>/<test folder>": the slug names the experiment.
-        const std::string& folder = this->artifacts_.subfolder();
-        const auto slash = folder.rfind('/');
-        if (slash == std::string::npos) return "test '" + this->name_ + "'";
-        return "test '" + this->name_ + "' of experiment '" + folder.substr(0, slash) + "'";
-    }
+    std::string describe() const;
 
     std::optional<std::string> description_;
     json extra_keys_;  // keys this version does not know (null until there is one: no allocation)
+
+    template <class Where>
+    struct read_context;
+
+    // The test object of the file format (docs/format.md §4.2): one line per field.
+    using record_description = detail::record::description<
+        detail::record::field<"artifacts", &basic_test::artifacts_, detail::record::artifact_list>,
+        detail::record::field<"description", &basic_test::description_, detail::record::nullable_text>,
+        detail::record::field<"metrics", &basic_test::metrics_, detail::record::json_object>,
+        detail::record::field<"name", &basic_test::name_, detail::record::identity_text>,
+        detail::record::field<"parameters", &basic_test::parameters_, detail::record::json_object>>;
 };
+
+template <class Handlers>
+basic_test<Handlers>::basic_test(std::string name, std::optional<std::string> description,
+                                 std::shared_ptr<const detail::artifact_home> home,
+                                 const std::string& experiment_subfolder, clock_function clock) {
+    this->name_ = std::move(name);
+    description_ = std::move(description);
+    this->clock_ = clock;
+    const slug_table table = home->slugs;
+    this->artifacts_.place(std::move(home), experiment_subfolder + "/" + detail::slugify(this->name_, table));
+}
+
+template <class Handlers>
+std::string basic_test<Handlers>::describe() const {
+    // The folder is "<experiment slug>/<test folder>": the slug names the experiment.
+    const std::string& folder = this->artifacts_.subfolder();
+    const auto slash = folder.rfind('/');
+    if (slash == std::string::npos) return "test '" + this->name_ + "'";
+    return "test '" + this->name_ + "' of experiment '" + folder.substr(0, slash) + "'";
+}
+
+// What reading a test knows besides the test: where it is, and its experiment's folder.
+template <class Handlers>
+template <class Where>
+struct basic_test<Handlers>::read_context {
+    basic_test& t;
+    const Where& where_;
+    const std::shared_ptr<const detail::artifact_home>& home;
+    const std::string& experiment_subfolder;
+
+    std::string where() const { return where_(); }
+    std::string here() const { return where_() + " (test '" + t.name_ + "')"; }
+    void finish_artifacts(basic_artifact_set<Handlers>&, const std::optional<json>& entries) {
+        // Python recomputes the test folder from the name at load time; it is never stored.
+        std::string folder = detail::slugify(t.name_, home->slugs);
+        const bool experiment_unplaced = experiment_subfolder.empty();
+        t.place_artifacts([&] { return here(); }, entries, home,
+                          experiment_unplaced ? std::move(folder) : experiment_subfolder + "/" + folder,
+                          experiment_unplaced ? 1 : 0);
+    }
+};
+
+template <class Handlers>
+json basic_test<Handlers>::to_json() const {
+    return detail::record::to_json<record_description>(*this, extra_keys_);
+}
+
+template <class Handlers>
+void basic_test<Handlers>::write_json(std::string& out, const detail::pyjson::dump_options& options,
+                                      std::size_t depth) const {
+    detail::pyjson::member_writer w(out, options, depth);
+    detail::record::write_members<record_description>(w, *this, extra_keys_);
+    w.finish();
+}
+
+template <class Handlers>
+template <class Where>
+basic_test<Handlers> basic_test<Handlers>::read(detail::document_reader& reader,
+                                                const std::shared_ptr<const detail::artifact_home>& home,
+                                                const std::string& experiment_subfolder, bool read_only,
+                                                clock_function clock, const Where& where) {
+    basic_test t;
+    t.clock_ = clock;  // an edit stamps the project's "now", as a new test does
+    if (!detail::next_starts_with(reader, '{', detail::test_depth)) {
+        throw format_error(where() + ": expected a test object");
+    }
+    read_context<Where> ctx{t, where, home, experiment_subfolder};
+    detail::record::read<record_description>(reader, t, t.extra_keys_, detail::test_member_depth, ctx);
+    t.read_only_ = read_only;
+    return t;
+}
 
 /// @brief The scope of a test being logged: use it as the test; it joins its experiment
 /// when the scope ends, unless an exception is propagating.
@@ -882,6 +780,52 @@ struct dependency {
     }
     friend bool operator==(const dependency&, const dependency&) = default;
 };
+
+namespace detail {
+
+// An experiment's dependencies: written as the strings a save writes now, read as
+// "<project>|<slug>" strings kept encoded (the project resolves them).
+struct dependency_list {
+    struct state {
+        std::vector<std::string> texts;
+        string_array_status status;
+    };
+    static constexpr int phase = 1;
+    static void write(record::writer& w, std::string_view key, const std::vector<dependency>& v) {
+        w.array(key, v.size(), [&](std::size_t i, std::size_t) {
+            pyjson::impl::append_string(w.out(), v[i].written(), w.options().ensure_ascii);
+        });
+    }
+    static json to_json(const std::vector<dependency>& v) {
+        json deps = json::array();
+        for (const auto& d : v) deps.push_back(d.written());
+        return deps;
+    }
+    template <class Ctx>
+    static void read(document_reader& reader, state& s, std::vector<dependency>&, std::size_t depth, Ctx&) {
+        read_string_array(reader, s.texts, s.status, depth);
+    }
+    template <class Ctx, class Here>
+    static void finish(state& s, std::vector<dependency>& v, const char* key, Ctx&, const Here& here);
+};
+
+template <class Ctx, class Here>
+void dependency_list::finish(state& s, std::vector<dependency>& v, const char* key, Ctx&, const Here& here) {
+    if (!s.status.is_array) throw format_error(here() + ": field '" + key + "' must be an array of strings");
+    for (std::size_t i = 0; i < s.texts.size() || i == s.status.first_not_string; ++i) {
+        const auto field = [&] { return here() + ": " + key + "[" + std::to_string(i) + "]"; };
+        if (i == s.status.first_not_string) throw format_error(field() + " must be a string");
+        const auto& text = s.texts[i];
+        const auto bar = text.find('|');
+        if (bar == std::string::npos || text.find('|', bar + 1) != std::string::npos) {
+            throw format_error(field() + ": '" + text + "' must be '<project>|<experiment slug>'");
+        }
+        // The short slug is only known once the upstream project is loaded.
+        v.push_back(dependency{"", text.substr(0, bar), text.substr(bar + 1)});
+    }
+}
+
+}  // namespace detail
 
 /// @brief One experiment: metrics, parameters, tags, tests, artifacts and dependencies.
 template <class Handlers>
@@ -966,26 +910,10 @@ public:
     }
     // clang-format on
     /// @brief Appends tags, or replaces them all when `overwrite` is true.
-    void tag(std::vector<std::string> new_tags, bool overwrite) {
-        this->require_writable("tag");
-        touch();
-        if (overwrite) tags_.clear();
-        tags_.insert(tags_.end(), std::make_move_iterator(new_tags.begin()), std::make_move_iterator(new_tags.end()));
-    }
+    void tag(std::vector<std::string> new_tags, bool overwrite);
     /// @brief Removes every occurrence of `tag`; throws not_found_error, listing the tags,
     /// when there is none.
-    void remove_tag(std::string_view tag) {
-        this->require_writable("remove_tag");
-        const auto first = std::remove(tags_.begin(), tags_.end(), tag);
-        if (first == tags_.end()) {
-            std::string known;
-            for (const auto& t : tags_) known += (known.empty() ? "'" : ", '") + t + "'";
-            throw not_found_error("remove_tag: " + describe() + " has no tag '" + std::string(tag) +
-                                  "'; tags: " + (known.empty() ? "(none)" : known));
-        }
-        touch();
-        tags_.erase(first, tags_.end());
-    }
+    void remove_tag(std::string_view tag);
 
     /// @brief Starts a test; it joins this experiment when the returned scope ends without
     /// an exception. Safe to call from several threads at once.
@@ -1016,21 +944,7 @@ public:
     /// on disk are deleted by the project's next save(), as remove_artifact's are. Throws
     /// read_only_error or not_found_error as edit_test does. Not safe while a log_test scope
     /// of this experiment is open on another thread.
-    void remove_test(std::string_view name) {
-        this->require_writable("remove_test");
-        const test_type& t = test(name);
-        std::lock_guard lock(tests_mutex_.mutex);
-        for (std::size_t i = 0; i < tests_.size(); ++i) {
-            if (&tests_[i] != &t) continue;
-            for (const auto& a : t.artifacts_) {
-                if (!a.dirty()) this->removed_files_.push_back(t.relative_file(a.fname()));
-            }
-            this->removed_files_.insert(this->removed_files_.end(), t.removed_files_.begin(), t.removed_files_.end());
-            touch();
-            tests_.erase(i);
-            return;
-        }
-    }
+    void remove_test(std::string_view name);
     /// @brief log_test without a description, inside `f(test&)`.
     template <class F>
     requires std::invocable<F&, test_type&>
@@ -1038,39 +952,13 @@ public:
 
     /// @brief Records a dependency on `upstream`, an experiment of another project, under
     /// its short slug (a second one with the same short slug replaces the first).
-    void add_dependency(const basic_experiment& upstream) {
-        this->require_writable("add_dependency");
-        const std::string upstream_reference = upstream.project_reference();
-        if (upstream_reference.empty()) {
-            throw format_error("add_dependency: experiment '" + upstream.slug_ +
-                               "' does not belong to a saved project");
-        }
-        if (upstream_reference == project_reference()) {
-            // Python recurses forever loading such a file; refuse to write one.
-            throw format_error("add_dependency: '" + upstream.slug_ + "' is in this experiment's own project (" +
-                               upstream_reference + "); dependencies must point to other projects");
-        }
-        // As in Python (a dict assignment): last_updated stays, and so does last_updated_by.
-        const auto& upstream_file = upstream.artifacts_.home()->owner_file;
-        put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_, upstream_file});
-    }
+    void add_dependency(const basic_experiment& upstream);
 
     /// @brief Removes the dependency kept under `short_slug` (the upstream experiment's short
     /// slug, Python's dict key). As add_dependency, and as `del exp.dependencies[k]` in
     /// Python, it moves neither last_updated nor last_updated_by. A missing key throws
     /// not_found_error listing the keys.
-    void remove_dependency(std::string_view short_slug) {
-        this->require_writable("remove_dependency");
-        const auto it = std::find_if(dependencies_.begin(), dependencies_.end(),
-                                     [&](const dependency& d) { return d.short_slug == short_slug; });
-        if (it == dependencies_.end()) {
-            std::string known;
-            for (const auto& d : dependencies_) known += (known.empty() ? "'" : ", '") + d.short_slug + "'";
-            throw not_found_error("remove_dependency: " + describe() + " has no dependency with short slug '" +
-                                  std::string(short_slug) + "'; dependencies: " + (known.empty() ? "(none)" : known));
-        }
-        dependencies_.erase(it);
-    }
+    void remove_dependency(std::string_view short_slug);
 
     /// @brief Adds the artifact `name` to `repo` as a new version (Python's promote_artifact):
     /// refused (artifact_log_error) unless it is newer than the repository's latest version;
@@ -1081,79 +969,12 @@ public:
     }
 
     /// @brief The object written in the project file (docs/format.md §4.1), keys sorted on output.
-    [[nodiscard]] json to_json() const {
-        json j = extra_keys_;
-        j["artifacts"] = this->artifacts_.to_json();
-        j["author"] = author_;
-        j["created_at"] = detail::format_time(created_at_);
-        json deps = json::array();
-        for (const auto& d : dependencies_) deps.push_back(d.written());
-        j["dependencies"] = std::move(deps);
-        j["last_updated"] = detail::format_time(last_updated_);
-        j["last_updated_by"] = last_updated_by_;
-        j["metrics"] = this->metrics_;
-        j["name"] = this->name_;
-        j["parameters"] = this->parameters_;
-        j["short_slug"] = short_slug_;
-        j["slug"] = slug_;
-        j["tags"] = tags_;
-        json tests = json::array();
-        for (const auto& t : tests_) tests.push_back(t.to_json());
-        j["tests"] = std::move(tests);
-        return j;
-    }
+    [[nodiscard]] json to_json() const;
 
     /// @brief Appends this experiment's object to `out` exactly as dump_to(to_json(), out,
     /// options) would (options.initial_depth is the object's nesting level), straight from
     /// the records: saving a large project costs no more than writing it.
-    void write_json(std::string& out, const detail::pyjson::dump_options& options) const {
-        if (options.indent < 0) {  // the one-line layout is rare here: take the simple road
-            detail::pyjson::dump_to(to_json(), out, options);
-            return;
-        }
-        detail::pyjson::member_writer w(out, options, options.initial_depth);
-        const auto time_member = [&](std::string_view key, time_point t) {
-            w.key(key);
-            out += '"';
-            detail::append_time(out, t);
-            out += '"';
-        };
-        const auto strings = [&](std::size_t i, const std::string& s) {
-            (void)i;
-            detail::pyjson::impl::append_string(out, s, options.ensure_ascii);
-        };
-        auto it = extra_keys_.cbegin();
-        w.extras_before(extra_keys_, it, "artifacts");
-        this->write_artifacts(w);
-        w.extras_before(extra_keys_, it, "author");
-        w.string("author", author_);
-        w.extras_before(extra_keys_, it, "created_at");
-        time_member("created_at", created_at_);
-        w.extras_before(extra_keys_, it, "dependencies");
-        w.array("dependencies", dependencies_.size(),
-                [&](std::size_t i, std::size_t) { strings(i, dependencies_[i].written()); });
-        w.extras_before(extra_keys_, it, "last_updated");
-        time_member("last_updated", last_updated_);
-        w.extras_before(extra_keys_, it, "last_updated_by");
-        w.string("last_updated_by", last_updated_by_);
-        w.extras_before(extra_keys_, it, "metrics");
-        w.value("metrics", this->metrics_);
-        w.extras_before(extra_keys_, it, "name");
-        w.string("name", this->name_);
-        w.extras_before(extra_keys_, it, "parameters");
-        w.value("parameters", this->parameters_);
-        w.extras_before(extra_keys_, it, "short_slug");
-        w.string("short_slug", short_slug_);
-        w.extras_before(extra_keys_, it, "slug");
-        w.string("slug", slug_);
-        w.extras_before(extra_keys_, it, "tags");
-        w.array("tags", tags_.size(), [&](std::size_t i, std::size_t) { strings(i, tags_[i]); });
-        w.extras_before(extra_keys_, it, "tests");
-        w.array("tests", tests_.size(),
-                [&](std::size_t i, std::size_t depth) { tests_[i].write_json(out, options, depth); });
-        w.extras_rest(extra_keys_, it);
-        w.finish();
-    }
+    void write_json(std::string& out, const detail::pyjson::dump_options& options) const;
 
     /// @brief Equal content, as Python compares experiments (dependencies are not compared).
     friend bool operator==(const basic_experiment& a, const basic_experiment& b) {
@@ -1174,17 +995,7 @@ protected:
 
     // A new experiment of the project whose files live in `home`.
     basic_experiment(std::string name, std::string author, std::shared_ptr<const detail::artifact_home> home,
-                     clock_function clock) {
-        this->name_ = std::move(name);
-        this->clock_ = clock;
-        author_ = std::move(author);
-        last_updated_by_ = author_;
-        created_at_ = clock();
-        last_updated_ = created_at_;
-        short_slug_ = detail::slugify(this->name_, home->slugs);
-        slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_), home->slugs);
-        this->artifacts_.place(std::move(home), slug_);
-    }
+                     clock_function clock);
 
     // Reads the experiment object at the reader's position into e (a fresh experiment).
     // Dependencies are kept encoded; the project resolves them. where() names the file and
@@ -1192,158 +1003,21 @@ protected:
     template <class Where>
     static void read(detail::document_reader& reader, basic_experiment& e, const Where& where,
                      const std::shared_ptr<const detail::artifact_home>& home, bool read_only,
-                     const std::string& reader_user, clock_function clock) {
-        e.clock_ = clock;  // an edit stamps the project's "now" (last_updated, artifact names)
-        if (!detail::next_starts_with(reader, '{', 1)) throw format_error(where() + ": expected an experiment object");
-        using detail::text_field;
-        constexpr std::size_t depth = detail::experiment_member_depth;
-        text_field name, created_at, last_updated, author, last_updated_by, short_slug, slug;
-        const std::pair<std::string_view, text_field*> text_fields[] = {
-            {"name", &name},     {"created_at", &created_at},           {"last_updated", &last_updated},
-            {"author", &author}, {"last_updated_by", &last_updated_by}, {"short_slug", &short_slug},
-            {"slug", &slug}};
-        std::optional<json> artifacts;
-        detail::string_array_status tags, dependencies;
-        std::vector<std::string> dependency_texts;
-        bool tests_not_array = false;
-        reader.read_object([&](const std::string& member) {
-            const std::string_view key = member;  // compared length first
-            // The keys Python writes; anything else is kept as it is.
-            for (const auto& [field_key, field] : text_fields) {
-                if (key == field_key) {
-                    field->read(reader, depth);
-                    return;
-                }
-            }
-            if (key == "tags") {
-                detail::read_string_array(reader, e.tags_, tags, depth);
-            } else if (key == "dependencies") {
-                detail::read_string_array(reader, dependency_texts, dependencies, depth);
-            } else if (key == "tests") {
-                // Tests are read straight into records; their folder needs the slug, which
-                // may come later in the object, so they are placed afterwards.
-                e.tests_.clear();
-                tests_not_array = !detail::next_starts_with(reader, '[', depth);
-                if (tests_not_array) return;
-                reader.read_array([&](std::size_t i) {
-                    e.tests_.push_back(test_type::read(reader, home, std::string(), read_only, clock, [&] {
-                        const std::string entry =
-                            name.is_text() ? where() + " (experiment '" + name.value + "')" : where();
-                        return entry + ": tests[" + std::to_string(i) + "]";
-                    }));
-                });
-            } else if (!e.read_common_member(key, reader, artifacts, depth)) {
-                reader.read_one(e.extra_keys_[member], depth);
-            }
-        });
-        e.name_ = std::move(detail::required_text(name, "name", where));
-        const auto here = [&] { return where() + " (experiment '" + e.name_ + "')"; };
-        e.created_at_ = detail::required_time(created_at, "created_at", here);
-        e.last_updated_ = detail::required_time(last_updated, "last_updated", here);
-        e.author_ = detail::optional_text(author, "author", here, reader_user);  // Python: the reading process's user
-        e.last_updated_by_ = detail::optional_text(last_updated_by, "last_updated_by", here, e.author_);
-        e.short_slug_ = short_slug.kind == text_field::absent
-                            ? detail::slugify(e.name_, home->slugs)
-                            : detail::optional_text(short_slug, "short_slug", here, {});
-        e.slug_ = slug.kind == text_field::absent
-                      ? detail::experiment_slug(e.name_, detail::format_stamp(e.created_at_), home->slugs)
-                      : detail::optional_text(slug, "slug", here, {});
-        if (!tags.is_array || tags.first_not_string != detail::string_array_status::none) {
-            throw format_error(here() + ": field 'tags' must be an array of strings");
-        }
-        if (!dependencies.is_array) throw format_error(here() + ": field 'dependencies' must be an array of strings");
-        for (std::size_t i = 0; i < dependency_texts.size() || i == dependencies.first_not_string; ++i) {
-            const auto field = [&] { return here() + ": dependencies[" + std::to_string(i) + "]"; };
-            if (i == dependencies.first_not_string) throw format_error(field() + " must be a string");
-            const auto& text = dependency_texts[i];
-            const auto bar = text.find('|');
-            if (bar == std::string::npos || text.find('|', bar + 1) != std::string::npos) {
-                throw format_error(field() + ": '" + text + "' must be '<project>|<experiment slug>'");
-            }
-            // The short slug is only known once the upstream project is loaded.
-            e.dependencies_.push_back(dependency{"", text.substr(0, bar), text.substr(bar + 1)});
-        }
-        // The stored slug names the experiment's folder: it must not lead out of the project.
-        if (const auto reason = detail::outside_folder_reason(e.slug_); !reason.empty()) {
-            throw format_error(here() + ": field 'slug': '" + detail::printable(e.slug_) + "' " + reason);
-        }
-        e.finish_common(here, artifacts, home, e.slug_);
-        if (tests_not_array) throw format_error(here() + ": field 'tests' must be an array");
-        for (auto& t : e.tests_) {
-            t.artifacts_.place(home, e.slug_ + "/" + t.artifacts_.subfolder());  // read relative to the experiment
-        }
-        e.read_only_ = read_only;
-    }
+                     const std::string& reader_user, clock_function clock);
 
     // The reference a downstream project writes for our project: its registry key, else its
     // path as the project holds it; empty outside a project.
-    [[nodiscard]] std::string project_reference() const {
-        const auto& file = this->artifacts_.home()->owner_file;
-        if (file.empty()) return {};
-        if (auto key = project_registry::key_of(file)) return *key;
-        return file.generic_string();
-    }
+    [[nodiscard]] std::string project_reference() const;
 
     // After the project file is written: deletes the files of artifacts removed in this
     // session (remove_artifact, remove_test) that no record of the project names any more.
     // A file that resolves outside the project folder (a planted symbolic link) is left alone.
     template <class Experiments>
-    static void discard_removed_files(const Experiments& experiments) {
-        const auto pending = [](const basic_experiment& e) {
-            if (!e.removed_files_.empty()) return true;
-            return std::any_of(e.tests_.begin(), e.tests_.end(),
-                               [](const test_type& t) { return !t.removed_files_.empty(); });
-        };
-        if (std::none_of(experiments.begin(), experiments.end(), [&](const auto& e) { return pending(*e); })) return;
-        std::set<std::string, std::less<>> named;
-        for (const auto& e : experiments) {
-            for (const auto& a : e->artifacts_) named.insert(e->relative_file(a.fname()));
-            for (const auto& t : e->tests_)
-                for (const auto& a : t.artifacts_) named.insert(t.relative_file(a.fname()));
-        }
-        // The project file is already saved: a file that cannot be removed now stays pending and is
-        // tried again on the next save, rather than failing a save that succeeded.
-        const auto discard = [&](std::vector<std::string>& files, const detail::artifact_home& home) {
-            std::vector<std::string> still_pending;
-            for (auto& file : files) {
-                if (named.count(file) != 0) continue;
-                const auto path = home.root / std::filesystem::path(file);
-                try {
-                    home.files->check_inside(home.root, path);
-                } catch (const lazyscribe::error&) {
-                    continue;
-                }
-                try {
-                    home.files->remove(path);
-                } catch (const lazyscribe::save_error&) {
-                    still_pending.push_back(std::move(file));
-                }
-            }
-            files = std::move(still_pending);
-        };
-        for (const auto& e : experiments) {
-            auto& me = const_cast<basic_experiment&>(*e);  // the project's own: pending files are bookkeeping
-            discard(me.removed_files_, *me.artifacts_.home());
-            for (auto& t : me.tests_) discard(t.removed_files_, *t.artifacts_.home());
-        }
-    }
+    static void discard_removed_files(const Experiments& experiments);
 
-    void put_dependency(dependency d) {
-        for (auto& existing : dependencies_) {
-            if (existing.short_slug == d.short_slug) {
-                existing = std::move(d);  // a dict keeps the first position, takes the new value
-                return;
-            }
-        }
-        dependencies_.push_back(std::move(d));
-    }
+    void put_dependency(dependency d);
 
-    void add_test(test_type t) {
-        std::lock_guard lock(tests_mutex_.mutex);
-        last_updated_ = this->clock_();
-        changed_ = true;
-        tests_.push_back(std::move(t));
-    }
+    void add_test(test_type t);
 
     time_point touch() {
         last_updated_ = this->clock_();
@@ -1368,6 +1042,293 @@ protected:
     // same second as the stored time would not show in it).
     bool changed_ = false;
     detail::member_mutex tests_mutex_;
+
+    template <class Where>
+    struct read_context;
+    struct tests_codec;
+    // Defaults of fields a file may leave out, as Python fills them in on load.
+    struct author_default {  // the reading process's user
+        template <class Ctx>
+        std::string operator()(const Ctx& c) const {
+            return c.reader_user;
+        }
+    };
+    struct last_updated_by_default {
+        template <class Ctx>
+        std::string operator()(const Ctx& c) const {
+            return c.e.author_;
+        }
+    };
+    struct short_slug_default {
+        template <class Ctx>
+        std::string operator()(const Ctx& c) const {
+            return detail::slugify(c.e.name_, c.home->slugs);
+        }
+    };
+    struct slug_default {
+        template <class Ctx>
+        std::string operator()(const Ctx& c) const {
+            return detail::experiment_slug(c.e.name_, detail::format_stamp(c.e.created_at_), c.home->slugs);
+        }
+    };
+
+    // The experiment object of the file format (docs/format.md §4.1): one line per field.
+    using record_description = detail::record::description<
+        detail::record::field<"artifacts", &basic_experiment::artifacts_, detail::record::artifact_list>,
+        detail::record::field<"author", &basic_experiment::author_, detail::record::text_or<author_default>>,
+        detail::record::field<"created_at", &basic_experiment::created_at_, detail::record::time>,
+        detail::record::field<"dependencies", &basic_experiment::dependencies_, detail::dependency_list>,
+        detail::record::field<"last_updated", &basic_experiment::last_updated_, detail::record::time>,
+        detail::record::field<"last_updated_by", &basic_experiment::last_updated_by_,
+                              detail::record::text_or<last_updated_by_default>>,
+        detail::record::field<"metrics", &basic_experiment::metrics_, detail::record::json_object>,
+        detail::record::field<"name", &basic_experiment::name_, detail::record::identity_text>,
+        detail::record::field<"parameters", &basic_experiment::parameters_, detail::record::json_object>,
+        detail::record::field<"short_slug", &basic_experiment::short_slug_,
+                              detail::record::text_or<short_slug_default>>,
+        detail::record::field<"slug", &basic_experiment::slug_, detail::record::folder_text_or<slug_default>>,
+        detail::record::field<"tags", &basic_experiment::tags_, detail::record::string_array>,
+        detail::record::field<"tests", &basic_experiment::tests_, tests_codec>>;
 };
+
+template <class Handlers>
+void basic_experiment<Handlers>::tag(std::vector<std::string> new_tags, bool overwrite) {
+    this->require_writable("tag");
+    touch();
+    if (overwrite) tags_.clear();
+    tags_.insert(tags_.end(), std::make_move_iterator(new_tags.begin()), std::make_move_iterator(new_tags.end()));
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::remove_tag(std::string_view tag) {
+    this->require_writable("remove_tag");
+    const auto first = std::remove(tags_.begin(), tags_.end(), tag);
+    if (first == tags_.end()) {
+        std::string known;
+        for (const auto& t : tags_) known += (known.empty() ? "'" : ", '") + t + "'";
+        throw not_found_error("remove_tag: " + describe() + " has no tag '" + std::string(tag) +
+                              "'; tags: " + (known.empty() ? "(none)" : known));
+    }
+    touch();
+    tags_.erase(first, tags_.end());
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::remove_test(std::string_view name) {
+    this->require_writable("remove_test");
+    const test_type& t = test(name);
+    std::lock_guard lock(tests_mutex_.mutex);
+    for (std::size_t i = 0; i < tests_.size(); ++i) {
+        if (&tests_[i] != &t) continue;
+        for (const auto& a : t.artifacts_) {
+            if (!a.dirty()) this->removed_files_.push_back(t.relative_file(a.fname()));
+        }
+        this->removed_files_.insert(this->removed_files_.end(), t.removed_files_.begin(), t.removed_files_.end());
+        touch();
+        tests_.erase(i);
+        return;
+    }
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::add_dependency(const basic_experiment& upstream) {
+    this->require_writable("add_dependency");
+    const std::string upstream_reference = upstream.project_reference();
+    if (upstream_reference.empty()) {
+        throw format_error("add_dependency: experiment '" + upstream.slug_ + "' does not belong to a saved project");
+    }
+    if (upstream_reference == project_reference()) {
+        // Python recurses forever loading such a file; refuse to write one.
+        throw format_error("add_dependency: '" + upstream.slug_ + "' is in this experiment's own project (" +
+                           upstream_reference + "); dependencies must point to other projects");
+    }
+    // As in Python (a dict assignment): last_updated stays, and so does last_updated_by.
+    const auto& upstream_file = upstream.artifacts_.home()->owner_file;
+    put_dependency(dependency{upstream.short_slug_, upstream_reference, upstream.slug_, upstream_file});
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::remove_dependency(std::string_view short_slug) {
+    this->require_writable("remove_dependency");
+    const auto it = std::find_if(dependencies_.begin(), dependencies_.end(),
+                                 [&](const dependency& d) { return d.short_slug == short_slug; });
+    if (it == dependencies_.end()) {
+        std::string known;
+        for (const auto& d : dependencies_) known += (known.empty() ? "'" : ", '") + d.short_slug + "'";
+        throw not_found_error("remove_dependency: " + describe() + " has no dependency with short slug '" +
+                              std::string(short_slug) + "'; dependencies: " + (known.empty() ? "(none)" : known));
+    }
+    dependencies_.erase(it);
+}
+
+template <class Handlers>
+basic_experiment<Handlers>::basic_experiment(std::string name, std::string author,
+                                             std::shared_ptr<const detail::artifact_home> home, clock_function clock) {
+    this->name_ = std::move(name);
+    this->clock_ = clock;
+    author_ = std::move(author);
+    last_updated_by_ = author_;
+    created_at_ = clock();
+    last_updated_ = created_at_;
+    short_slug_ = detail::slugify(this->name_, home->slugs);
+    slug_ = detail::experiment_slug(this->name_, detail::format_stamp(created_at_), home->slugs);
+    this->artifacts_.place(std::move(home), slug_);
+}
+
+template <class Handlers>
+std::string basic_experiment<Handlers>::project_reference() const {
+    const auto& file = this->artifacts_.home()->owner_file;
+    if (file.empty()) return {};
+    if (auto key = project_registry::key_of(file)) return *key;
+    return file.generic_string();
+}
+
+template <class Handlers>
+template <class Experiments>
+void basic_experiment<Handlers>::discard_removed_files(const Experiments& experiments) {
+    const auto pending = [](const basic_experiment& e) {
+        if (!e.removed_files_.empty()) return true;
+        return std::any_of(e.tests_.begin(), e.tests_.end(),
+                           [](const test_type& t) { return !t.removed_files_.empty(); });
+    };
+    if (std::none_of(experiments.begin(), experiments.end(), [&](const auto& e) { return pending(*e); })) return;
+    std::set<std::string, std::less<>> named;
+    for (const auto& e : experiments) {
+        for (const auto& a : e->artifacts_) named.insert(e->relative_file(a.fname()));
+        for (const auto& t : e->tests_)
+            for (const auto& a : t.artifacts_) named.insert(t.relative_file(a.fname()));
+    }
+    // The project file is already saved: a file that cannot be removed now stays pending and is
+    // tried again on the next save, rather than failing a save that succeeded.
+    const auto discard = [&](std::vector<std::string>& files, const detail::artifact_home& home) {
+        std::vector<std::string> still_pending;
+        for (auto& file : files) {
+            if (named.count(file) != 0) continue;
+            const auto path = home.root / std::filesystem::path(file);
+            try {
+                home.files->check_inside(home.root, path);
+            } catch (const lazyscribe::error&) {
+                continue;
+            }
+            try {
+                home.files->remove(path);
+            } catch (const lazyscribe::save_error&) {
+                still_pending.push_back(std::move(file));
+            }
+        }
+        files = std::move(still_pending);
+    };
+    for (const auto& e : experiments) {
+        auto& me = const_cast<basic_experiment&>(*e);  // the project's own: pending files are bookkeeping
+        discard(me.removed_files_, *me.artifacts_.home());
+        for (auto& t : me.tests_) discard(t.removed_files_, *t.artifacts_.home());
+    }
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::put_dependency(dependency d) {
+    for (auto& existing : dependencies_) {
+        if (existing.short_slug == d.short_slug) {
+            existing = std::move(d);  // a dict keeps the first position, takes the new value
+            return;
+        }
+    }
+    dependencies_.push_back(std::move(d));
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::add_test(test_type t) {
+    std::lock_guard lock(tests_mutex_.mutex);
+    last_updated_ = this->clock_();
+    changed_ = true;
+    tests_.push_back(std::move(t));
+}
+
+// What reading an experiment knows besides the experiment.
+template <class Handlers>
+template <class Where>
+struct basic_experiment<Handlers>::read_context {
+    basic_experiment& e;
+    const Where& where_;
+    const std::shared_ptr<const detail::artifact_home>& home;
+    bool read_only;
+    const std::string& reader_user;
+    clock_function clock;
+    const detail::text_field* identity = nullptr;  // the name as read so far, for the tests' messages
+
+    std::string where() const { return where_(); }
+    std::string here() const { return where_() + " (experiment '" + e.name_ + "')"; }
+    void finish_artifacts(basic_artifact_set<Handlers>&, const std::optional<json>& entries) {
+        e.place_artifacts([&] { return here(); }, entries, home, e.slug_);
+    }
+};
+
+// Tests are read straight into records; their folder needs the slug, which may come later
+// in the object, so they are placed once everything else is finished.
+template <class Handlers>
+struct basic_experiment<Handlers>::tests_codec {
+    using state = bool;  // the value is not an array
+    static constexpr int phase = 2;
+    static void write(detail::record::writer& w, std::string_view key, const detail::stable_vector<test_type>& v) {
+        w.array(key, v.size(), [&](std::size_t i, std::size_t depth) { v[i].write_json(w.out(), w.options(), depth); });
+    }
+    static json to_json(const detail::stable_vector<test_type>& v) {
+        json tests = json::array();
+        for (const auto& t : v) tests.push_back(t.to_json());
+        return tests;
+    }
+    template <class Ctx>
+    static void read(detail::document_reader& reader, state& not_array, detail::stable_vector<test_type>& v,
+                     std::size_t depth, Ctx& ctx) {
+        v.clear();
+        not_array = !detail::next_starts_with(reader, '[', depth);
+        if (not_array) return;
+        reader.read_array([&](std::size_t i) {
+            v.push_back(test_type::read(reader, ctx.home, std::string(), ctx.read_only, ctx.clock, [&] {
+                const std::string entry = ctx.identity != nullptr && ctx.identity->is_text()
+                                              ? ctx.where() + " (experiment '" + ctx.identity->value + "')"
+                                              : ctx.where();
+                return entry + ": tests[" + std::to_string(i) + "]";
+            }));
+        });
+    }
+    template <class Ctx, class Here>
+    static void finish(state& not_array, detail::stable_vector<test_type>& v, const char* key, Ctx& ctx,
+                       const Here& here) {
+        if (not_array) throw format_error(here() + ": field '" + key + "' must be an array");
+        for (auto& t : v) {
+            t.artifacts_.place(ctx.home,
+                               ctx.e.slug_ + "/" + t.artifacts_.subfolder());  // read relative to the experiment
+        }
+    }
+};
+
+template <class Handlers>
+json basic_experiment<Handlers>::to_json() const {
+    return detail::record::to_json<record_description>(*this, extra_keys_);
+}
+
+template <class Handlers>
+void basic_experiment<Handlers>::write_json(std::string& out, const detail::pyjson::dump_options& options) const {
+    if (options.indent < 0) {  // the one-line layout is rare here: take the simple road
+        detail::pyjson::dump_to(to_json(), out, options);
+        return;
+    }
+    detail::pyjson::member_writer w(out, options, options.initial_depth);
+    detail::record::write_members<record_description>(w, *this, extra_keys_);
+    w.finish();
+}
+
+template <class Handlers>
+template <class Where>
+void basic_experiment<Handlers>::read(detail::document_reader& reader, basic_experiment& e, const Where& where,
+                                      const std::shared_ptr<const detail::artifact_home>& home, bool read_only,
+                                      const std::string& reader_user, clock_function clock) {
+    e.clock_ = clock;  // an edit stamps the project's "now" (last_updated, artifact names)
+    if (!detail::next_starts_with(reader, '{', 1)) throw format_error(where() + ": expected an experiment object");
+    read_context<Where> ctx{e, where, home, read_only, reader_user, clock};
+    detail::record::read<record_description>(reader, e, e.extra_keys_, detail::experiment_member_depth, ctx);
+    e.read_only_ = read_only;
+}
 
 }  // namespace lazyscribe

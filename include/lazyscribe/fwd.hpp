@@ -76,7 +76,7 @@ class path_error;
 
 /// @brief The handlers every project and repository knows (builtin_handlers.hpp defines the
 /// same alias; tests/unit-fwd.cpp checks that the two agree).
-using builtin_handlers = handler_list<json_handler, cereal_handler>;
+using builtin_handlers = handler_list<json_handler>;
 
 /// @brief A project, experiment, test and repository over builtin_handlers.
 using project = basic_project<builtin_handlers>;

@@ -17,6 +17,7 @@
 #include <lazyscribe/detail/pyjson_options.hpp>
 #include <lazyscribe/detail/pyjson_parser.hpp>
 #include <lazyscribe/detail/pyjson_writer.hpp>
+#include <lazyscribe/detail/record.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/json.hpp>
@@ -32,6 +33,40 @@ struct release {
     time_point created_at{};
     friend bool operator==(const release&, const release&) = default;
 };
+
+namespace detail {
+
+// A release's "artifacts": [name, version] pairs.
+struct release_pins {
+    using state = const json*;  // the value read, if the key was there
+    static constexpr int phase = 1;
+    static json to_json(const std::vector<std::pair<std::string, long long>>& pins) {
+        json pairs = json::array();
+        for (const auto& [name, version] : pins) pairs.push_back(json::array({name, version}));
+        return pairs;
+    }
+    static void read_value(const json& j, state& s, std::vector<std::pair<std::string, long long>>&) { s = &j; }
+    template <class Ctx, class Here>
+    static void finish(state& s, std::vector<std::pair<std::string, long long>>& pins, const char* key, Ctx&,
+                       const Here& here) {
+        if (s == nullptr || !s->is_array()) throw format_error(here() + ": field '" + key + "' must be an array");
+        for (const auto& pair : *s) {
+            if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_number_integer()) {
+                throw format_error(here() + ": field '" + key + "' must hold [name, version] pairs, got " +
+                                   pair.dump());
+            }
+            pins.emplace_back(pair[0].get<std::string>(), pair[1].get<long long>());
+        }
+    }
+};
+
+// The release object of Python's releases file, in the order Python writes its keys.
+using release_description =
+    record::ordered_description<record::field<"tag", &release::tag, record::text>,
+                                record::field<"artifacts", &release::artifacts, release_pins>,
+                                record::field<"created_at", &release::created_at, record::time>>;
+
+}  // namespace detail
 
 /// @brief Pins the latest non-expired version of every artifact name of `repo`. Like Python,
 /// the repository must be open read-only, so that nothing unsaved can be pinned.
@@ -100,15 +135,8 @@ inline const release& find_release(const std::vector<release>& releases) {
 /// none it is json.dumps's default layout (one line, ", " and ": ", non-ASCII escaped).
 inline std::string dumps_releases(const std::vector<release>& releases, const json& kwargs = json::object()) {
     ordered_json array = ordered_json::array();
-    for (const auto& r : releases) {
-        ordered_json pairs = ordered_json::array();
-        for (const auto& [name, version] : r.artifacts) pairs.push_back(ordered_json::array({name, version}));
-        ordered_json entry = ordered_json::object();
-        entry["tag"] = r.tag;
-        entry["artifacts"] = std::move(pairs);
-        entry["created_at"] = detail::format_time(r.created_at);
-        array.push_back(std::move(entry));
-    }
+    for (const auto& r : releases)
+        array.push_back(detail::record::to_json_as<detail::release_description, ordered_json>(r));
     std::string text;
     detail::pyjson::dump_to(array, text, detail::pyjson::options_from_kwargs(kwargs));
     return text;
@@ -139,20 +167,15 @@ inline std::vector<release> loads_releases(std::string_view text, const std::str
     if (!data.is_array()) throw format_error(source + ": expected an array of releases");
     std::vector<release> out;
     for (std::size_t i = 0; i < data.size(); ++i) {
-        const std::string at = source + ": [" + std::to_string(i) + "]";
+        struct context {
+            std::string at;
+            std::string where() const { return at; }
+            std::string here() const { return at; }
+        } ctx{source + ": [" + std::to_string(i) + "]"};
         const json& r = data[i];
-        if (!r.is_object()) throw format_error(at + ": expected a release object");
+        if (!r.is_object()) throw format_error(ctx.at + ": expected a release object");
         release rel;
-        rel.tag = detail::required_string(r, "tag", at);
-        rel.created_at = detail::required_time(r, "created_at", at);
-        const auto it = r.find("artifacts");
-        if (it == r.end() || !it->is_array()) throw format_error(at + ": field 'artifacts' must be an array");
-        for (const auto& pair : *it) {
-            if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_number_integer()) {
-                throw format_error(at + ": field 'artifacts' must hold [name, version] pairs, got " + pair.dump());
-            }
-            rel.artifacts.emplace_back(pair[0].get<std::string>(), pair[1].get<long long>());
-        }
+        detail::record::read_json<detail::release_description>(r, rel, ctx);
         out.push_back(std::move(rel));
     }
     return out;

@@ -215,6 +215,13 @@ namespace {
 static_assert(std::is_nothrow_destructible_v<project_t::experiment_scope>);
 static_assert(std::is_nothrow_destructible_v<ls::test_scope<handlers>>);
 
+// Options with a storage of the test's own: nothing left behind in the shared memory storage.
+ls::project_options private_memory() {
+    ls::project_options options{"bob"};
+    options.files = std::make_shared<ls::memory_storage>();
+    return options;
+}
+
 // A scope opened and ended inside a destructor that runs while an exception unwinds: the
 // case where a throwing destructor terminated the program.
 struct logs_while_unwinding {
@@ -229,7 +236,8 @@ struct logs_while_unwinding {
 }  // namespace
 
 TEST_CASE("project: a commit that fails while an exception unwinds is kept and reported, not fatal") {
-    project_t project("memory://commit-unwind/project.json", ls::mode::write, "bob");
+    const auto options = private_memory();
+    project_t project("commit-unwind/project.json", ls::mode::write, options);
     try {
         logs_while_unwinding guard{project};
         throw std::runtime_error("the caller's own failure");
@@ -247,18 +255,19 @@ TEST_CASE("project: a commit that fails while an exception unwinds is kept and r
             return what.find("'" + slug + "'") != std::string::npos && what.find("bad_alloc") != std::string::npos &&
                    what.find("commit-unwind/project.json") != std::string::npos;
         }));
-    CHECK_FALSE(ls::memory()->exists("commit-unwind/project.json"));  // nothing was written
-    CHECK_THROWS_AS(project.save(), ls::commit_error);                // until the user takes them
+    CHECK_FALSE(options.files->exists("commit-unwind/project.json"));  // nothing was written
+    CHECK_THROWS_AS(project.save(), ls::commit_error);                 // until the user takes them
     auto back = project.take_uncommitted();
     REQUIRE(back.size() == 1);
     CHECK(project.uncommitted().empty());
     project.append(std::move(back[0].experiment));
     project.save();
-    CHECK(project_t("memory://commit-unwind/project.json", ls::mode::read_only)[slug].metrics().at("auroc") == 0.5);
+    CHECK(project_t("commit-unwind/project.json", ls::mode::read_only, options)[slug].metrics().at("auroc") == 0.5);
 }
 
 TEST_CASE("project: a commit that fails when its scope ends normally is reported by the next save") {
-    project_t project("memory://commit-normal/project.json", ls::mode::write, "bob");
+    const auto options = private_memory();
+    project_t project("commit-normal/project.json", ls::mode::write, options);
     {
         auto scope = project.log("late");
         scope.log_parameter("k", 3);
@@ -273,7 +282,8 @@ TEST_CASE("project: a commit that fails when its scope ends normally is reported
 }
 
 TEST_CASE("project: commit() throws at the call, and the experiment stays in its scope") {
-    project_t project("memory://commit-explicit/project.json", ls::mode::write, "bob");
+    const auto options = private_memory();
+    project_t project("commit-explicit/project.json", ls::mode::write, options);
     {
         auto scope = project.log("first");
         scope.log_metric("m", 1);
@@ -310,12 +320,14 @@ TEST_CASE("project: commit() throws at the call, and the experiment stays in its
 }
 
 TEST_CASE("project: a commit failing at any allocation leaves the project and the experiment as they were") {
-    project_t project("memory://commit-strong/project.json", ls::mode::write, "bob");
+    const auto options = private_memory();
+    project_t project("commit-strong/project.json", ls::mode::write, options);
     set_now("2024-01-15T10:00:00");
     for (int i = 0; i < 40; ++i) project.log("old" + std::to_string(i), [](experiment_t&) {});
     for (long n = 0; n < 30; ++n) {
         auto scope = project.log("x" + std::to_string(n));
         scope.log_metric("n", n);
+        const std::string slug = scope.slug();  // a committed scope is moved from
         const std::size_t before = project.size();
         bool failed = false;
         try {
@@ -327,18 +339,19 @@ TEST_CASE("project: a commit failing at any allocation leaves the project and th
         allocations_until_failure = -1;
         if (failed) {
             CHECK(project.size() == before);
-            CHECK(project.find(scope.slug()) == nullptr);
+            CHECK(project.find(slug) == nullptr);
             CHECK(scope.metrics().at("n") == n);
             scope.commit();
         }
         REQUIRE(project.size() == before + 1);
-        CHECK(project[scope.slug()].metrics().at("n") == n);
+        CHECK(project[slug].metrics().at("n") == n);
     }
     for (const auto& e : project) CHECK(&project[e.slug()] == &e);  // the index agrees with the list
 }
 
 TEST_CASE("project: a test whose scope cannot join its experiment is reported when the experiment commits") {
-    project_t project("memory://commit-test/project.json", ls::mode::write, "bob");
+    const auto options = private_memory();
+    project_t project("commit-test/project.json", ls::mode::write, options);
     {
         auto exp = project.log("with test");
         {
@@ -354,7 +367,7 @@ TEST_CASE("project: a test whose scope cannot join its experiment is reported wh
 }
 
 TEST_CASE("project: copies are independent and indexed; swap and assignment exchange whole projects") {
-    project_t a("memory://copies/a.json", ls::mode::write, "bob");
+    project_t a("copies/a.json", ls::mode::write, private_memory());
     a.log("one", [](experiment_t&) {});
     project_t b = a;
     b.log("two", [](experiment_t&) {});

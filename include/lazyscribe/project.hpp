@@ -198,7 +198,8 @@ public:
     // Copies hold copies of the experiments (the index is rebuilt: see catalogue); moves keep them.
     basic_project(const basic_project&) = default;
     basic_project(basic_project&&) noexcept = default;
-    basic_project& operator=(const basic_project&) = default;
+    // Copied aside first: a failed copy leaves this project as it was.
+    basic_project& operator=(const basic_project& other) { return *this = basic_project(other); }
     basic_project& operator=(basic_project&&) noexcept = default;
     ~basic_project() = default;
 

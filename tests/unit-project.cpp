@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdlib>
+#include <new>
+#include <type_traits>
 #include <set>
 #include <cmath>
 #include <thread>
@@ -185,6 +188,200 @@ TEST_CASE("project: an experiment or test whose scope throws never joins") {
     REQUIRE(project.size() == 1);
     REQUIRE(project["kept"].tests().size() == 1);
     CHECK(project["kept"].tests()[0].name() == "whole");
+}
+
+namespace {
+
+// Allocation failure on demand, on this thread only: the one failure every commit can meet.
+// allocations_until_failure = n makes the (n+1)-th allocation from now throw std::bad_alloc.
+thread_local long allocations_until_failure = -1;  // -1: never
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+    if (allocations_until_failure == 0) {
+        allocations_until_failure = -1;
+        throw std::bad_alloc();
+    }
+    if (allocations_until_failure > 0) --allocations_until_failure;
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+static_assert(std::is_nothrow_destructible_v<project_t::experiment_scope>);
+static_assert(std::is_nothrow_destructible_v<ls::test_scope<handlers>>);
+
+// Options with a storage of the test's own: nothing left behind in the shared memory storage.
+ls::project_options private_memory() {
+    ls::project_options options{"bob"};
+    options.files = std::make_shared<ls::memory_storage>();
+    return options;
+}
+
+// A scope opened and ended inside a destructor that runs while an exception unwinds: the
+// case where a throwing destructor terminated the program.
+struct logs_while_unwinding {
+    project_t& project;
+    ~logs_while_unwinding() {
+        auto scope = project.log("rescued");
+        scope.log_metric("auroc", 0.5);
+        allocations_until_failure = 0;  // the scope's commit, next, fails
+    }
+};
+
+}  // namespace
+
+TEST_CASE("project: a commit that fails while an exception unwinds is kept and reported, not fatal") {
+    const auto options = private_memory();
+    project_t project("commit-unwind/project.json", ls::mode::write, options);
+    try {
+        logs_while_unwinding guard{project};
+        throw std::runtime_error("the caller's own failure");
+    } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()) == "the caller's own failure");  // the first error is untouched
+    }
+    CHECK(project.empty());
+    REQUIRE(project.uncommitted().size() == 1);
+    CHECK(project.uncommitted()[0].experiment.name() == "rescued");
+    CHECK(project.uncommitted()[0].experiment.metrics().at("auroc") == 0.5);
+    const std::string slug = project.uncommitted()[0].experiment.slug();
+    CHECK_THROWS_MATCHES(
+        project.save(), ls::commit_error, Catch::Matchers::Predicate<ls::commit_error>([&](const ls::commit_error& e) {
+            const std::string what = e.what();
+            return what.find("'" + slug + "'") != std::string::npos && what.find("bad_alloc") != std::string::npos &&
+                   what.find("commit-unwind/project.json") != std::string::npos;
+        }));
+    CHECK_FALSE(options.files->exists("commit-unwind/project.json"));  // nothing was written
+    CHECK_THROWS_AS(project.save(), ls::commit_error);                 // until the user takes them
+    auto back = project.take_uncommitted();
+    REQUIRE(back.size() == 1);
+    CHECK(project.uncommitted().empty());
+    project.append(std::move(back[0].experiment));
+    project.save();
+    CHECK(project_t("commit-unwind/project.json", ls::mode::read_only, options)[slug].metrics().at("auroc") == 0.5);
+}
+
+TEST_CASE("project: a commit that fails when its scope ends normally is reported by the next save") {
+    const auto options = private_memory();
+    project_t project("commit-normal/project.json", ls::mode::write, options);
+    {
+        auto scope = project.log("late");
+        scope.log_parameter("k", 3);
+        allocations_until_failure = 0;
+    }
+    CHECK(project.empty());
+    REQUIRE(project.uncommitted().size() == 1);
+    CHECK_THROWS_AS(project.save(), ls::commit_error);
+    for (auto& u : project.take_uncommitted()) project.append(std::move(u.experiment));
+    project.save();
+    CHECK(project["late"].parameters().at("k") == 3);
+}
+
+TEST_CASE("project: commit() throws at the call, and the experiment stays in its scope") {
+    const auto options = private_memory();
+    project_t project("commit-explicit/project.json", ls::mode::write, options);
+    {
+        auto scope = project.log("first");
+        scope.log_metric("m", 1);
+        CHECK_THROWS_AS(
+            [&] {
+                allocations_until_failure = 0;
+                scope.commit();
+            }(),
+            std::bad_alloc);
+        CHECK_FALSE(scope.committed());
+        CHECK(project.empty());
+        scope.commit();  // again, now that memory is there
+        CHECK(scope.committed());
+        CHECK(project.size() == 1);
+    }
+    CHECK(project.size() == 1);  // the scope's end does not add it twice
+    CHECK(project.uncommitted().empty());
+    // A commit() that fails and whose exception ends the scope: kept, not lost.
+    try {
+        auto scope = project.log("second");
+        allocations_until_failure = 0;
+        scope.commit();
+    } catch (const std::bad_alloc&) {
+    }
+    REQUIRE(project.uncommitted().size() == 1);
+    CHECK(project.uncommitted()[0].experiment.name() == "second");
+    // An experiment's scope ending by an exception without commit() is still dropped.
+    try {
+        auto scope = project.log("third");
+        throw std::runtime_error("boom");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK(project.uncommitted().size() == 1);
+}
+
+TEST_CASE("project: a commit failing at any allocation leaves the project and the experiment as they were") {
+    const auto options = private_memory();
+    project_t project("commit-strong/project.json", ls::mode::write, options);
+    set_now("2024-01-15T10:00:00");
+    for (int i = 0; i < 40; ++i) project.log("old" + std::to_string(i), [](experiment_t&) {});
+    for (long n = 0; n < 30; ++n) {
+        auto scope = project.log("x" + std::to_string(n));
+        scope.log_metric("n", n);
+        const std::string slug = scope.slug();  // a committed scope is moved from
+        const std::size_t before = project.size();
+        bool failed = false;
+        try {
+            allocations_until_failure = n;
+            scope.commit();
+        } catch (const std::bad_alloc&) {
+            failed = true;
+        }
+        allocations_until_failure = -1;
+        if (failed) {
+            CHECK(project.size() == before);
+            CHECK(project.find(slug) == nullptr);
+            CHECK(scope.metrics().at("n") == n);
+            scope.commit();
+        }
+        REQUIRE(project.size() == before + 1);
+        CHECK(project[slug].metrics().at("n") == n);
+    }
+    for (const auto& e : project) CHECK(&project[e.slug()] == &e);  // the index agrees with the list
+}
+
+TEST_CASE("project: a test whose scope cannot join its experiment is reported when the experiment commits") {
+    const auto options = private_memory();
+    project_t project("commit-test/project.json", ls::mode::write, options);
+    {
+        auto exp = project.log("with test");
+        {
+            auto test = exp.log_test("t");
+            test.log_metric("m", 1);
+            allocations_until_failure = 0;  // adding the test to the experiment fails
+        }
+        CHECK(exp.tests().empty());
+        CHECK_THROWS_AS(exp.commit(), std::bad_alloc);  // the experiment's commit reports it
+        exp.commit();                                   // reported once: the experiment joins
+    }
+    CHECK(project.size() == 1);
+}
+
+TEST_CASE("project: copies are independent and indexed; swap and assignment exchange whole projects") {
+    project_t a("copies/a.json", ls::mode::write, private_memory());
+    a.log("one", [](experiment_t&) {});
+    project_t b = a;
+    b.log("two", [](experiment_t&) {});
+    CHECK(a.size() == 1);
+    REQUIRE(b.size() == 2);
+    CHECK(&b["one"] != &a["one"]);
+    CHECK(b.find("two") == &*std::next(b.begin()));
+    a.swap(b);
+    CHECK(a.size() == 2);
+    CHECK(b.size() == 1);
+    b = a;
+    CHECK(b.size() == 2);
+    CHECK(&b["two"] != &a["two"]);
+    CHECK(b.to_text() == a.to_text());
 }
 
 TEST_CASE("project: saving the same content as Python gives the same bytes") {

@@ -289,3 +289,39 @@ TEST_CASE("repository: promote_artifact copies a newer experiment artifact as a 
     CHECK(count_files(dir / "repo") == files_before - 1 + 1);  // only the JSON moved back; no stray copy
     CHECK(repo.find_version("notes").version() == 2);
 }
+
+TEST_CASE("file life cycle: the merge runs only when another writer changed the file, and the text streams in slices") {
+    const auto files = std::make_shared<ls::memory_storage>();
+    const std::filesystem::path file = "lifecycle/repository.json";
+    ls::detail::file_lifecycle mine({files, file}, false);
+    CHECK_FALSE(mine.read().has_value());  // no file yet
+    int merges = 0;
+    std::string order;
+    auto save = [&](ls::detail::file_lifecycle& f, std::string text) {
+        f.save(
+            true,
+            [&](const std::string&) {
+                ++merges;
+                order += 'm';
+            },
+            [&] { order += 'p'; },
+            [&](ls::detail::file_lifecycle::text_sink sink) {
+                order += 'w';
+                sink(std::string_view(text).substr(0, 3));  // slices of any size make one file
+                sink(std::string_view(text).substr(3));
+            });
+    };
+    save(mine, "[1, 2]");
+    CHECK(files->read(file) == std::optional<std::string>("[1, 2]"));
+    save(mine, "[1, 2, 3]");  // the file is what this one wrote: no merge
+    CHECK(merges == 0);
+    ls::detail::file_lifecycle other({files, file}, false);
+    CHECK(other.read() == std::optional<std::string>("[1, 2, 3]"));
+    save(other, "[4]");
+    CHECK(merges == 0);       // other read what is there
+    save(mine, "[1, 2, 3]");  // another writer saved since: merge first
+    CHECK(merges == 1);
+    CHECK(order == "pwpwpwmpw");
+    save(mine, "[1, 2, 3]");  // the streamed hash is the whole file's: no merge of our own bytes
+    CHECK(merges == 1);
+}

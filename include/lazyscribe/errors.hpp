@@ -103,6 +103,14 @@ public:
     explicit save_error(const std::string& what) : error("lazyscribe.save_error", what) {}
 };
 
+/// @brief An experiment's scope ended and it could not join its project (the destructor cannot
+/// throw): the next save() throws this, naming the experiment and the reason. The experiment
+/// is kept in the project's uncommitted(); take_uncommitted() hands it back to retry.
+class commit_error : public error {
+public:
+    explicit commit_error(const std::string& what) : error("lazyscribe.commit_error", what) {}
+};
+
 /// @brief No version of a repository artifact matches the request. The message says which
 /// versions exist.
 class version_not_found_error : public error {

@@ -736,16 +736,28 @@ basic_test<Handlers> basic_test<Handlers>::read(detail::document_reader& reader,
     return t;
 }
 
-/// @brief The scope of a test being logged: use it as the test; it joins its experiment
-/// when the scope ends, unless an exception is propagating.
+/// @brief The scope of a test being logged: use it as the test; it joins its experiment at
+/// commit() (which throws if that fails) or when the scope ends, unless an exception is
+/// propagating. The destructor never throws: if joining fails there, the experiment keeps the
+/// error, and committing the experiment to its project reports it (see basic_project).
 template <class Handlers>
 class test_scope : public basic_test<Handlers> {
 public:
     test_scope(const test_scope&) = delete;
     test_scope& operator=(const test_scope&) = delete;
-    ~test_scope() noexcept(false) {
-        if (std::uncaught_exceptions() <= uncaught_)
-            owner_->add_test(std::move(static_cast<basic_test<Handlers>&>(*this)));
+    ~test_scope() {
+        if (committed_ || std::uncaught_exceptions() > uncaught_) return;
+        try {
+            commit();
+        } catch (...) {
+            owner_->failed_test_ = std::current_exception();  // no allocation: cannot fail
+        }
+    }
+    /// @brief Adds the test to its experiment now; throws what that throws.
+    void commit() {
+        if (committed_) return;
+        owner_->add_test(std::move(static_cast<basic_test<Handlers>&>(*this)));
+        committed_ = true;
     }
 
 private:
@@ -755,6 +767,7 @@ private:
 
     basic_experiment<Handlers>* owner_;
     int uncaught_;
+    bool committed_ = false;
 };
 
 /// @brief A dependency on an experiment of another project (docs/format.md §4.3).
@@ -929,6 +942,7 @@ public:
     void log_test(std::string name, std::optional<std::string> description, F&& f) {
         auto scope = log_test(std::move(name), std::move(description));
         std::forward<F>(f)(static_cast<test_type&>(scope));
+        scope.commit();
     }
     /// @brief The test named `name` (the first one), to change: its metrics, parameters and
     /// artifacts. Counts as an edit of this experiment (last_updated moves now; in edit mode
@@ -1089,6 +1103,8 @@ protected:
         detail::record::field<"slug", &basic_experiment::slug_, detail::record::folder_text_or<slug_default>>,
         detail::record::field<"tags", &basic_experiment::tags_, detail::record::string_array>,
         detail::record::field<"tests", &basic_experiment::tests_, tests_codec>>;
+    // Why a test scope's destructor could not add its test; its project's commit reports it.
+    std::exception_ptr failed_test_;
 };
 
 template <class Handlers>

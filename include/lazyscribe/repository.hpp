@@ -20,6 +20,7 @@
 
 #include <lazyscribe/artifact.hpp>
 #include <lazyscribe/builtin_handlers.hpp>
+#include <lazyscribe/detail/file_lifecycle.hpp>
 #include <lazyscribe/detail/files.hpp>
 #include <lazyscribe/detail/pyjson_options.hpp>
 #include <lazyscribe/detail/pyjson_parser.hpp>
@@ -128,25 +129,14 @@ public:
 
 private:
     basic_repository(std::pair<std::shared_ptr<storage>, std::filesystem::path> where, mode open_mode,
-                     const repository_options& options)
-        : path_(std::move(where.second)),
-          storage_(std::move(where.first)),
-          mode_(open_mode),
-          clock_(options.clock ? options.clock : &detail::now),
-          durable_(options.durable) {
-        if (mode_ == mode::append) {
-            throw std::invalid_argument("repository " + path_.string() +
-                                        ": the modes are read_only, write and edit (Python's r, w and w+)");
-        }
-        if (mode_ != mode::write) load();
-    }
+                     const repository_options& options);
 
 public:
-    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return file_.path(); }
     /// @brief Where the repository's files are read and written.
-    [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return storage_; }
+    [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return file_.files(); }
     /// @brief The folder holding the artifact folders.
-    [[nodiscard]] std::filesystem::path folder() const { return path_.parent_path(); }
+    [[nodiscard]] std::filesystem::path folder() const { return path().parent_path(); }
     [[nodiscard]] lazyscribe::mode open_mode() const noexcept { return mode_; }
 
     /// @brief Logs a new version of `name`: the highest version of that name + 1, or 0.
@@ -166,14 +156,14 @@ public:
     [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
         const artifact& a = find_version(name, options.version, options.match);
         return codec::template load<T>(a, artifact_folder(a), load_options{options.validate, options.kwargs}, folder(),
-                                       *storage_);
+                                       *files());
     }
     /// @brief load_artifact with the alias checked at compile time against T.
     template <class T, fixed_string Alias>
     [[nodiscard]] T load_artifact(std::string_view name, const repository_load_options& options = {}) const {
         const artifact& a = find_version(name, options.version, options.match);
         return codec::template load_as<T, Alias>(a, artifact_folder(a), load_options{options.validate, options.kwargs},
-                                                 folder(), *storage_);
+                                                 folder(), *files());
     }
 
     /// @brief The metadata entry of a version, as in the repository file.
@@ -232,70 +222,22 @@ public:
     /// times, in the order given), as the single-version form writes it.
     [[nodiscard]] std::string get_version_diff(std::string_view name,
                                                const std::pair<version_spec, version_spec>& versions,
-                                               lazyscribe::match how = match::exact) const {
-        const artifact* a = &find_version(name, versions.first, how);
-        const artifact* b = &find_version(name, versions.second, how);
-        if (b->created_at_ < a->created_at_) std::swap(a, b);
-        return version_diff(*a, *b);
-    }
+                                               lazyscribe::match how = match::exact) const;
 
     /// @brief A read-only repository with, for each name, the version that was current at `asof`.
-    [[nodiscard]] basic_repository filter(time_point asof) const {
-        std::vector<std::pair<std::string, long long>> picks;
-        for (const auto& [name, versions] : by_name_) {
-            try {
-                picks.emplace_back(name, find_version(name, asof, match::asof).version_);
-            } catch (const version_not_found_error&) {
-                // nothing of this name existed (or was valid) then
-            }
-        }
-        return filter(picks);
-    }
+    [[nodiscard]] basic_repository filter(time_point asof) const;
     /// @brief A read-only repository with exactly these (name, version) entries.
-    [[nodiscard]] basic_repository filter(const std::vector<std::pair<std::string, long long>>& picks) const {
-        basic_repository out(std::make_pair(storage_, path_), mode::write,
-                             repository_options{clock_, durable_, storage_});
-        for (const auto& a : entries_) {
-            const bool wanted = std::any_of(picks.begin(), picks.end(), [&](const auto& p) {
-                return p.first == a.name_ && p.second == a.version_;
-            });
-            if (wanted) out.add_loaded(a);
-        }
-        for (const auto& [name, version] : picks) (void)out.find_version(name, version);  // each must exist
-        out.mode_ = mode::read_only;
-        return out;
-    }
+    [[nodiscard]] basic_repository filter(const std::vector<std::pair<std::string, long long>>& picks) const;
 
     /// @brief Writes new versions (each atomically), then the repository file (atomically).
     /// If another process saved since this one loaded, its versions are merged in first
     /// (under an advisory lock on `<file>.lock`): this session's unsaved versions then take the
     /// next free numbers, so concurrent writers never produce the same (name, version) twice
     /// nor overwrite each other's files. In write mode the file is replaced, as in Python.
-    void save() {
-        require_writable("save");
-        const auto writers = storage_->lock(path_);
-        if (mode_ != mode::write) {
-            if (auto current = detail::reread_for_save(*storage_, path_);
-                current && detail::content_signature(*current) != disk_signature_) {
-                merge_from_disk(*current);
-            }
-        }
-        for (auto& a : entries_) codec::write(a, artifact_folder(a), durable_, folder(), *storage_);
-        const std::string text = to_text();
-        storage_->write(
-            path_, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
-            durable_);
-        disk_signature_ = detail::content_signature(text);
-        expiry_changes_.clear();
-    }
+    void save();
 
     /// @brief The repository file's content, byte for byte as Python writes it.
-    [[nodiscard]] std::string to_text() const {
-        detail::pyjson::dump_options options;
-        options.indent = 4;
-        options.sort_keys = true;
-        return detail::pyjson::dump(to_json(), options);
-    }
+    [[nodiscard]] std::string to_text() const;
     [[nodiscard]] json to_json() const {
         json array = json::array();
         for (const auto& a : entries_) array.push_back(a.to_json());
@@ -324,84 +266,16 @@ public:
     /// new version (Python's promote_artifact): refused unless it is newer than the latest
     /// version; its file is copied when it is on disk and the repository saved, and the copy
     /// is undone if that save fails. Never reuses a version number.
-    void promote(const artifact& a, const std::filesystem::path& source_folder) {
-        require_writable("promote_artifact");
-        if (const auto it = by_name_.find(a.name_); it != by_name_.end() && !it->second.empty()) {
-            const artifact& latest = entries_[it->second.back()];
-            if (a.created_at_ <= latest.created_at_) {
-                throw artifact_log_error("promote_artifact: '" + a.name_ + "' created at " +
-                                         detail::format_time(a.created_at_) + " is not newer than version " +
-                                         std::to_string(latest.version_) + " created at " +
-                                         detail::format_time(latest.created_at_));
-            }
-        }
-        artifact copy = a;
-        copy.version_ = next_version(a.name_);
-        copy.null_version_ = false;  // a repository numbers every version
-        copy.expiry_.reset();
-        const std::size_t index = add(std::move(copy), a.fname_);
-        const artifact& added = entries_[index];
-        const auto source = detail::resolve_inside(source_folder, a.fname_, "artifact '" + a.name_ + "': fname");
-        std::optional<std::filesystem::path> copied;
-        if (!a.dirty_) {
-            if (auto bytes = storage_->read(source)) {
-                const auto target = detail::resolve_inside(artifact_folder(added), added.fname_, "promoted fname");
-                try {
-                    storage_->check_inside(folder(), target);
-                    storage_->write(
-                        target, true,
-                        [&](std::ostream& out) {
-                            out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-                        },
-                        durable_);
-                } catch (...) {
-                    remove_entry(index);
-                    throw;
-                }
-                entries_[index].dirty_ = false;
-                copied = target;
-            }
-        }
-        try {
-            save();
-        } catch (...) {
-            if (copied) storage_->remove(*copied);
-            remove_entry(index);
-            throw;
-        }
-    }
+    void promote(const artifact& a, const std::filesystem::path& source_folder);
 
 private:
     // Look-ups work on one name's indices, sorted by time: binary searches, not scans of
     // the whole repository.
-    std::size_t find_index(std::string_view name, const version_spec& version, lazyscribe::match how) const {
-        const auto& versions = versions_of(name);
-        if (version.is_latest()) return pick_not_expired(name, versions, versions.size(), clock_(), "latest");
-        if (const auto number = version.number()) {
-            if (how == match::asof) {
-                throw invalid_version_error("'" + std::string(name) + "': an as-of match needs a time, not version " +
-                                            std::to_string(*number));
-            }
-            const auto& numbers = by_version_.find(std::string(name))->second;
-            if (const auto it = numbers.find(*number); it != numbers.end()) return it->second;
-            throw not_found(name, versions, version.describe());
-        }
-        const time_point t = *version.time();
-        const auto after = std::upper_bound(versions.begin(), versions.end(), t,
-                                            [&](time_point v, std::size_t i) { return v < entries_[i].created_at_; });
-        if (how == match::exact) {
-            const auto first = std::lower_bound(
-                versions.begin(), after, t, [&](std::size_t i, time_point v) { return entries_[i].created_at_ < v; });
-            if (first != after) return *first;
-            throw not_found(name, versions, "created at " + detail::format_time(t));
-        }
-        return pick_not_expired(name, versions, static_cast<std::size_t>(after - versions.begin()), t,
-                                "as of " + detail::format_time(t));
-    }
+    std::size_t find_index(std::string_view name, const version_spec& version, lazyscribe::match how) const;
 
     void require_writable(const char* operation) const {
         if (mode_ == mode::read_only) {
-            throw read_only_error(std::string(operation) + ": repository " + path_.string() + " is open read-only");
+            throw read_only_error(std::string(operation) + ": repository " + path().string() + " is open read-only");
         }
     }
 
@@ -410,39 +284,14 @@ private:
         return it == by_version_.end() || it->second.empty() ? 0 : it->second.rbegin()->first + 1;
     }
 
-    const std::vector<std::size_t>& versions_of(std::string_view name) const {
-        const auto it = by_name_.find(std::string(name));
-        if (it == by_name_.end()) {
-            std::string names;
-            for (const auto& [n, v] : by_name_) names += (names.empty() ? "'" : ", '") + n + "'";
-            throw version_not_found_error("repository " + path_.string() + " has no artifact named '" +
-                                          std::string(name) + "'; artifacts: " + (names.empty() ? "(none)" : names));
-        }
-        return it->second;
-    }
+    const std::vector<std::size_t>& versions_of(std::string_view name) const;
 
     // The newest of versions[0, end) that is not expired at t.
     std::size_t pick_not_expired(std::string_view name, const std::vector<std::size_t>& versions, std::size_t end,
-                                 time_point t, const std::string& what) const {
-        for (std::size_t k = end; k > 0; --k) {
-            const artifact& a = entries_[versions[k - 1]];
-            if (!a.expiry_ || t < *a.expiry_) return versions[k - 1];
-        }
-        throw not_found(name, versions, what + " (at " + detail::format_time(t) + ")");
-    }
+                                 time_point t, const std::string& what) const;
 
     version_not_found_error not_found(std::string_view name, const std::vector<std::size_t>& versions,
-                                      const std::string& what) const {
-        std::string list;
-        for (const std::size_t i : versions) {
-            const artifact& a = entries_[i];
-            list += (list.empty() ? "" : ", ") + std::to_string(a.version_) + " (" +
-                    detail::format_time(a.created_at_) +
-                    (a.expiry_ ? ", expires " + detail::format_time(*a.expiry_) : "") + ")";
-        }
-        return version_not_found_error("'" + std::string(name) + "': no version matches " + what + " in " +
-                                       path_.string() + "; versions: " + list);
-    }
+                                      const std::string& what) const;
 
     // Python checks each version in turn, the first one's dirtiness and binariness before the second's.
     std::string version_diff(const artifact& a, const artifact& b) const {
@@ -450,128 +299,325 @@ private:
         return detail::python_version_diff_text(from, read_text(b));
     }
 
-    std::string read_text(const artifact& a) const {
-        if (a.dirty_) {
-            throw artifact_load_error("get_version_diff: '" + a.name_ + "' version " + std::to_string(a.version_) +
-                                      " is not saved yet");
-        }
-        const bool binary = Handlers::contains(a.handler_) &&
-                            Handlers::visit(a.handler_, [](auto h) { return decltype(h)::type::binary; });
-        if (binary) {
-            throw artifact_load_error("get_version_diff: '" + a.name_ + "' uses the binary handler '" + a.handler_ +
-                                      "'; only text artifacts can be compared");
-        }
-        const auto file = detail::resolve_inside(artifact_folder(a), a.fname_, "artifact fname");
-        storage_->check_inside(folder(), file);
-        auto bytes = storage_->read(file);
-        if (!bytes) throw artifact_load_error("get_version_diff: cannot open " + file.string());
-        return std::move(*bytes);
-    }
+    std::string read_text(const artifact& a) const;
 
     // Adds a new entry: a default fname distinct from every file of that name's folder.
-    std::size_t add(artifact a, std::string fname) {
-        const auto folder_of_name = artifact_folder(a);  // refuses names that leave the folder
-        auto taken = [&](std::string_view candidate) {
-            const auto it = by_name_.find(a.name_);
-            if (it == by_name_.end()) return false;
-            return std::any_of(it->second.begin(), it->second.end(),
-                               [&](std::size_t i) { return entries_[i].fname_ == candidate; });
-        };
-        if (fname.empty() || taken(fname)) {
-            // Python reuses the same default name for two versions logged in one second and
-            // the second write destroys the first file; each version gets its own file here.
-            fname = fname.empty() ? codec::default_fname_unique(a, taken) : detail::unique_variant(fname, taken);
-        }
-        (void)detail::resolve_inside(folder_of_name, fname, "artifact '" + a.name_ + "': fname");
-        a.fname_ = std::move(fname);
-        return add_loaded(std::move(a));
-    }
+    std::size_t add(artifact a, std::string fname);
 
     // Appends an entry and indexes it by name, keeping each name's list sorted by time
     // (stable: equal times keep file order).
-    std::size_t add_loaded(artifact a) {
-        entries_.push_back(std::move(a));
-        const std::size_t index = entries_.size() - 1;
-        auto& versions = by_name_[entries_[index].name_];
-        const auto pos = std::upper_bound(versions.begin(), versions.end(), entries_[index].created_at_,
-                                          [&](time_point t, std::size_t i) { return t < entries_[i].created_at_; });
-        versions.insert(pos, index);
-        // Python takes the first entry with that number in time order.
-        auto& numbers = by_version_[entries_[index].name_];
-        const auto [it, fresh] = numbers.emplace(entries_[index].version_, index);
-        if (!fresh && entries_[index].created_at_ < entries_[it->second].created_at_) it->second = index;
-        return index;
-    }
+    std::size_t add_loaded(artifact a);
 
-    void remove_entry(std::size_t index) {
-        entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(index));
-        by_name_.clear();
-        by_version_.clear();
-        std::deque<artifact> all = std::move(entries_);
-        entries_.clear();
-        for (auto& a : all) add_loaded(std::move(a));
-    }
+    void remove_entry(std::size_t index);
 
-    void load() {
-        auto text = read_bounded(*storage_, path_);
-        if (!text) return;
-        disk_signature_ = detail::content_signature(*text);
-        for (auto& a : parse_file(*text)) add_loaded(std::move(a));
-    }
+    void load();
 
-    std::vector<artifact> parse_file(const std::string& text) const {
-        const std::string file = path_.string();
-        const json data = detail::pyjson::parse<json>(text, file);
-        if (!data.is_array()) throw format_error(file + ": expected an array of artifacts at the top level");
-        std::vector<artifact> out;
-        out.reserve(data.size());
-        for (std::size_t i = 0; i < data.size(); ++i) {
-            artifact a = codec::parse(data[i], file + ": [" + std::to_string(i) + "]");
-            if (const auto reason = detail::outside_folder_reason(a.name_); !reason.empty()) {
-                throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" +
-                                   detail::printable(a.name_) + "' " + reason +
-                                   " (repository artifacts are stored in a folder named after them)");
-            }
-            out.push_back(std::move(a));
-        }
-        return out;
-    }
+    std::vector<artifact> parse_file(const std::string& text) const;
 
     // Another process saved since we loaded: start from its file, re-apply our expiry
     // changes, and append our unsaved versions with fresh numbers and file names, so that
     // no (name, version) repeats and no file is overwritten.
-    void merge_from_disk(const std::string& text) {
-        std::deque<artifact> mine = std::move(entries_);
-        entries_.clear();
-        by_name_.clear();
-        by_version_.clear();
-        for (auto& a : parse_file(text)) add_loaded(std::move(a));
-        for (const auto& [name, version, expiry] : expiry_changes_) {
-            const auto it = by_name_.find(name);
-            if (it == by_name_.end()) continue;
-            for (const std::size_t i : it->second) {
-                if (entries_[i].version_ == version) entries_[i].expiry_ = expiry;
-            }
-        }
-        for (auto& a : mine) {
-            if (!a.dirty_) continue;  // saved before: it is in the file already
-            a.version_ = next_version(a.name_);
-            std::string fname = std::move(a.fname_);
-            add(std::move(a), std::move(fname));
-        }
-    }
+    void merge_from_disk(const std::string& text);
 
-    std::filesystem::path path_;
-    std::shared_ptr<storage> storage_;
+    detail::file_lifecycle file_;
     lazyscribe::mode mode_;
     clock_function clock_;
-    bool durable_ = true;
-    std::uint64_t disk_signature_ = 0;  // of the file as we last read or wrote it
     std::vector<std::tuple<std::string, long long, std::optional<time_point>>> expiry_changes_;  // since the last save
     std::deque<artifact> entries_;  // file order; a deque, so references handed out stay valid
     std::unordered_map<std::string, std::vector<std::size_t>> by_name_;             // indices sorted by created_at
     std::unordered_map<std::string, std::map<long long, std::size_t>> by_version_;  // number → entry, per name
 };
+
+template <class Handlers>
+basic_repository<Handlers>::basic_repository(std::pair<std::shared_ptr<storage>, std::filesystem::path> where,
+                                             mode open_mode, const repository_options& options)
+    : file_(std::move(where), options.durable), mode_(open_mode), clock_(options.clock ? options.clock : &detail::now) {
+    if (mode_ == mode::append) {
+        throw std::invalid_argument("repository " + path().string() +
+                                    ": the modes are read_only, write and edit (Python's r, w and w+)");
+    }
+    if (mode_ != mode::write) load();
+}
+
+template <class Handlers>
+std::string basic_repository<Handlers>::get_version_diff(std::string_view name,
+                                                         const std::pair<version_spec, version_spec>& versions,
+                                                         lazyscribe::match how) const {
+    const artifact* a = &find_version(name, versions.first, how);
+    const artifact* b = &find_version(name, versions.second, how);
+    if (b->created_at_ < a->created_at_) std::swap(a, b);
+    return version_diff(*a, *b);
+}
+
+template <class Handlers>
+basic_repository<Handlers> basic_repository<Handlers>::filter(time_point asof) const {
+    std::vector<std::pair<std::string, long long>> picks;
+    for (const auto& [name, versions] : by_name_) {
+        try {
+            picks.emplace_back(name, find_version(name, asof, match::asof).version_);
+        } catch (const version_not_found_error&) {
+            // nothing of this name existed (or was valid) then
+        }
+    }
+    return filter(picks);
+}
+
+template <class Handlers>
+basic_repository<Handlers> basic_repository<Handlers>::filter(
+    const std::vector<std::pair<std::string, long long>>& picks) const {
+    basic_repository out(std::make_pair(files(), path()), mode::write,
+                         repository_options{clock_, file_.durable(), files()});
+    for (const auto& a : entries_) {
+        const bool wanted = std::any_of(picks.begin(), picks.end(),
+                                        [&](const auto& p) { return p.first == a.name_ && p.second == a.version_; });
+        if (wanted) out.add_loaded(a);
+    }
+    for (const auto& [name, version] : picks) (void)out.find_version(name, version);  // each must exist
+    out.mode_ = mode::read_only;
+    return out;
+}
+
+template <class Handlers>
+void basic_repository<Handlers>::save() {
+    require_writable("save");
+    std::string text;
+    file_.save(
+        mode_ != mode::write, [&](const std::string& current) { merge_from_disk(current); },
+        [&] {
+            for (auto& a : entries_) codec::write(a, artifact_folder(a), file_.durable(), folder(), *files());
+            text = to_text();  // before the file is opened: a record that cannot be written fails first
+        },
+        [&](detail::file_lifecycle::text_sink sink) { sink(text); });
+    expiry_changes_.clear();
+}
+
+template <class Handlers>
+std::string basic_repository<Handlers>::to_text() const {
+    detail::pyjson::dump_options options;
+    options.indent = 4;
+    options.sort_keys = true;
+    return detail::pyjson::dump(to_json(), options);
+}
+
+template <class Handlers>
+void basic_repository<Handlers>::promote(const artifact& a, const std::filesystem::path& source_folder) {
+    require_writable("promote_artifact");
+    if (const auto it = by_name_.find(a.name_); it != by_name_.end() && !it->second.empty()) {
+        const artifact& latest = entries_[it->second.back()];
+        if (a.created_at_ <= latest.created_at_) {
+            throw artifact_log_error("promote_artifact: '" + a.name_ + "' created at " +
+                                     detail::format_time(a.created_at_) + " is not newer than version " +
+                                     std::to_string(latest.version_) + " created at " +
+                                     detail::format_time(latest.created_at_));
+        }
+    }
+    artifact copy = a;
+    copy.version_ = next_version(a.name_);
+    copy.null_version_ = false;  // a repository numbers every version
+    copy.expiry_.reset();
+    const std::size_t index = add(std::move(copy), a.fname_);
+    const artifact& added = entries_[index];
+    const auto source = detail::resolve_inside(source_folder, a.fname_, "artifact '" + a.name_ + "': fname");
+    std::optional<std::filesystem::path> copied;
+    if (!a.dirty_) {
+        if (auto bytes = files()->read(source)) {
+            const auto target = detail::resolve_inside(artifact_folder(added), added.fname_, "promoted fname");
+            try {
+                files()->check_inside(folder(), target);
+                files()->write(
+                    target, true,
+                    [&](std::ostream& out) { out.write(bytes->data(), static_cast<std::streamsize>(bytes->size())); },
+                    file_.durable());
+            } catch (...) {
+                remove_entry(index);
+                throw;
+            }
+            entries_[index].dirty_ = false;
+            copied = target;
+        }
+    }
+    try {
+        save();
+    } catch (...) {
+        if (copied) files()->remove(*copied);
+        remove_entry(index);
+        throw;
+    }
+}
+
+template <class Handlers>
+std::size_t basic_repository<Handlers>::find_index(std::string_view name, const version_spec& version,
+                                                   lazyscribe::match how) const {
+    const auto& versions = versions_of(name);
+    if (version.is_latest()) return pick_not_expired(name, versions, versions.size(), clock_(), "latest");
+    if (const auto number = version.number()) {
+        if (how == match::asof) {
+            throw invalid_version_error("'" + std::string(name) + "': an as-of match needs a time, not version " +
+                                        std::to_string(*number));
+        }
+        const auto& numbers = by_version_.find(std::string(name))->second;
+        if (const auto it = numbers.find(*number); it != numbers.end()) return it->second;
+        throw not_found(name, versions, version.describe());
+    }
+    const time_point t = *version.time();
+    const auto after = std::upper_bound(versions.begin(), versions.end(), t,
+                                        [&](time_point v, std::size_t i) { return v < entries_[i].created_at_; });
+    if (how == match::exact) {
+        const auto first = std::lower_bound(versions.begin(), after, t,
+                                            [&](std::size_t i, time_point v) { return entries_[i].created_at_ < v; });
+        if (first != after) return *first;
+        throw not_found(name, versions, "created at " + detail::format_time(t));
+    }
+    return pick_not_expired(name, versions, static_cast<std::size_t>(after - versions.begin()), t,
+                            "as of " + detail::format_time(t));
+}
+
+template <class Handlers>
+const std::vector<std::size_t>& basic_repository<Handlers>::versions_of(std::string_view name) const {
+    const auto it = by_name_.find(std::string(name));
+    if (it == by_name_.end()) {
+        std::string names;
+        for (const auto& [n, v] : by_name_) names += (names.empty() ? "'" : ", '") + n + "'";
+        throw version_not_found_error("repository " + path().string() + " has no artifact named '" + std::string(name) +
+                                      "'; artifacts: " + (names.empty() ? "(none)" : names));
+    }
+    return it->second;
+}
+
+template <class Handlers>
+std::size_t basic_repository<Handlers>::pick_not_expired(std::string_view name,
+                                                         const std::vector<std::size_t>& versions, std::size_t end,
+                                                         time_point t, const std::string& what) const {
+    for (std::size_t k = end; k > 0; --k) {
+        const artifact& a = entries_[versions[k - 1]];
+        if (!a.expiry_ || t < *a.expiry_) return versions[k - 1];
+    }
+    throw not_found(name, versions, what + " (at " + detail::format_time(t) + ")");
+}
+
+template <class Handlers>
+version_not_found_error basic_repository<Handlers>::not_found(std::string_view name,
+                                                              const std::vector<std::size_t>& versions,
+                                                              const std::string& what) const {
+    std::string list;
+    for (const std::size_t i : versions) {
+        const artifact& a = entries_[i];
+        list += (list.empty() ? "" : ", ") + std::to_string(a.version_) + " (" + detail::format_time(a.created_at_) +
+                (a.expiry_ ? ", expires " + detail::format_time(*a.expiry_) : "") + ")";
+    }
+    return version_not_found_error("'" + std::string(name) + "': no version matches " + what + " in " +
+                                   path().string() + "; versions: " + list);
+}
+
+template <class Handlers>
+std::string basic_repository<Handlers>::read_text(const artifact& a) const {
+    if (a.dirty_) {
+        throw artifact_load_error("get_version_diff: '" + a.name_ + "' version " + std::to_string(a.version_) +
+                                  " is not saved yet");
+    }
+    const bool binary =
+        Handlers::contains(a.handler_) && Handlers::visit(a.handler_, [](auto h) { return decltype(h)::type::binary; });
+    if (binary) {
+        throw artifact_load_error("get_version_diff: '" + a.name_ + "' uses the binary handler '" + a.handler_ +
+                                  "'; only text artifacts can be compared");
+    }
+    const auto file = detail::resolve_inside(artifact_folder(a), a.fname_, "artifact fname");
+    files()->check_inside(folder(), file);
+    auto bytes = files()->read(file);
+    if (!bytes) throw artifact_load_error("get_version_diff: cannot open " + file.string());
+    return std::move(*bytes);
+}
+
+template <class Handlers>
+std::size_t basic_repository<Handlers>::add(artifact a, std::string fname) {
+    const auto folder_of_name = artifact_folder(a);  // refuses names that leave the folder
+    auto taken = [&](std::string_view candidate) {
+        const auto it = by_name_.find(a.name_);
+        if (it == by_name_.end()) return false;
+        return std::any_of(it->second.begin(), it->second.end(),
+                           [&](std::size_t i) { return entries_[i].fname_ == candidate; });
+    };
+    if (fname.empty() || taken(fname)) {
+        // Python reuses the same default name for two versions logged in one second and
+        // the second write destroys the first file; each version gets its own file here.
+        fname = fname.empty() ? codec::default_fname_unique(a, taken) : detail::unique_variant(fname, taken);
+    }
+    (void)detail::resolve_inside(folder_of_name, fname, "artifact '" + a.name_ + "': fname");
+    a.fname_ = std::move(fname);
+    return add_loaded(std::move(a));
+}
+
+template <class Handlers>
+std::size_t basic_repository<Handlers>::add_loaded(artifact a) {
+    entries_.push_back(std::move(a));
+    const std::size_t index = entries_.size() - 1;
+    auto& versions = by_name_[entries_[index].name_];
+    const auto pos = std::upper_bound(versions.begin(), versions.end(), entries_[index].created_at_,
+                                      [&](time_point t, std::size_t i) { return t < entries_[i].created_at_; });
+    versions.insert(pos, index);
+    // Python takes the first entry with that number in time order.
+    auto& numbers = by_version_[entries_[index].name_];
+    const auto [it, fresh] = numbers.emplace(entries_[index].version_, index);
+    if (!fresh && entries_[index].created_at_ < entries_[it->second].created_at_) it->second = index;
+    return index;
+}
+
+template <class Handlers>
+void basic_repository<Handlers>::remove_entry(std::size_t index) {
+    entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(index));
+    by_name_.clear();
+    by_version_.clear();
+    std::deque<artifact> all = std::move(entries_);
+    entries_.clear();
+    for (auto& a : all) add_loaded(std::move(a));
+}
+
+template <class Handlers>
+void basic_repository<Handlers>::load() {
+    auto text = file_.read();
+    if (!text) return;
+    for (auto& a : parse_file(*text)) add_loaded(std::move(a));
+}
+
+template <class Handlers>
+std::vector<artifact> basic_repository<Handlers>::parse_file(const std::string& text) const {
+    const std::string file = path().string();
+    const json data = detail::pyjson::parse<json>(text, file);
+    if (!data.is_array()) throw format_error(file + ": expected an array of artifacts at the top level");
+    std::vector<artifact> out;
+    out.reserve(data.size());
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        artifact a = codec::parse(data[i], file + ": [" + std::to_string(i) + "]");
+        if (const auto reason = detail::outside_folder_reason(a.name_); !reason.empty()) {
+            throw format_error(file + ": [" + std::to_string(i) + "]: field 'name': '" + detail::printable(a.name_) +
+                               "' " + reason + " (repository artifacts are stored in a folder named after them)");
+        }
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+template <class Handlers>
+void basic_repository<Handlers>::merge_from_disk(const std::string& text) {
+    std::deque<artifact> mine = std::move(entries_);
+    entries_.clear();
+    by_name_.clear();
+    by_version_.clear();
+    for (auto& a : parse_file(text)) add_loaded(std::move(a));
+    for (const auto& [name, version, expiry] : expiry_changes_) {
+        const auto it = by_name_.find(name);
+        if (it == by_name_.end()) continue;
+        for (const std::size_t i : it->second) {
+            if (entries_[i].version_ == version) entries_[i].expiry_ = expiry;
+        }
+    }
+    for (auto& a : mine) {
+        if (!a.dirty_) continue;  // saved before: it is in the file already
+        a.version_ = next_version(a.name_);
+        std::string fname = std::move(a.fname_);
+        add(std::move(a), std::move(fname));
+    }
+}
 
 /// @brief A repository with the built-in handlers.
 using repository = basic_repository<builtin_handlers>;

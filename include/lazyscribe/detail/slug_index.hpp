@@ -41,11 +41,12 @@ public:
             if (matches(slots_[i], h, key)) return slots_[i].value;
         }
         if (keys_.size() + key.size() > max_key_bytes) throw std::length_error("lazyscribe: slug index is full");
+        const std::size_t offset = keys_.size();
+        keys_.append(key);  // may throw: before the slot is taken, so that a failure changes nothing
         slot& s = slots_[i];
         s.hash = h;
-        s.offset = static_cast<std::uint32_t>(keys_.size());
+        s.offset = static_cast<std::uint32_t>(offset);
         s.length = static_cast<std::uint32_t>(key.size());
-        keys_.append(key);
         ++count_;
         return s.value;
     }
@@ -83,15 +84,17 @@ private:
 
     // Doubles the table (at most half full keeps probe runs short); stored hashes make it
     // a pass over the slots that reads no key.
+    // The new table is built aside, so that a failed allocation leaves the old one whole.
     void grow() {
-        std::vector<slot> old = std::move(slots_);
-        slots_.assign(old.empty() ? 16 : 2 * old.size(), slot{});
-        for (auto& s : old) {
+        std::vector<slot> bigger(slots_.empty() ? 16 : 2 * slots_.size(), slot{});
+        const std::size_t new_mask = bigger.size() - 1;
+        for (auto& s : slots_) {
             if (s.hash == 0) continue;
-            std::size_t i = start(s.hash);
-            while (slots_[i].hash != 0) i = (i + 1) & mask();
-            slots_[i] = std::move(s);
+            std::size_t i = static_cast<std::size_t>(s.hash >> 1) & new_mask;
+            while (bigger[i].hash != 0) i = (i + 1) & new_mask;
+            bigger[i] = std::move(s);
         }
+        slots_ = std::move(bigger);
     }
 
     std::vector<slot> slots_;  // size 0 or a power of two

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 using lazyscribe::resolve_inside;
 
@@ -16,8 +17,9 @@ TEST_CASE("resolve_inside joins a path that stays in the folder", "[paths]") {
 }
 
 TEST_CASE("resolve_inside refuses a path that leaves the folder, naming it", "[paths]") {
-    for (const std::string bad :
-         {"../x.json", "a/../../x.json", "/etc/passwd", "", ".", "..", std::string("a\0b", 3)}) {
+    const std::string nul("a\0b", 3);
+    for (const std::string& bad :
+         std::vector<std::string>{"../x.json", "a/../../x.json", "/etc/passwd", "", ".", "..", nul}) {
         INFO(bad);
         CHECK_THROWS_AS(resolve_inside("/p/exp", bad, "artifact 'm': fname"), lazyscribe::path_error);
     }

@@ -11,10 +11,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
-#include <exception>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -120,19 +118,15 @@ public:
     }
 };
 
-// Runs work(begin, end) on `threads` threads over [0, count) in equal chunks. Returns what
-// the first call that threw threw (null if none did); false from a call counts as a failure
-// with no exception, and so does a thread that cannot start.
+// Runs work(begin, end) on `threads` threads over [0, count) in equal chunks; false if a
+// call returned false or threw, or a thread could not start (its chunk is not done).
 template <class Work>
-bool run_in_chunks(std::size_t count, std::size_t threads, const Work& work, std::exception_ptr& error) {
+bool run_in_chunks(std::size_t count, std::size_t threads, const Work& work) {
     std::atomic<bool> failed{false};
-    std::mutex error_mutex;
     const auto guarded = [&](std::size_t begin, std::size_t end) {
         try {
             if (!work(begin, end)) failed = true;
         } catch (...) {
-            const std::lock_guard lock(error_mutex);
-            if (!error) error = std::current_exception();
             failed = true;
         }
     };
@@ -195,20 +189,16 @@ template <class Handlers = builtin_handlers>
     const std::string reader_user = detail::os_user_name();
     const clock_function clock = options.clock ? options.clock : &detail::now;
     std::vector<experiment_summary> read(count);
-    std::exception_ptr error;
     // Each experiment is read in full, summarised and freed at once, on its worker. Any
     // failure (an error, a dependency): basic_project reads the file and reports.
-    const bool ok = detail::run_in_chunks(
-        count, workers,
-        [&](std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) {
-                reader_type e;
-                if (!e.read((*spans)[i], file, home, reader_user, clock)) return false;
-                read[i] = std::move(e).take();
-            }
-            return true;
-        },
-        error);
+    const bool ok = detail::run_in_chunks(count, workers, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            reader_type e;
+            if (!e.read((*spans)[i], file, home, reader_user, clock)) return false;
+            read[i] = std::move(e).take();
+        }
+        return true;
+    });
     if (!ok) return slow();
 
     // basic_project's order (basic_project::insert): appended when it does not sort before

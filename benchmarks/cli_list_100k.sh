@@ -6,8 +6,8 @@
 # Writes a project of EXPERIMENTS (default 100000) experiments, laid out byte for byte as Python
 # lazyscribe writes them (sorted keys, 4-space indent; 4 metrics, 5 parameters one of them
 # nested, 2 tags, no tests), then times each command a few times and prints the best and the
-# median wall-clock time, for the fast reader `list` uses and for the library's reader
-# (LAZYSCRIBE_LIST_READER=library). SHUFFLE=1 writes the experiments out of order, with equal
+# median wall-clock time, for lazyscribe::read_summary, which `list` uses, and for
+# lazyscribe::project (LAZYSCRIBE_LIST_READER=library). SHUFFLE=1 writes the experiments out of order, with equal
 # creation times and repeated slugs (the tests use it to check the order); GENERATE_ONLY=1 only
 # writes the project. Build in Release first:
 #   cmake -S . -B /tmp/cli-release -DCMAKE_BUILD_TYPE=Release

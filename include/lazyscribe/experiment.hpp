@@ -30,6 +30,7 @@
 #include <lazyscribe/detail/pyjson_writer.hpp>
 #include <lazyscribe/detail/record.hpp>
 #include <lazyscribe/detail/record_reader.hpp>
+#include <lazyscribe/detail/experiment_order.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/time.hpp>
@@ -1001,7 +1002,7 @@ public:
 
     /// @brief Python's ordering: same slug → by last_updated, otherwise by created_at.
     [[nodiscard]] bool sorts_before(const basic_experiment& other) const noexcept {
-        return slug_ == other.slug_ ? last_updated_ < other.last_updated_ : created_at_ < other.created_at_;
+        return detail::sorts_before(*this, other);
     }
 
 protected:

@@ -18,4 +18,7 @@ inline std::string format_time(time_point t) { return detail::format_time(t); }
 /// nullopt for anything else.
 inline std::optional<time_point> parse_time(std::string_view text) { return detail::parse_time(text); }
 
+/// @brief The current time, in whole seconds, as lazyscribe stamps records (the default clock).
+inline time_point now() { return detail::now(); }
+
 }  // namespace lazyscribe

@@ -115,8 +115,8 @@ list_select)
     ;;
 
 list_fast_reader)
-    # `list` reads projects with its own parallel splitter + lazyscribe's JSON reader; it must
-    # give exactly what lazyscribe::project gives (LAZYSCRIBE_LIST_READER=library).
+    # `list` reads projects with lazyscribe::read_summary (the library's experiment reader, in
+    # parallel); it must give exactly what lazyscribe::project gives (LAZYSCRIBE_LIST_READER=library).
     same_both_ways() {
         ok "$@"
         mv "$WORK/out" "$WORK/fast"
@@ -136,6 +136,19 @@ list_fast_reader)
     same_both_ways list "$WORK/big/project.json" --sort accuracy --desc --filter tag=batch-7
     ok list "$WORK/big/project.json" --json
     eq "$(q '#' /0/created_at)" $'3000\n2024-01-01T00:00:00'  # repeated slugs are all kept, as in Python
+    # Entries of artifacts and tests are checked as the library checks them, with its message
+    # (list used to skip them and show a project the library refuses).
+    for bad in '"artifacts": [{"name": 5}]' '"tests": [{"name": "t", "metrics": []}]'; do
+        printf '[{"name": "x", "created_at": "2024-01-01T00:00:00", "last_updated": "2024-01-01T00:00:00", %s}]' \
+            "$bad" >"$WORK/bad.json"
+        run list "$WORK/bad.json"
+        expect_rc 1
+        mv "$WORK/err" "$WORK/err.fast"
+        LAZYSCRIBE_LIST_READER=library run list "$WORK/bad.json"
+        expect_rc 1
+        has "$WORK/err" "[lazyscribe.format_error] $WORK/bad.json"
+        cmp "$WORK/err.fast" "$WORK/err" || fail "list and the library report differently: $bad"
+    done
     ;;
 
 # ---- show ---------------------------------------------------------------------------------------

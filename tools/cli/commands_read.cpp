@@ -9,10 +9,10 @@
 #include <system_error>
 #include <vector>
 
-#include <lazyscribe/detail/time.hpp>
+#include <lazyscribe/summary.hpp>
+#include <lazyscribe/time.hpp>
 
 #include "cli.hpp"
-#include "summary.hpp"
 #include "support.hpp"
 
 namespace lazyscribe::cli {
@@ -74,8 +74,8 @@ table key_values(const json& object) {
 // ---- list -------------------------------------------------------------------------------------
 
 int run_list(const global_options& g, const list_options& o) {
-    const std::vector<summary> all = load_summaries(o.project);
-    std::vector<const summary*> pointers;
+    const std::vector<experiment_summary> all = load_summaries(o.project);
+    std::vector<const experiment_summary*> pointers;
     pointers.reserve(all.size());
     for (const auto& s : all) pointers.push_back(&s);
     const auto chosen = select(std::move(pointers), o.selection);
@@ -108,8 +108,8 @@ int run_list(const global_options& g, const list_options& o) {
                 }
             }
             row["metrics"] = std::move(m);
-            row["tests"] = e->tests_;
-            row["artifacts"] = e->artifacts_;
+            row["tests"] = e->test_count();
+            row["artifacts"] = e->artifact_count();
             rows.push_back(std::move(row));
         }
         print_json(rows);
@@ -125,7 +125,7 @@ int run_list(const global_options& g, const list_options& o) {
         row.push_back({printable(e->name())});
         row.push_back({printable(e->slug())});
         row.push_back({printable(e->author())});
-        row.push_back({detail::format_time(e->created_at())});
+        row.push_back({format_time(e->created_at())});
         row.push_back({printable(join(e->tags(), ","))});
         for (const auto& m : metrics) {
             const auto it = e->metrics().find(m);
@@ -174,9 +174,8 @@ int run_show(const global_options& g, const show_options& o) {
         t.add_row({{"slug"}, {printable(e.slug())}});
         t.add_row({{"short slug"}, {printable(e.short_slug())}});
         t.add_row({{"author"}, {printable(e.author())}});
-        t.add_row({{"created"}, {detail::format_time(e.created_at())}});
-        t.add_row(
-            {{"last updated"}, {detail::format_time(e.last_updated()) + " by " + printable(e.last_updated_by())}});
+        t.add_row({{"created"}, {format_time(e.created_at())}});
+        t.add_row({{"last updated"}, {format_time(e.last_updated()) + " by " + printable(e.last_updated_by())}});
         t.add_row({{"tags"}, {e.tags().empty() ? "(none)" : printable(join(e.tags(), ", "))}});
         t.add_row({{"folder"}, {printable(e.path().generic_string())}});
         if (e.dependencies().empty()) {
@@ -260,7 +259,7 @@ void artifact_rows(table& t, const basic_artifact_set<builtin_handlers>& set, co
                    {printable(a.name())},
                    {printable(a.handler()) + (known ? "" : "*")},
                    {printable(shown.generic_string())},
-                   {detail::format_time(a.created_at())},
+                   {format_time(a.created_at())},
                    {std::to_string(a.version()), true},
                    {file.exists ? "yes" : "no"}});
     }
@@ -279,8 +278,8 @@ void artifact_json(ordered_json& rows, const basic_artifact_set<builtin_handlers
         row["path"] = file.path.generic_string();
         row["exists"] = file.exists;
         row["size"] = file.size ? ordered_json(*file.size) : ordered_json(nullptr);
-        row["created_at"] = detail::format_time(a.created_at());
-        row["expiry"] = a.expiry() ? ordered_json(detail::format_time(*a.expiry())) : ordered_json(nullptr);
+        row["created_at"] = format_time(a.created_at());
+        row["expiry"] = a.expiry() ? ordered_json(format_time(*a.expiry())) : ordered_json(nullptr);
         row["version"] = a.version();
         row["fields"] = strict(a.fields());
         rows.push_back(std::move(row));

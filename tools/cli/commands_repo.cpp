@@ -12,6 +12,7 @@
 #include <system_error>
 #include <vector>
 
+#include <lazyscribe/json.hpp>
 #include <lazyscribe/repository.hpp>
 #include <lazyscribe/time.hpp>
 
@@ -21,8 +22,6 @@
 namespace lazyscribe::cli {
 
 namespace {
-
-namespace pyjson = lazyscribe::detail::pyjson;
 
 // ---- arguments ------------------------------------------------------------------------------
 
@@ -176,7 +175,7 @@ std::string check_repo_version(const std::string& text) {
 
 int run_repo_list(const global_options& g, const repo_list_options& o) {
     const repository repo = open_repository(o.repository);
-    const time_point now = detail::now();
+    const time_point now = lazyscribe::now();
     const auto versions = versions_in_order(repo);
 
     if (o.json) {
@@ -246,7 +245,7 @@ int run_repo_show(const global_options& g, const repo_show_options& o) {
     const artifact& a = repo.find_version(o.name, spec, how);
     const json metadata = repo.get_artifact_metadata(o.name, spec, how);
     const auto file = inspect(repo, a);
-    const bool expired = expired_at(a, detail::now());
+    const bool expired = expired_at(a, lazyscribe::now());
     const auto numbers = versions_of(repo, a.name());
     std::optional<ordered_json> value;
     if (is_json_handler(a)) {
@@ -291,10 +290,10 @@ int run_repo_show(const global_options& g, const repo_show_options& o) {
     }
     title(out, "Value", color);
     if (value) {
-        pyjson::dump_options options;
+        dump_options options;
         options.indent = 2;
         options.ensure_ascii = false;  // UTF-8 as is; control characters made visible below
-        const std::string text = pyjson::dump(*value, options);
+        const std::string text = dumps(*value, options);
         std::size_t start = 0;
         while (start <= text.size()) {
             const auto end = std::min(text.find('\n', start), text.size());

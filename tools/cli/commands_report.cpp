@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include <lazyscribe/detail/time.hpp>
+#include <lazyscribe/time.hpp>
 
 #include "cli.hpp"
 #include "support.hpp"
@@ -378,9 +378,7 @@ constexpr const char* script = R"JS(
 })();
 )JS";
 
-std::string now_text() {
-    return detail::format_time(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
+std::string now_text() { return format_time(lazyscribe::now()); }
 
 }  // namespace
 
@@ -445,7 +443,7 @@ int run_report(const global_options&, const report_options& o) {
         const auto& e = *chosen[i];
         out += "<tr class=\"experiment\" data-index=\"" + std::to_string(i) + "\" data-slug=\"" + h(e.slug()) + "\">";
         out += "<td>" + h(e.name()) + "</td><td><code>" + h(e.slug()) + "</code></td><td>" + h(e.author()) +
-               "</td><td>" + detail::format_time(e.created_at()) + "</td><td data-sort=\"";
+               "</td><td>" + format_time(e.created_at()) + "</td><td data-sort=\"";
         std::string tags_key, tags_html;
         for (const auto& tag : e.tags()) {
             tags_key += (tags_key.empty() ? "" : ",") + tag;

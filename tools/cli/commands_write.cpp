@@ -9,7 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include <lazyscribe/detail/time.hpp>
+#include <lazyscribe/json.hpp>
+#include <lazyscribe/time.hpp>
 
 #include "cli.hpp"
 #include "support.hpp"
@@ -138,11 +139,11 @@ int run_export(const global_options&, const export_options& o) {
     const rows r = o.tests ? test_rows(chosen) : experiment_rows(chosen);
     if (o.format == "json") {
         if (o.output) {
-            detail::pyjson::dump_options options;
+            dump_options options;
             options.indent = 2;
             options.ensure_ascii = false;
             options.allow_nan = false;
-            write_file(*o.output, detail::pyjson::dump(to_json_rows(r), options) + "\n");
+            write_file(*o.output, dumps(to_json_rows(r), options) + "\n");
         } else {
             print_json(to_json_rows(r));
         }

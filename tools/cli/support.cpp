@@ -13,12 +13,10 @@
 
 #include <unistd.h>
 
-#include <lazyscribe/detail/pyjson_options.hpp>
-#include <lazyscribe/detail/pyjson_writer.hpp>
+#include <lazyscribe/json.hpp>
+#include <lazyscribe/paths.hpp>
 
 namespace lazyscribe::cli {
-
-namespace pyjson = lazyscribe::detail::pyjson;
 
 // ---- projects and experiments -------------------------------------------------------------
 
@@ -30,6 +28,19 @@ std::filesystem::path project_file(const std::string& argument) {
     if (!std::filesystem::exists(status)) throw failure(path.string() + ": no such project file");
     if (std::filesystem::is_directory(status)) throw failure(path.string() + ": is a directory, not a project file");
     return path;
+}
+
+std::vector<experiment_summary> load_summaries(const std::string& argument) {
+    const auto path = project_file(argument);
+    const char* reader = std::getenv("LAZYSCRIBE_LIST_READER");
+    if (reader != nullptr && std::string_view(reader) == "library") {
+        const project p(path, mode::read_only);
+        std::vector<experiment_summary> out;
+        out.reserve(p.size());
+        for (const auto& e : p) out.emplace_back(e);
+        return out;
+    }
+    return read_summary(path);
 }
 
 project open_project(const std::string& argument) { return project(project_file(argument), mode::read_only); }
@@ -161,13 +172,13 @@ std::vector<const experiment*> select(const project& p, const selection_options&
 
 // ---- values ---------------------------------------------------------------------------------
 
-bool is_number(const json& v) noexcept { return v.is_number() || pyjson::is_big_integer(v); }
+bool is_number(const json& v) noexcept { return v.is_number() || is_big_integer(v); }
 
 std::optional<double> to_double(const json& v) noexcept {
     if (v.is_number_float()) return v.get<double>();
     if (v.is_number_unsigned()) return static_cast<double>(v.get<std::uint64_t>());
     if (v.is_number_integer()) return static_cast<double>(v.get<std::int64_t>());
-    if (pyjson::is_big_integer(v)) {
+    if (is_big_integer(v)) {
         const auto& digits = v.get_binary();
         return std::strtod(std::string(digits.begin(), digits.end()).c_str(), nullptr);
     }
@@ -184,13 +195,13 @@ std::string number_text(const json& v) {
         if (std::isnan(d)) return "nan";
         if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
     }
-    return pyjson::dump(v);
+    return dumps(v);
 }
 
 std::string compact_json(const json& v) {
-    pyjson::dump_options options;
+    dump_options options;
     options.ensure_ascii = false;
-    return pyjson::dump(v, options);
+    return dumps(v, options);
 }
 
 std::string full_text(const json& v) {
@@ -323,11 +334,11 @@ ordered_json strict(const json& v) {
 }
 
 void print_json(const ordered_json& doc) {
-    pyjson::dump_options options;
+    dump_options options;
     options.indent = 2;
     options.ensure_ascii = false;
     options.allow_nan = false;
-    std::string text = pyjson::dump(doc, options);
+    std::string text = dumps(doc, options);
     text += '\n';
     write_stdout(text);
 }
@@ -507,7 +518,7 @@ std::string human_size(std::uintmax_t bytes) {
 
 artifact_file inspect(const std::filesystem::path& folder, const artifact& a) {
     artifact_file f;
-    f.path = detail::resolve_inside(folder, a.fname(), "artifact '" + a.name() + "': fname");
+    f.path = resolve_inside(folder, a.fname(), "artifact '" + a.name() + "': fname");
     std::error_code ec;
     const auto status = std::filesystem::status(f.path, ec);
     f.exists = std::filesystem::is_regular_file(status);

@@ -16,6 +16,8 @@
 
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/project.hpp>
+#include <lazyscribe/summary.hpp>
+#include <lazyscribe/time.hpp>
 
 #include "cli.hpp"
 
@@ -31,6 +33,11 @@ bool is_number(const json& v) noexcept;  // declared again, documented, below
 /// The project file `argument` names: a directory means <directory>/project.json. A missing
 /// file is a failure here (the library would treat it as an empty project).
 std::filesystem::path project_file(const std::string& argument);
+
+/// The summaries of that project file's experiments (lazyscribe::read_summary). The
+/// environment variable LAZYSCRIBE_LIST_READER=library builds them from lazyscribe::project
+/// instead, to compare the two.
+std::vector<experiment_summary> load_summaries(const std::string& argument);
 
 /// That project file, opened read-only.
 project open_project(const std::string& argument);
@@ -55,7 +62,7 @@ double sort_key(const json& metrics, const std::string& metric);
 std::vector<std::size_t> sorted_order(const std::vector<double>& keys, bool descending);
 
 /// The items `selection` keeps, in the order it asks for. E has name(), author(), tags(),
-/// metrics(): an experiment, or a summary (summary.hpp).
+/// metrics(): an experiment, or an experiment_summary (lazyscribe/summary.hpp).
 template <class E>
 std::vector<const E*> select(std::vector<const E*> items, const selection_options& selection) {
     const auto filters = parse_filters(selection.filters);
@@ -187,8 +194,8 @@ void put_identity(Row& row, const Experiment& e) {
     row["slug"] = e.slug();
     row["short_slug"] = e.short_slug();
     row["author"] = e.author();
-    row["created_at"] = detail::format_time(e.created_at());
-    row["last_updated"] = detail::format_time(e.last_updated());
+    row["created_at"] = format_time(e.created_at());
+    row["last_updated"] = format_time(e.last_updated());
     row["last_updated_by"] = e.last_updated_by();
     row["tags"] = e.tags();  // an array, [] when empty
 }

@@ -21,8 +21,8 @@ function(lazyscribe_add_header_test target)
         string(MAKE_C_IDENTIFIER "${header}" id)
         set(source ${CMAKE_CURRENT_BINARY_DIR}/${target}/${id}.cpp)
         # file(CONFIGURE) rewrites only on change, so a reconfigure does not rebuild the TUs.
-        file(CONFIGURE OUTPUT ${source}
-             CONTENT "#include <${header}>\n#include <${header}>  // NOLINT(readability-duplicate-include): checks the guard\n")
+        set(again "#include <${header}>  // NOLINT(readability-duplicate-include): checks the guard")
+        file(CONFIGURE OUTPUT ${source} CONTENT "#include <${header}>\n${again}\n")
         list(APPEND sources ${source})
     endforeach()
     add_library(${target} OBJECT ${sources})

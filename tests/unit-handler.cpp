@@ -14,7 +14,9 @@
 
 namespace ls = lazyscribe;
 
-namespace {
+// Named, not anonymous: clang warns of the unused members of internal types, and the rejected
+// handlers' members exist to be looked at by the concept only.
+namespace handler_test {
 
 // Text files; reads with a plain (non-template) read.
 struct plain {
@@ -141,7 +143,8 @@ static_assert(ls::ChecksWriteKwargs<family> && !ls::ChecksWriteKwargs<plain>);
 // The concepts refine ArtifactHandler: a type that only looks like it gets nothing.
 static_assert(!ls::WritableBy<no_read, int> && !ls::ReadableAs<no_alias, int>);
 
-}  // namespace
+}  // namespace handler_test
+using namespace handler_test;
 
 TEST_CASE("handler: the alias check accepts letters, digits, '_', '-', '.' only", "[handler]") {
     CHECK(ls::detail::is_valid_alias("json"));

@@ -5,12 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
 
 #include <filesystem>
 #include <random>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ls = lazyscribe;
@@ -72,9 +74,11 @@ TEST_CASE("lazyscribe.hpp: a project, an artifact, a repository and a release th
     ls::repository repo(dir.path / "repository.json", ls::mode::write);
     repo.log_artifact<"json">("config", ls::json{{"lr", 0.1}});
     repo.save();
-    const auto rel = ls::create_release(repo, "1.0.0");
+    const ls::repository saved(dir.path / "repository.json", ls::mode::read_only);  // a release pins saved versions
+    const auto rel = ls::create_release(saved, "1.0.0");
+    CHECK(rel.artifacts == std::vector<std::pair<std::string, long long>>{{"config", 0}});
     const auto releases = ls::loads_releases(ls::dumps_releases({rel}));
     REQUIRE(releases.size() == 1);
-    CHECK(ls::find_release(releases, "1.0.0").tag == "1.0.0");
+    CHECK(ls::find_release(releases, "1.0.0") == rel);
     CHECK(ls::parse_time(ls::format_time(rel.created_at)) == rel.created_at);
 }

@@ -29,7 +29,7 @@ public:
     temp_dir(const temp_dir&) = delete;
     temp_dir& operator=(const temp_dir&) = delete;
     const std::filesystem::path& path() const { return path_; }
-    operator const std::filesystem::path&() const { return path_; }  // NOLINT: convenience in tests
+    operator const std::filesystem::path&() const { return path_; }  // NOLINT(google-explicit-constructor): convenience
     std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
 
 private:

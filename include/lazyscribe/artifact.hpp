@@ -675,7 +675,7 @@ template <class Handlers>
 void basic_artifact_set<Handlers>::set_folder(std::filesystem::path folder, std::filesystem::path root,
                                               std::shared_ptr<storage> files) {
     auto home = std::make_shared<detail::artifact_home>();
-    home->files = files ? std::move(files) : home_->files;
+    home->files = files ? std::move(files) : std::shared_ptr<storage>(home_->files);  // both sides rvalues: a move
     home->owner_file = home_->owner_file;
     home->slugs = home_->slugs;
     home->root = root.empty() ? folder : std::move(root);

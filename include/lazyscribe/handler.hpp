@@ -218,6 +218,8 @@ constexpr bool check_handler() {
 /// that names the first member H lacks (rather than the unsatisfied concept). Write
 /// `static_assert(lazyscribe::checked_handler<MyHandler>);` next to the handler's definition.
 template <class H>
+// `|| true`: the call is made for the static_assert it may fire; the value is always true.
+// NOLINTNEXTLINE(readability-simplify-boolean-expr)
 inline constexpr bool checked_handler = detail::check_handler<H>() || true;
 
 }  // namespace lazyscribe

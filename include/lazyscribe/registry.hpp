@@ -286,7 +286,7 @@ private:
         }
         return true;
     }
-    static_assert(check_unique<duplicate>() || true);
+    static_assert(check_unique<duplicate>() || true);  // NOLINT(readability-simplify-boolean-expr): for its own assert
 
     static constexpr detail::alias_table<size> table{aliases};
 

@@ -59,15 +59,18 @@ inline time_point parse_version_time(std::string_view text) {
 class version_spec {
 public:
     version_spec() = default;
+    // Implicit on purpose, so that a version reads as written: `{.version = 3}`, `{.version = "2024-01-02T03:04:05"}`.
+    // NOLINTBEGIN(google-explicit-constructor)
     /// @brief A version number, of any integer type (`std::size_t` included).
     template <std::integral Number>
     requires(!std::same_as<Number, bool> && !std::same_as<Number, char>) version_spec(Number number)
-        : value_(to_number(number)) {}               // NOLINT: implicit on purpose
-    version_spec(time_point when) : value_(when) {}  // NOLINT
+        : value_(to_number(number)) {}
+    version_spec(time_point when) : value_(when) {}
     /// @brief Parses strictly; throws invalid_version_error for anything else.
-    version_spec(std::string_view text) : value_(detail::parse_version_time(text)) {}  // NOLINT
-    version_spec(const char* text) : version_spec(std::string_view(text)) {}           // NOLINT
-    version_spec(const std::string& text) : version_spec(std::string_view(text)) {}    // NOLINT
+    version_spec(std::string_view text) : value_(detail::parse_version_time(text)) {}
+    version_spec(const char* text) : version_spec(std::string_view(text)) {}
+    version_spec(const std::string& text) : version_spec(std::string_view(text)) {}
+    // NOLINTEND(google-explicit-constructor)
 
     [[nodiscard]] bool is_latest() const noexcept { return std::holds_alternative<std::monostate>(value_); }
     [[nodiscard]] std::optional<long long> number() const {

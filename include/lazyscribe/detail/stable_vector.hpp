@@ -33,8 +33,9 @@ public:
     /// iterator → const_iterator
     template <class OtherSlots, bool OtherConst>
     requires(Const && !OtherConst && std::is_convertible_v<OtherSlots, SlotIterator>)
+        // NOLINTNEXTLINE(google-explicit-constructor): implicit, as a standard container's iterator converts
         indirect_iterator(const indirect_iterator<OtherSlots, OtherConst>& other)
-        : it_(other.it_) {}  // NOLINT
+        : it_(other.it_) {}
 
     reference operator*() const { return **it_; }
     pointer operator->() const { return it_->get(); }

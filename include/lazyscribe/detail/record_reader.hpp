@@ -94,20 +94,6 @@ inline void read_json_field(document_reader& reader, std::optional<json>& field,
     reader.read_one(*field, depth);
 }
 
-inline std::string required_string(const json& j, const char* key, const std::string& where) {
-    const auto it = j.find(key);
-    if (it == j.end()) throw format_error(where + ": missing field '" + key + "'");
-    if (!it->is_string()) throw format_error(where + ": field '" + key + "' must be a string");
-    return it->get<std::string>();
-}
-
-inline time_point required_time(const json& j, const char* key, const std::string& where) {
-    const std::string text = required_string(j, key, where);
-    const auto t = parse_time(text);
-    if (!t) throw format_error(where + ": field '" + key + "' is not a date-time: '" + text + "'");
-    return *t;
-}
-
 template <class Where>
 std::string& required_text(text_field& field, const char* key, const Where& where) {
     if (field.kind == text_field::absent) throw format_error(where() + ": missing field '" + key + "'");

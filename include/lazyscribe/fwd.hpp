@@ -74,8 +74,8 @@ class invalid_version_error;
 class not_found_error;
 class path_error;
 
-/// @brief The handlers every project and repository knows (builtin_handlers.hpp defines the
-/// same alias; tests/unit-fwd.cpp checks that the two agree).
+/// @brief The handlers every project and repository knows: json (cereal is opt-in,
+/// handlers/cereal.hpp's with_cereal). Defined here only; builtin_handlers.hpp completes it.
 using builtin_handlers = handler_list<json_handler>;
 
 /// @brief A project, experiment, test and repository over builtin_handlers.

@@ -28,6 +28,7 @@
 #include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
+#include <lazyscribe/fwd.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/storage.hpp>
 
@@ -905,12 +906,7 @@ void basic_project<Handlers>::catalogue::reindex() {
     for (auto& e : all) index(*e);
 }
 
-/// @brief A project with the built-in handlers.
-using project = basic_project<builtin_handlers>;
-/// @brief An experiment of a project with the built-in handlers.
-using experiment = basic_experiment<builtin_handlers>;
-/// @brief A test of an experiment with the built-in handlers.
-using test = basic_test<builtin_handlers>;
+// lazyscribe::project, experiment and test (basic_*<builtin_handlers>) are declared in fwd.hpp.
 
 }  // namespace lazyscribe
 

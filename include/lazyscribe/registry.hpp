@@ -318,8 +318,8 @@ public:
                           "cereal: #include <lazyscribe/handlers/cereal.hpp> and use the handler list "
                           "lazyscribe::with_cereal (e.g. lazyscribe::basic_project<lazyscribe::with_cereal>)");
             static_assert(
-                detail::handler_alias_is_registered<detail::alias_name<Alias>, registered,
-                                                    contains(Alias.view()) || Alias.view() == "cereal">::value,
+                detail::handler_alias_is_registered < detail::alias_name<Alias>, registered,
+                contains(Alias.view()) || Alias.view() == "cereal" > ::value,
                 "lazyscribe: no handler with this alias is in the handler list (the note below names the alias "
                 "and the registered ones)");
         }

@@ -30,6 +30,7 @@
 #include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
+#include <lazyscribe/fwd.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/project.hpp>
 #include <lazyscribe/storage.hpp>
@@ -622,8 +623,7 @@ void basic_repository<Handlers>::merge_from_disk(const std::string& text) {
     }
 }
 
-/// @brief A repository with the built-in handlers.
-using repository = basic_repository<builtin_handlers>;
+// lazyscribe::repository (basic_repository<builtin_handlers>) is declared in fwd.hpp.
 
 }  // namespace lazyscribe
 

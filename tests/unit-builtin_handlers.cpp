@@ -1,5 +1,5 @@
-// builtin_handlers.hpp: the default list is json then cereal, in that order (indexes are part of
-// what with<> extends), and a list extended with a user's handler keeps them.
+// builtin_handlers.hpp: the default list is json alone (cereal is opt-in, handlers/cereal.hpp),
+// and a list extended with a user's handler keeps its index (indexes are part of what with<> extends).
 #include <lazyscribe/builtin_handlers.hpp>
 
 #include <catch2/catch.hpp>
@@ -24,19 +24,18 @@ struct text {
 };
 using extended = ls::builtin_handlers::with<text>;
 
-static_assert(std::is_same_v<ls::builtin_handlers, ls::handler_list<ls::json_handler, ls::cereal_handler>>);
-static_assert(ls::builtin_handlers::size == 2);
+static_assert(std::is_same_v<ls::builtin_handlers, ls::handler_list<ls::json_handler>>);
+static_assert(ls::builtin_handlers::size == 1);
 static_assert(std::is_same_v<ls::handler_t<ls::builtin_handlers, "json">, ls::json_handler>);
-static_assert(std::is_same_v<ls::handler_t<ls::builtin_handlers, "cereal">, ls::cereal_handler>);
-static_assert(std::is_same_v<extended, ls::handler_list<ls::json_handler, ls::cereal_handler, text>>);
+static_assert(std::is_same_v<extended, ls::handler_list<ls::json_handler, text>>);
 static_assert(std::is_same_v<ls::handler_t<extended, "text">, text>);
 }  // namespace
 
-TEST_CASE("builtin_handlers: json and cereal, found by alias, nothing else", "[builtin_handlers]") {
+TEST_CASE("builtin_handlers: json, found by alias, nothing else", "[builtin_handlers]") {
     CHECK(ls::builtin_handlers::index_of("json") == 0);
-    CHECK(ls::builtin_handlers::index_of("cereal") == 1);
+    CHECK_FALSE(ls::builtin_handlers::contains("cereal"));  // opt-in: handlers/cereal.hpp's with_cereal
     CHECK(ls::builtin_handlers::contains("json"));
-    CHECK_FALSE(ls::builtin_handlers::contains("pickle"));  // Python's; its place is cereal's
+    CHECK_FALSE(ls::builtin_handlers::contains("pickle"));  // Python's
     CHECK_FALSE(ls::builtin_handlers::contains("text"));
     CHECK_FALSE(ls::builtin_handlers::contains("JSON"));
     CHECK(ls::builtin_handlers::index_of("text") == ls::builtin_handlers::npos);
@@ -44,15 +43,14 @@ TEST_CASE("builtin_handlers: json and cereal, found by alias, nothing else", "[b
 
 TEST_CASE("builtin_handlers: with<> appends, the built-in indexes unchanged", "[builtin_handlers]") {
     CHECK(extended::index_of("json") == 0);
-    CHECK(extended::index_of("cereal") == 1);
-    CHECK(extended::index_of("text") == 2);
+    CHECK(extended::index_of("text") == 1);
     // visit finds each handler by alias at run time.
     const auto suffix_of = [](std::string_view alias) {
         return extended::visit(alias, []<class H>(std::type_identity<H>) { return std::string(H::suffix); });
     };
     CHECK(suffix_of("json") == "json");
-    CHECK(suffix_of("cereal") == "cereal");
     CHECK(suffix_of("text") == "txt");
+    CHECK_THROWS_WITH(suffix_of("cereal"), Catch::Contains("#include <lazyscribe/handlers/cereal.hpp>"));
     CHECK_THROWS_AS(suffix_of("pickle"), ls::unknown_handler_error);
     CHECK_THROWS_WITH(suffix_of("pickle"), Catch::Contains("pickle"));
 }

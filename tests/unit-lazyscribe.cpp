@@ -53,7 +53,8 @@ struct folder {
 TEST_CASE("lazyscribe.hpp: a project, an artifact, a repository and a release through one include", "[lazyscribe]") {
     folder dir;
     {
-        ls::project project(dir.path / "project.json", ls::mode::write, "someone");
+        // The umbrella includes the opt-in cereal handler (cereal is installed here): its list is with_cereal.
+        ls::basic_project<ls::with_cereal> project(dir.path / "project.json", ls::mode::write, "someone");
         {
             auto exp = project.log("First try");
             exp.log_metric("auroc", 0.5);
@@ -63,7 +64,7 @@ TEST_CASE("lazyscribe.hpp: a project, an artifact, a repository and a release th
         }
         project.save();
     }
-    ls::project reader(dir.path / "project.json", ls::mode::read_only);
+    ls::basic_project<ls::with_cereal> reader(dir.path / "project.json", ls::mode::read_only);
     const auto& exp = reader["first-try"];
     CHECK(exp.metric("auroc") == 0.5);
     CHECK(ls::integer_digits(exp.parameters()["big"]) == "18446744073709551616");

@@ -23,7 +23,7 @@ static_assert(std::is_base_of_v<std::runtime_error, ls::error>);  // errors.hpp
 static_assert(ls::fixed_string("x").size() == 1);                 // fixed_string.hpp
 static_assert(ls::ArtifactHandler<ls::json_handler>);             // handler.hpp, handlers/json.hpp
 static_assert(ls::CerealWritable<int>);                           // handlers/cereal.hpp
-static_assert(ls::builtin_handlers::size == 2);                   // builtin_handlers.hpp
+static_assert(ls::builtin_handlers::size == 1);                   // builtin_handlers.hpp
 static_assert(std::is_same_v<ls::handler_list<ls::json_handler>::handler_at<0>, ls::json_handler>);  // registry.hpp
 static_assert(std::is_same_v<ls::project, ls::basic_project<ls::builtin_handlers>>);                 // project.hpp
 static_assert(std::is_same_v<ls::experiment, ls::basic_experiment<ls::builtin_handlers>>);           // experiment.hpp

@@ -234,6 +234,59 @@ TEST_CASE("artifact: bad metadata and bad requests get typed errors naming the f
     CHECK_THROWS_WITH(reloaded.load_artifact<std::string>("notes"), Catch::Contains("cannot open"));
 }
 
+TEST_CASE("artifact: metadata is read through the artifact's record description, checks in their old order",
+          "[artifact]") {
+    using codec = ls::detail::artifact_codec<test_handlers>;
+    auto message_of = [](const char* text, bool null_version_ok = false) {
+        try {
+            (void)codec::parse(
+                ls::json::parse(text), [] { return std::string("r.json: [0]"); }, 0, null_version_ok);
+        } catch (const ls::format_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    // Each field's message is its codec's: the same words as every other record's field.
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "expiry": 5, "handler": "json", "name": "a"})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'expiry' must be a date-time string or null");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "expiry": "soon", "handler": "json", "name": "a"})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'expiry' is not a date-time: 'soon'");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "fname": 3, "handler": "json", "name": "a"})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'fname' must be a string");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "handler": ["json"], "name": "a"})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'handler' must be a string");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "handler": "json", "name": "a", "version": null})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'version' must be an integer");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "handler": "json", "name": "a", "version": null})",
+                     true) == "no error");
+    // With several faults, the first in the order name, handler, created_at, expiry, version, fname
+    // is reported (not the keys' order).
+    CHECK(message_of(R"({"created_at": 5, "version": "x"})") ==
+          "[lazyscribe.format_error] r.json: [0]: missing field 'name'");
+    CHECK(message_of(R"({"created_at": 5, "fname": 1, "name": "a"})") ==
+          "[lazyscribe.format_error] r.json: [0]: missing field 'handler'");
+    CHECK(message_of(R"({"created_at": "x", "expiry": 1, "handler": "json", "name": "a", "version": "1"})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'created_at' is not a date-time: 'x'");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "expiry": 1, "handler": "json", "name": "a",
+                         "version": "1"})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'expiry' must be a date-time string or null");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "fname": "../x.json", "handler": "json", "name": "a",
+                         "version": "1"})") ==
+          "[lazyscribe.format_error] r.json: [0]: field 'version' must be an integer");
+    CHECK(message_of(R"({"created_at": "2024-01-01T00:00:00", "fname": "../x.json", "handler": "json", "name": "a"})")
+              .find("r.json: [0]: field 'fname': '../x.json' ") != std::string::npos);
+    // The default fname comes after the fields it is made of; the extras follow the handler.
+    const auto a =
+        codec::parse(ls::json::parse(R"({"created_at": "2024-01-01T00:00:00", "handler": "text", "name": "My Notes",
+                            "stale": 1, "version": 3})"),
+                     [] { return std::string("r.json: [0]"); });
+    CHECK(a.fname() == "my-notes-20240101000000.txt");
+    CHECK(a.version() == 3);
+    CHECK_FALSE(a.fields().contains("stale"));
+    CHECK(a.to_json() == ls::json::parse(R"({"created_at": "2024-01-01T00:00:00", "expiry": null,
+        "fname": "my-notes-20240101000000.txt", "handler": "text", "name": "My Notes", "version": 3})"));
+}
+
 namespace {
 struct chart_handler {
     static constexpr std::string_view alias = "chart";

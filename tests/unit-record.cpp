@@ -172,6 +172,51 @@ TEST_CASE("record: one more line in the description reads and writes a new field
     CHECK_NOTHROW(read_point<point_v1>(R"({"name": "p", "at": "2024-05-01T09:00:00", "unit": 5})"));
 }
 
+namespace {
+// point_v2 read from a parsed object, its unit checked after everything else (at_phase).
+struct point_v2_late_unit : point_data {
+    using record_description =
+        rec::description<rec::field<"at", &point_data::at, rec::at_phase<rec::time, 2>>,
+                         rec::field<"labels", &point_data::labels, rec::string_array>,
+                         rec::field<"name", &point_data::name, rec::identity_text>,
+                         rec::field<"note", &point_data::note, rec::nullable_text>,
+                         rec::field<"unit", &point_data::unit, rec::at_phase<rec::text_or<point_data::no_unit>, 3>>>;
+};
+
+template <class Point>
+Point read_point_json(const std::string& text) {
+    Point p;
+    point_data::context ctx{&p};
+    rec::read_json<typename Point::record_description>(json::parse(text), p, p.extras, ctx);
+    return p;
+}
+}  // namespace
+
+TEST_CASE("record: an object already parsed is read by the same description, its unknown keys kept") {
+    const auto p = read_point_json<point_v2_late_unit>(
+        R"({"at": "2024-05-01T09:00:00", "colour": "red", "name": "p", "note": "n", "unit": "cm", "values": 1})");
+    CHECK(p.at == ls::detail::parse_time("2024-05-01T09:00:00").value());
+    CHECK(p.note == std::optional<std::string>("n"));
+    CHECK(p.unit == "cm");
+    CHECK(p.extras == json::parse(R"({"colour": "red", "values": 1})"));  // "values" is not in this description
+    CHECK(read_point_json<point_v2_late_unit>(R"({"at": "2024-05-01T09:00:00", "name": "p"})").unit == "(none)");
+    // The phases order the checks: "unit" (phase 3) after "at" (phase 2), "at" after "note" (phase 1),
+    // whatever the keys' order.
+    CHECK_THROWS_WITH(read_point_json<point_v2_late_unit>(R"({"at": 1, "name": "p", "unit": 2})"),
+                      "[lazyscribe.format_error] points.json (point 'p'): field 'at' must be a string");
+    CHECK_THROWS_WITH(read_point_json<point_v2_late_unit>(R"({"at": "2024-05-01T09:00:00", "name": "p", "unit": 2})"),
+                      "[lazyscribe.format_error] points.json (point 'p'): field 'unit' must be a string");
+    CHECK_THROWS_WITH(read_point_json<point_v2_late_unit>(R"({"at": 1, "name": "p", "note": 2})"),
+                      "[lazyscribe.format_error] points.json (point 'p'): field 'note' must be a string or null");
+    // The same object through the streaming reader: the same record, the same extras.
+    const std::string text = R"({"at": "2024-05-01T09:00:00", "colour": "red", "name": "p", "unit": "cm"})";
+    const auto streamed = read_point<point_v2_late_unit>(text);
+    const auto parsed = read_point_json<point_v2_late_unit>(text);
+    CHECK(streamed.unit == parsed.unit);
+    CHECK(streamed.extras == parsed.extras);
+    CHECK(point_json(streamed) == point_json(parsed));
+}
+
 TEST_CASE("record: a description's keys must be in written order, sorted as Python sorts keys") {
     using at = rec::field<"at", &point_data::at, rec::time>;
     using name = rec::field<"name", &point_data::name, rec::identity_text>;

@@ -172,10 +172,14 @@ private:
     detail::erased_value value_;
     json write_kwargs_ = json::object();
 
-    // "version": a number, or null as some Python handlers write it (two members).
+    // "version": a number, or null as some Python handlers write it (two members); null is
+    // accepted where the reading context allows it (ctx.null_version_ok).
     struct version_codec {
-        using state = detail::record::no_state;
-        static constexpr int phase = 1;
+        struct state {
+            enum { absent, null, integer, other } kind = absent;
+            long long value = 0;
+        };
+        static constexpr int phase = 2;
         static void write(detail::record::writer& w, std::string_view key, const artifact& a) {
             w.key(key);
             if (a.null_version_) {
@@ -185,17 +189,55 @@ private:
             }
         }
         static json to_json(const artifact& a) { return a.null_version_ ? json(nullptr) : json(a.version_); }
+        static void read_value(const json& j, state& s, artifact&) {
+            if (j.is_number_integer()) {
+                s = {state::integer, j.get<long long>()};
+            } else {
+                s.kind = j.is_null() ? state::null : state::other;
+            }
+        }
+        template <class Ctx, class Here>
+        static void finish(state& s, artifact& a, const char* key, Ctx& ctx, const Here& here) {
+            if (s.kind == state::absent) return;
+            if (s.kind == state::null && ctx.null_version_ok) {
+                a.null_version_ = true;
+            } else if (s.kind != state::integer) {
+                throw format_error(here() + ": field '" + key + "' must be an integer");
+            } else {
+                a.version_ = s.value;
+            }
+        }
     };
 
-    // The artifact metadata object of the file format (docs/format.md §6): one line per field.
-    // The handler's own fields (fields_) are the extras.
-    using record_description =
-        detail::record::description<detail::record::field<"created_at", &artifact::created_at_, detail::record::time>,
-                                    detail::record::field<"expiry", &artifact::expiry_, detail::record::nullable_time>,
-                                    detail::record::field<"fname", &artifact::fname_, detail::record::text>,
-                                    detail::record::field<"handler", &artifact::handler_, detail::record::text>,
-                                    detail::record::field<"name", &artifact::name_, detail::record::text>,
-                                    detail::record::field<"version", detail::record::whole, version_codec>>;
+    // "fname": absent, Python's default name (ctx.default_fname(), from the fields finished
+    // before); present, a string that must not lead out of the owner's folder (ctx.climb
+    // levels of `..` may go up), refused now, before anything reads the file.
+    struct fname_codec : detail::record::text {
+        static constexpr int phase = 3;
+        template <class Ctx, class Here>
+        static void finish(state& s, std::string& v, const char* key, Ctx& ctx, const Here& here) {
+            if (s.kind == detail::text_field::absent) {
+                v = ctx.default_fname();
+                return;
+            }
+            v = detail::optional_text(s, key, here, {});
+            if (const auto reason = detail::outside_folder_reason(v, ctx.climb); !reason.empty()) {
+                throw format_error(here() + ": field '" + key + "': '" + detail::printable(v) + "' " + reason);
+            }
+        }
+    };
+
+    // The artifact metadata object of the file format (docs/format.md §6): one line per field,
+    // written, read (artifact_codec::parse) and to_json'd from here. The handler's own fields
+    // (fields_) are the extras. The phases keep the order of the checks: name, handler,
+    // created_at, expiry, version, then fname (its default needs name, created_at and handler).
+    using record_description = detail::record::description<
+        detail::record::field<"created_at", &artifact::created_at_, detail::record::at_phase<detail::record::time, 2>>,
+        detail::record::field<"expiry", &artifact::expiry_, detail::record::at_phase<detail::record::nullable_time, 2>>,
+        detail::record::field<"fname", &artifact::fname_, fname_codec>,
+        detail::record::field<"handler", &artifact::handler_, detail::record::text>,
+        detail::record::field<"name", &artifact::name_, detail::record::identity_text>,
+        detail::record::field<"version", detail::record::whole, version_codec>>;
 };
 
 inline void artifact::write_json(std::string& out, const detail::pyjson::dump_options& options,
@@ -270,6 +312,14 @@ struct artifact_codec {
     requires std::invocable<const Where&>
     static artifact parse(const json& j, const Where& where, std::size_t climb = 0, bool null_version_ok = false,
                           slug_table table = slug_table::text_unidecode);
+
+    /// What a read artifact keeps of the keys its description does not know: for a handler
+    /// in the list, its environment fields and value_type_key; for another, every key.
+    static json handler_fields(const std::string& handler, json extras);
+
+private:
+    template <class Where>
+    struct read_context;
 };
 
 template <class Handlers>
@@ -435,71 +485,54 @@ void artifact_codec<Handlers>::write(artifact& a, const std::filesystem::path& f
     a.dirty_ = false;
 }
 
+// What reading one artifact object knows besides the artifact: where it is (for messages),
+// how far its fname may climb, whether "version": null is accepted, the owner's slug table.
+template <class Handlers>
+template <class Where>
+struct artifact_codec<Handlers>::read_context {
+    const artifact& a;
+    const Where& where_;
+    std::size_t climb;
+    bool null_version_ok;
+    slug_table table;
+
+    std::string where() const { return where_(); }
+    std::string here() const { return where_(); }
+    std::string default_fname() const {
+        return detail::default_fname(a.name_, a.created_at_, suffix_of(a.handler_), table);
+    }
+};
+
+template <class Handlers>
+json artifact_codec<Handlers>::handler_fields(const std::string& handler, json extras) {
+    const std::size_t index = Handlers::index_of(handler);
+    if (index == Handlers::npos) return extras;  // opaque: every key round-trips
+    // A known handler keeps exactly its own fields, as Python does (stale keys drop).
+    return Handlers::visit_index(index, [&](auto h) {
+        using H = typename decltype(h)::type;
+        json fields = environment_of<H>();
+        for (auto& [key, value] : fields.items()) {
+            if (const auto it = extras.find(key); it != extras.end()) value = *it;
+        }
+        if constexpr (RecordsValueType<H>) {  // kept when present: older files have none
+            const std::string key(H::value_type_key);
+            if (const auto it = extras.find(key); it != extras.end()) fields[key] = *it;
+        }
+        return fields;
+    });
+}
+
 template <class Handlers>
 template <class Where>
 requires std::invocable<const Where&> artifact artifact_codec<Handlers>::parse(const json& j, const Where& where,
                                                                                std::size_t climb, bool null_version_ok,
                                                                                slug_table table) {
     if (!j.is_object()) throw format_error(where() + ": expected an artifact object");
-    auto text = [&](const char* key) -> std::string {
-        const auto it = j.find(key);
-        if (it == j.end()) throw format_error(where() + ": missing field '" + key + "'");
-        if (!it->is_string()) throw format_error(where() + ": field '" + key + "' must be a string");
-        return it->template get<std::string>();
-    };
-    auto time = [&](const char* key, const std::string& value) {
-        const auto t = parse_time(value);
-        if (!t) throw format_error(where() + ": field '" + key + "' is not a date-time: '" + value + "'");
-        return *t;
-    };
     artifact a;
-    a.name_ = text("name");
-    a.handler_ = text("handler");
-    a.created_at_ = time("created_at", text("created_at"));
-    if (const auto it = j.find("expiry"); it != j.end() && !it->is_null()) {
-        if (!it->is_string()) throw format_error(where() + ": field 'expiry' must be a date-time string or null");
-        a.expiry_ = time("expiry", it->template get<std::string>());
-    }
-    if (const auto it = j.find("version"); it != j.end() && it->is_null() && null_version_ok) {
-        a.null_version_ = true;
-    } else if (it != j.end()) {
-        if (!it->is_number_integer()) throw format_error(where() + ": field 'version' must be an integer");
-        a.version_ = it->template get<long long>();
-    }
     json extras = json::object();
-    for (const auto& [key, value] : j.items()) {
-        if (key != "name" && key != "handler" && key != "created_at" && key != "expiry" && key != "version" &&
-            key != "fname")
-            extras[key] = value;
-    }
-    const std::size_t index = Handlers::index_of(a.handler_);
-    if (index == Handlers::npos) {
-        a.fields_ = std::move(extras);  // opaque: every key round-trips
-    } else {
-        // A known handler keeps exactly its own fields, as Python does (stale keys drop).
-        a.fields_ = Handlers::visit_index(index, [&](auto h) {
-            using H = typename decltype(h)::type;
-            json fields = environment_of<H>();
-            for (auto& [key, value] : fields.items()) {
-                if (const auto it = extras.find(key); it != extras.end()) value = *it;
-            }
-            if constexpr (RecordsValueType<H>) {  // kept when present: older files have none
-                const std::string key(H::value_type_key);
-                if (const auto it = extras.find(key); it != extras.end()) fields[key] = *it;
-            }
-            return fields;
-        });
-    }
-    if (const auto it = j.find("fname"); it != j.end()) {
-        if (!it->is_string()) throw format_error(where() + ": field 'fname' must be a string");
-        a.fname_ = it->template get<std::string>();
-        // Refuse a file that would leave the owner's folder now, before anything reads it.
-        if (const auto reason = outside_folder_reason(a.fname_, climb); !reason.empty()) {
-            throw format_error(where() + ": field 'fname': '" + printable(a.fname_) + "' " + reason);
-        }
-    } else {
-        a.fname_ = default_fname(a.name_, a.created_at_, suffix_of(a.handler_), table);
-    }
+    read_context<Where> ctx{a, where, climb, null_version_ok, table};
+    record::read_json<artifact::record_description>(j, a, extras, ctx);
+    a.fields_ = handler_fields(a.handler_, std::move(extras));
     return a;
 }
 

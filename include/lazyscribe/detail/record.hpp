@@ -10,14 +10,16 @@
 ///
 /// A codec is a struct of static functions; each part is instantiated only when used:
 ///   using state = ...;                         what read() keeps until the object is complete
-///   static constexpr int phase = 0 | 1 | 2;    when finish() runs (see below)
+///   static constexpr int phase = 0 | 1 | 2 | 3;    when finish() runs (see below)
 ///   write(member_writer&, key, const T&)       appends the member (key and value)
 ///   to_json(const T&) -> json                  the value of the member
 ///   read(document_reader&, state&, T&, depth, Ctx&)            reads the value at the reader
+///   read_value(const json&, state&, T&)                        the same from a parsed value
 ///   finish(state&, T&, const char* key, Ctx&, const Here&)    checks and stores, once read
 /// Finishing runs phase 0 (the field naming the record in messages: `here` is then
 /// ctx.where()), then phase 1 (everything else, in description order, here = ctx.here()),
-/// then phase 2 (fields that need the others: artifacts and tests, placed in folders).
+/// then phase 2 (fields that need the others: artifacts and tests, placed in folders), then
+/// phase 3 (a record whose checks must come in an order of their own: see at_phase).
 /// Ctx is the record's read context: where(), here(), and what its own codecs ask for.
 
 #include <cstddef>
@@ -160,6 +162,12 @@ void finish(R& r, Ctx& ctx, States& states) {
     finish_phase(std::integral_constant<int, 0>{}, std::make_index_sequence<Desc::size>{});
     finish_phase(std::integral_constant<int, 1>{}, std::make_index_sequence<Desc::size>{});
     finish_phase(std::integral_constant<int, 2>{}, std::make_index_sequence<Desc::size>{});
+    finish_phase(std::integral_constant<int, 3>{}, std::make_index_sequence<Desc::size>{});
+}
+
+template <class Desc, std::size_t... I>
+constexpr bool known_key(std::string_view key, std::index_sequence<I...>) noexcept {
+    return ((key == field_at<Desc, I>::key) || ...);
 }
 }  // namespace impl
 
@@ -202,6 +210,15 @@ void read_json(const json& object, R& r, Ctx& ctx) {
     impl::finish<Desc>(r, ctx, states);
 }
 
+/// read_json that keeps the keys the description does not know: copied into `extras`.
+template <class Desc, class R, class Ctx>
+void read_json(const json& object, R& r, json& extras, Ctx& ctx) {
+    for (const auto& [key, value] : object.items()) {
+        if (!impl::known_key<Desc>(key, std::make_index_sequence<Desc::size>{})) extras[key] = value;
+    }
+    read_json<Desc>(object, r, ctx);
+}
+
 /// The record as an object of type Json (ordered_json keeps an ordered description's order).
 template <class Desc, class Json, class R>
 Json to_json_as(const R& r) {
@@ -239,6 +256,13 @@ void read_text(std::string_view text, const std::string& source, R& r, json& ext
 // ---- Codecs
 
 struct no_state {};
+
+/// Codec with its checks moved to another phase: a record whose messages must come in an
+/// order other than its keys' (an artifact checks name, handler, dates, version, fname).
+template <class Codec, int Phase>
+struct at_phase : Codec {
+    static constexpr int phase = Phase;
+};
 
 /// A string that must be there.
 struct text {
@@ -310,6 +334,7 @@ struct nullable_text {
     static void read(document_reader& reader, state& s, std::optional<std::string>&, std::size_t depth, Ctx&) {
         s.read(reader, depth);
     }
+    static void read_value(const json& j, state& s, std::optional<std::string>&) { s.assign(j); }
     template <class Ctx, class Here>
     static void finish(state& s, std::optional<std::string>& v, const char* key, Ctx&, const Here& here) {
         if (s.kind == text_field::other) throw format_error(here() + ": field '" + key + "' must be a string or null");
@@ -355,6 +380,7 @@ struct nullable_time {
     static void read(document_reader& reader, state& s, std::optional<time_point>&, std::size_t depth, Ctx&) {
         s.read(reader, depth);
     }
+    static void read_value(const json& j, state& s, std::optional<time_point>&) { s.assign(j); }
     template <class Ctx, class Here>
     static void finish(state& s, std::optional<time_point>& v, const char* key, Ctx&, const Here& here) {
         if (s.kind == text_field::absent || s.kind == text_field::null) return;
@@ -375,6 +401,7 @@ struct json_object {
     static void read(document_reader& reader, state&, json& v, std::size_t depth, Ctx&) {
         reader.read_one(v, depth);
     }
+    static void read_value(const json& j, state&, json& v) { v = j; }
     template <class Ctx, class Here>
     static void finish(state&, json& v, const char* key, Ctx&, const Here& here) {
         if (!v.is_object()) throw format_error(here() + ": field '" + key + "' must be an object");
@@ -394,6 +421,18 @@ struct string_array {
     template <class Ctx>
     static void read(document_reader& reader, state& s, std::vector<std::string>& v, std::size_t depth, Ctx&) {
         read_string_array(reader, v, s, depth);
+    }
+    static void read_value(const json& j, state& s, std::vector<std::string>& v) {
+        v.clear();
+        s = string_array_status{true, j.is_array(), string_array_status::none};
+        if (!s.is_array) return;
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            if (j[i].is_string()) {
+                v.push_back(j[i].get<std::string>());
+            } else if (s.first_not_string == string_array_status::none) {
+                s.first_not_string = i;
+            }
+        }
     }
     template <class Ctx, class Here>
     static void finish(state& s, std::vector<std::string>&, const char* key, Ctx&, const Here& here) {

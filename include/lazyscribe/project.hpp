@@ -913,7 +913,9 @@ void basic_project<Handlers>::catalogue::reindex() {
 // The built-in list's projects, experiments, tests and artifact sets: the compiled library
 // (target lazyscribe::lazyscribe, src/lazyscribe.cpp) instantiates them once, and with
 // LAZYSCRIBE_COMPILED_LIBRARY (which that target sets) a user's translation unit does not.
-// One list, for both sides.
+// One list, for both sides. Its argument is `template` or `extern template`, which cannot be
+// parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define LAZYSCRIBE_PROJECT_INSTANCES(declare)                                                 \
     declare class basic_project<builtin_handlers>;                                            \
     declare class basic_experiment<builtin_handlers>;                                         \
@@ -922,6 +924,7 @@ void basic_project<Handlers>::catalogue::reindex() {
     declare class detail::logging_base<basic_experiment<builtin_handlers>, builtin_handlers>; \
     declare class detail::logging_base<basic_test<builtin_handlers>, builtin_handlers>;       \
     declare struct detail::artifact_codec<builtin_handlers>;
+// NOLINTEND(bugprone-macro-parentheses)
 
 #if defined(LAZYSCRIBE_COMPILED_LIBRARY)
 namespace lazyscribe {

@@ -628,6 +628,8 @@ void basic_repository<Handlers>::merge_from_disk(const std::string& text) {
 }  // namespace lazyscribe
 
 // The built-in list's repository, compiled once as the project is (see project.hpp).
+// Its argument is `template` or `extern template`, as in project.hpp.
+// NOLINTNEXTLINE(bugprone-macro-parentheses)
 #define LAZYSCRIBE_REPOSITORY_INSTANCES(declare) declare class basic_repository<builtin_handlers>;
 
 #if defined(LAZYSCRIBE_COMPILED_LIBRARY)

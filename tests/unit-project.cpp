@@ -198,6 +198,12 @@ thread_local long allocations_until_failure = -1;  // -1: never
 
 }  // namespace
 
+// GCC 12 at -O3 inlines these into their callers and then reports new paired with free
+// (-Wmismatched-new-delete), though both halves of the pair are replaced here together.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void* operator new(std::size_t size) {
     if (allocations_until_failure == 0) {
         allocations_until_failure = -1;
@@ -209,6 +215,9 @@ void* operator new(std::size_t size) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace {
 

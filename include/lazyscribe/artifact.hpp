@@ -7,6 +7,7 @@
 /// and writes nothing until `save()`. `load_artifact<T>` resolves the stored alias at run time.
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -31,6 +32,7 @@
 #include <lazyscribe/fixed_string.hpp>
 #include <lazyscribe/fwd.hpp>
 #include <lazyscribe/handler.hpp>
+#include <lazyscribe/history.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/registry.hpp>
 #include <lazyscribe/storage.hpp>
@@ -546,6 +548,7 @@ struct artifact_home {
     std::shared_ptr<storage> files;                 // where the files are read and written
     std::filesystem::path owner_file{};             // the project file, as its owner holds it (may be empty)
     slug_table slugs = slug_table::text_unidecode;  // the owner's transliteration table
+    std::chrono::seconds crashed_after = default_crashed_after;  // a "running" run older than this crashed
 };
 }  // namespace detail
 

@@ -140,4 +140,11 @@ public:
     explicit path_error(const std::string& what) : error("lazyscribe.path_error", what) {}
 };
 
+/// @brief Options that cannot work together or at all (a live run's zero flush interval, say).
+/// The message names the option, the bound and the value given.
+class options_error : public error {
+public:
+    explicit options_error(const std::string& what) : error("lazyscribe.options_error", what) {}
+};
+
 }  // namespace lazyscribe

@@ -31,12 +31,14 @@
 #include <lazyscribe/detail/record.hpp>
 #include <lazyscribe/detail/record_reader.hpp>
 #include <lazyscribe/detail/experiment_order.hpp>
+#include <lazyscribe/detail/journal.hpp>
 #include <lazyscribe/detail/slugify.hpp>
 #include <lazyscribe/detail/stable_vector.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/fixed_string.hpp>
 #include <lazyscribe/fwd.hpp>
+#include <lazyscribe/history.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/storage.hpp>
 #include <lazyscribe/time.hpp>
@@ -864,6 +866,22 @@ public:
     /// @brief The experiment's folder: `<project folder>/<slug>`.
     [[nodiscard]] std::filesystem::path path() const { return this->artifacts_.folder(); }
 
+    /// @brief Where the run stands, from its status tag (docs/format.md §11): finished for
+    /// experiments not logged live; crashed for a "running" one whose heartbeat
+    /// (last_updated) is older than the project's crashed_after.
+    [[nodiscard]] run_status status() const;
+    /// @brief Whether it was logged live (it carries a "lazyscribe.status=" tag).
+    [[nodiscard]] bool live_run() const noexcept { return status_tag() != nullptr; }
+    /// @brief The run's step-indexed histories, in first-logged order: from its history
+    /// artifact, or, while it runs or after a crash not yet recovered, from its journal as far
+    /// as it was flushed. Read on first use and kept. Empty for an experiment not logged live.
+    /// A run live in this process is read through its scope instead (read_only_error).
+    [[nodiscard]] const metric_histories& histories() const;
+    /// @brief The history of metric `name`; not_found_error lists the histories there are.
+    [[nodiscard]] const metric_history& history(std::string_view name) const {
+        return histories().at(name, describe());
+    }
+
     // ---- The experiment's own mutators get const twins too (the shared ones are in logging_base).
     // clang-format off
     template <class... Tags>
@@ -1106,7 +1124,98 @@ protected:
         detail::record::field<"tests", &basic_experiment::tests_, tests_codec>>;
     // Why a test scope's destructor could not add its test; its project's commit reports it.
     std::exception_ptr failed_test_;
+
+    // Live runs (history.hpp). live_: logged live by this session (its record here is the one
+    // that counts, whatever the file says meanwhile); live_active_: its scope is open.
+    bool live_ = false;
+    bool live_active_ = false;
+    mutable std::shared_ptr<const metric_histories> histories_;
+    mutable detail::member_mutex histories_mutex_;
+
+    [[nodiscard]] const std::string* status_tag() const noexcept {
+        for (auto it = tags_.rbegin(); it != tags_.rend(); ++it)
+            if (it->starts_with(status_tag_prefix)) return &*it;
+        return nullptr;
+    }
+    // Replaces every status tag with the one of `s`.
+    void set_status_tag(run_status s) {
+        std::erase_if(tags_, [](const std::string& t) { return t.starts_with(status_tag_prefix); });
+        tags_.push_back(std::string(status_tag_prefix) + std::string(to_string(s)));
+    }
+    // The journal the run record names (nullopt without a run record or a journal in it).
+    [[nodiscard]] std::optional<std::filesystem::path> journal_file() const;
+    // What the run's journal holds (empty when there is none).
+    [[nodiscard]] detail::journal_contents read_journal() const;
+    [[nodiscard]] metric_histories load_histories() const;
 };
+
+template <class Handlers>
+run_status basic_experiment<Handlers>::status() const {
+    if (live_active_) return run_status::running;
+    const std::string* tag = status_tag();
+    if (tag == nullptr) return run_status::finished;
+    const std::string_view word = std::string_view(*tag).substr(status_tag_prefix.size());
+    if (word == "running") {
+        const auto& home = this->artifacts_.home();
+        return this->clock_() - last_updated_ > home->crashed_after ? run_status::crashed : run_status::running;
+    }
+    for (const auto s : {run_status::failed, run_status::crashed})
+        if (word == to_string(s)) return s;
+    return run_status::finished;
+}
+
+template <class Handlers>
+std::optional<std::filesystem::path> basic_experiment<Handlers>::journal_file() const {
+    const artifact* run = this->artifacts_.find(run_artifact_name);
+    if (run == nullptr || run->handler() != "json") return std::nullopt;
+    const auto record_file = path() / run->fname();
+    const auto text = this->artifacts_.files()->read(record_file);
+    if (!text) return std::nullopt;
+    const auto record = detail::pyjson::parse<json>(*text, record_file.string());
+    const auto it = record.is_object() ? record.find("journal") : record.end();
+    if (it == record.end() || !it->is_string()) return std::nullopt;
+    const auto name = it->template get<std::string>();
+    // A bare file name of the experiment's folder, nothing that leads elsewhere.
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "..") {
+        throw format_error(record_file.string() +
+                           ": field 'journal' must be a file name of the experiment's folder; it is '" + name + "'");
+    }
+    return path() / name;
+}
+
+template <class Handlers>
+detail::journal_contents basic_experiment<Handlers>::read_journal() const {
+    const auto file = journal_file();
+    if (!file) return {};
+    const auto text = this->artifacts_.files()->read(*file);
+    if (!text) return {};
+    return detail::read_journal(*text, file->string());
+}
+
+template <class Handlers>
+metric_histories basic_experiment<Handlers>::load_histories() const {
+    if (const artifact* a = this->artifacts_.find(history_artifact_name); a != nullptr && a->handler() == "json") {
+        // Read as the json handler reads (any handler list): the convention fixes the format.
+        const auto file = path() / a->fname();
+        const auto text = this->artifacts_.files()->read(file);
+        if (!text) throw not_found_error(describe() + ": history artifact file " + file.string() + " does not exist");
+        return detail::histories_from_json(detail::pyjson::parse<ordered_json>(*text, file.string()), file.string());
+    }
+    if (!live_run()) return {};
+    return read_journal().histories;
+}
+
+template <class Handlers>
+const metric_histories& basic_experiment<Handlers>::histories() const {
+    if (live_active_) {
+        throw read_only_error("histories: " + describe() +
+                              " is running live in this process; read a history through its scope "
+                              "(scope.history(name)), or after the scope ends");
+    }
+    std::lock_guard lock(histories_mutex_.mutex);
+    if (!histories_) histories_ = std::make_shared<const metric_histories>(load_histories());
+    return *histories_;
+}
 
 template <class Handlers>
 void basic_experiment<Handlers>::tag(std::vector<std::string> new_tags, bool overwrite) {

@@ -10,6 +10,7 @@
 #include <lazyscribe/fwd.hpp>
 #include <lazyscribe/handler.hpp>
 #include <lazyscribe/handlers/json.hpp>
+#include <lazyscribe/history.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/paths.hpp>
 #include <lazyscribe/project.hpp>

@@ -4,7 +4,9 @@
 /// lazyscribe 2.2 does (docs/format.md §2, §4, §5 and §9).
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <iterator>
@@ -20,6 +22,8 @@
 #include <lazyscribe/builtin_handlers.hpp>
 #include <lazyscribe/detail/file_lifecycle.hpp>
 #include <lazyscribe/detail/files.hpp>
+#include <lazyscribe/detail/live_recorder.hpp>
+#include <lazyscribe/detail/provenance.hpp>
 #include <lazyscribe/detail/pyjson_options.hpp>
 #include <lazyscribe/detail/pyjson_parser.hpp>
 #include <lazyscribe/detail/slug_index.hpp>
@@ -29,6 +33,7 @@
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/experiment.hpp>
 #include <lazyscribe/fwd.hpp>
+#include <lazyscribe/history.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/storage.hpp>
 
@@ -128,6 +133,11 @@ struct project_options {
     /// names: text-unidecode's (what `pip install lazyscribe` brings) unless the Python users
     /// sharing the project have Unidecode installed (see docs/format-compatibility.md).
     slug_table slugs = slug_table::text_unidecode;
+    /// @brief A live run whose status is "running" and whose heartbeat (last_updated) is older
+    /// than this reads as crashed, and the next save() of a writable project recovers it.
+    /// Keep it above the writers' heartbeat interval (at most max_heartbeat_interval) and
+    /// the clock skew between machines.
+    std::chrono::seconds crashed_after = default_crashed_after;
 };
 
 /// @brief A project: the experiments of one JSON file.
@@ -172,6 +182,105 @@ public:
         int uncaught_;
         bool committed_ = false;
         std::exception_ptr commit_failure_;  // what the last commit() threw
+    };
+
+    /// @brief The scope of a live run (`project.log(name, lazyscribe::live)`): the experiment
+    /// is in the project, and its file, from the start, with status running. Step-indexed
+    /// points go to memory the run owns; a background thread appends them to the run's
+    /// journal every flush interval and rewrites the project file (status, last values,
+    /// heartbeat) every heartbeat interval. When the scope ends the histories become the
+    /// "history" artifact and the status finished, or failed if an exception is leaving the
+    /// scope (the run is kept, unlike project.log(name)'s). The destructor never throws: a
+    /// failed last write leaves the run to the next save(), or to crash recovery.
+    /// The project must outlive the scope and stay where it is (not moved) meanwhile.
+    class live_scope {
+    public:
+        live_scope(const live_scope&) = delete;
+        live_scope& operator=(const live_scope&) = delete;
+        ~live_scope();
+
+        /// @brief One point (step, wall time, value) of `name`'s history: appended to memory,
+        /// written by the flusher; safe from many threads. The history's last value is what
+        /// the experiment's `metrics` holds. At live_options::max_buffered_points unwritten
+        /// points it waits or drops (counted: dropped_points()), as on_full says.
+        void log_metric(std::string_view name, double value, step at) { recorder_->record(name, at.value, value); }
+        /// @brief A metric without a history (the experiment's log_metric), under the project's lock.
+        template <class T>
+        requires requires(experiment_type& e, std::string_view k, const T& v) { e.log_metric(k, v); }
+        void log_metric(std::string_view key, const T& value) {
+            edit([&](experiment_type& e) { e.log_metric(key, value); });
+        }
+        /// @brief The experiment's log_parameter, under the project's lock.
+        template <class T>
+        void log_parameter(std::string_view key, T&& value) {
+            edit([&](experiment_type& e) { e.log_parameter(key, std::forward<T>(value)); });
+        }
+        /// @brief The experiment's tag, under the project's lock.
+        template <class... Tags>
+        void tag(const Tags&... tags) {
+            edit([&](experiment_type& e) { e.tag(tags...); });
+        }
+        /// @brief The experiment's log_artifact, under the project's lock; written by the next
+        /// heartbeat. The names "history" and "run" are the run's own (artifact_log_error).
+        template <fixed_string Alias, class T>
+        const artifact& log_artifact(std::string_view artifact_name, T&& value, log_options options = {}) {
+            refuse_reserved(artifact_name);
+            return edit([&](experiment_type& e) -> const artifact& {
+                return e.template log_artifact<Alias>(artifact_name, std::forward<T>(value), std::move(options));
+            });
+        }
+        /// @brief Runs `f(experiment&)` under the project's lock, for whatever else the
+        /// experiment can do (tests, dependencies): what it changes is written by the next heartbeat.
+        template <class F>
+        requires std::invocable<F&, experiment_type&>
+        decltype(auto) edit(F&& f) {
+            require_open("edit");
+            std::lock_guard lock(project_->session_.lock.mutex);
+            return std::forward<F>(f)(*record_);
+        }
+
+        /// @brief Persists now, on this thread: the buffered points to the journal (synced to
+        /// disk when the project is durable), then the project file. Throws what failed, or
+        /// the first error the background flusher met since the last checkpoint.
+        void checkpoint();
+        /// @brief Ends the run now as failed, with `message` (the run artifact's "failure").
+        /// Throws if the project file cannot be written (the run stays in the project).
+        void fail(std::string message) { end(run_status::failed, std::move(message), true); }
+        /// @brief Ends the run now as finished; throws if the project file cannot be written.
+        void finish() { end(run_status::finished, {}, true); }
+
+        /// @brief A copy of `name`'s history so far (points not yet flushed included).
+        [[nodiscard]] metric_history history(std::string_view name) const {
+            return recorder_->history(name, record_->describe());
+        }
+        /// @brief running until the run ends, then how it ended.
+        [[nodiscard]] run_status status() const noexcept { return ended_; }
+        /// @brief Points dropped because the buffer was full (live_options::on_full = drop).
+        [[nodiscard]] std::uint64_t dropped_points() const { return recorder_->dropped_points(); }
+        [[nodiscard]] const std::string& name() const noexcept { return record_->name(); }
+        [[nodiscard]] const std::string& slug() const noexcept { return record_->slug(); }
+        /// @brief The experiment (read it from the thread that logs; others: through edit()).
+        [[nodiscard]] const experiment_type& experiment() const noexcept { return *record_; }
+
+    private:
+        friend class basic_project;
+        live_scope(basic_project& project, experiment_type& record, std::unique_ptr<detail::live_recorder> recorder,
+                   json run_record)
+            : project_(&project),
+              record_(&record),
+              recorder_(std::move(recorder)),
+              run_record_(std::move(run_record)),
+              uncaught_(std::uncaught_exceptions()) {}
+        void end(run_status how, std::string failure, bool report);
+        void require_open(const char* operation) const;
+        static void refuse_reserved(std::string_view artifact_name);
+
+        basic_project* project_;
+        experiment_type* record_;
+        std::unique_ptr<detail::live_recorder> recorder_;
+        json run_record_;  // the "run" artifact's content
+        int uncaught_;
+        run_status ended_ = run_status::running;
     };
 
     /// @brief Iterates the experiments in project order (random access).
@@ -221,6 +330,33 @@ public:
         auto scope = log(std::move(name));
         std::forward<F>(f)(static_cast<experiment_type&>(scope));
         scope.commit();
+    }
+
+    /// @brief Starts a live run (history.hpp, docs/training-loop.md): `project.log(name,
+    /// lazyscribe::live)`. The experiment joins the project, and its file, now, with status
+    /// running, and its "run" artifact (provenance unless options.provenance is false; `build`
+    /// is the calling code's). Throws read_only_error in read-only mode, options_error for
+    /// bad options, and what writing the file throws (then nothing of the run is kept).
+    [[nodiscard]] live_scope log(std::string name, const live_options& options,
+                                 build_info build = LAZYSCRIBE_THIS_BUILD);
+
+    /// @brief A live run inside `f(scope&)`: it ends finished if f returns, failed with the
+    /// exception's message if f throws (the exception propagates). A failure to write the
+    /// project file at the end is thrown from here.
+    template <class F>
+    requires std::invocable<F&, live_scope&>
+    void log(std::string name, const live_options& options, F&& f, build_info build = LAZYSCRIBE_THIS_BUILD) {
+        auto scope = log(std::move(name), options, build);
+        try {
+            std::forward<F>(f)(scope);
+        } catch (const std::exception& e) {
+            scope.end(run_status::failed, e.what(), false);
+            throw;
+        } catch (...) {
+            scope.end(run_status::failed, "an exception that is not a std::exception", false);
+            throw;
+        }
+        scope.finish();
     }
 
     /// @brief Adds an experiment, in Python's order (insertion after equals). Thread-safe.
@@ -321,6 +457,7 @@ private:
         ~catalogue() = default;
 
         void insert(std::unique_ptr<experiment_type>& e);
+        std::unique_ptr<experiment_type> erase(const experiment_type& e);
         void index(experiment_type& e);
         void reindex();
 
@@ -346,6 +483,8 @@ private:
         detail::member_mutex lock;
         std::vector<uncommitted_experiment> pending;  // room for one more per open scope, reserved
         std::size_t open_scopes = 0;
+        // Journals of runs that ended (or were recovered): removed once the file has their history.
+        std::vector<std::filesystem::path> spent_journals;
     };
 
     // Calls f with the project file's text, in consecutive slices of a few experiments.
@@ -375,6 +514,10 @@ private:
     void adopt(experiment_type& e);
     void end_scope(experiment_type& e, bool join, std::exception_ptr failure) noexcept;
     void throw_if_uncommitted() const;
+    void save_locked(bool refuse_uncommitted);
+    void live_heartbeat(experiment_type& record, const detail::live_recorder& recorder);
+    void recover_crashed_runs();
+    static void check_live_options(const live_options& options);
 
     detail::file_lifecycle file_;
     lazyscribe::mode mode_;
@@ -424,8 +567,8 @@ basic_project<Handlers>::basic_project(std::pair<std::shared_ptr<storage>, std::
       mode_(open_mode),
       author_(options.author.empty() ? detail::os_user_name() : options.author),
       clock_(options.clock ? options.clock : &detail::now),
-      home_(std::make_shared<const detail::artifact_home>(
-          detail::artifact_home{file_.path().parent_path(), file_.files(), file_.path(), options.slugs})) {
+      home_(std::make_shared<const detail::artifact_home>(detail::artifact_home{
+          file_.path().parent_path(), file_.files(), file_.path(), options.slugs, options.crashed_after})) {
     if (mode_ != mode::write) load(options.missing_file_is_empty || mode_ != mode::read_only);
 }
 
@@ -488,6 +631,193 @@ void basic_project<Handlers>::end_scope(experiment_type& e, bool join, std::exce
     if (failure) session_.pending.push_back(uncommitted_experiment{std::move(e), std::move(failure)});
 }
 
+// ---- live runs -----------------------------------------------------------------------------
+
+template <class Handlers>
+void basic_project<Handlers>::check_live_options(const live_options& options) {
+    using std::chrono::milliseconds;
+    if (options.flush_interval <= milliseconds::zero()) {
+        throw options_error("live_options::flush_interval must be positive; given " +
+                            std::to_string(options.flush_interval.count()) + " ms");
+    }
+    if (options.heartbeat_interval <= milliseconds::zero() || options.heartbeat_interval > max_heartbeat_interval) {
+        throw options_error("live_options::heartbeat_interval must be positive and at most " +
+                            std::to_string(max_heartbeat_interval.count()) +
+                            " s (readers report a run crashed when its heartbeat is older than crashed_after); given " +
+                            std::to_string(options.heartbeat_interval.count()) + " ms");
+    }
+    if (options.max_buffered_points == 0) throw options_error("live_options::max_buffered_points must be positive");
+}
+
+template <class Handlers>
+typename basic_project<Handlers>::live_scope basic_project<Handlers>::log(std::string name, const live_options& options,
+                                                                          build_info build) {
+    static_assert(Handlers::contains("json"),
+                  "lazyscribe: live runs store their histories and run record as json artifacts: the handler "
+                  "list must contain lazyscribe::json_handler");
+    if (mode_ == mode::read_only) throw read_only_error("log: project " + path().string() + " is open read-only");
+    check_live_options(options);
+    experiment_type e(std::move(name), author_, home_, clock_);
+    e.live_ = true;
+    e.live_active_ = true;
+    e.set_status_tag(run_status::running);
+    // The run's own files carry an id of their own: two runs with one slug (one name, started
+    // in the same second, by two processes of a sweep, say) share a folder.
+    const std::string run_id = detail::random_run_id();
+    const std::string journal_name = "history-" + run_id + ".journal";
+    json run{{"status", "running"},
+             {"run_id", run_id},
+             {"journal", journal_name},
+             {"started_at", format_time(e.created_at_)},
+             {"flush_interval_seconds", std::chrono::duration<double>(options.flush_interval).count()},
+             {"heartbeat_interval_seconds", std::chrono::duration<double>(options.heartbeat_interval).count()}};
+    if (options.provenance) run["provenance"] = detail::provenance(build);
+    e.template log_artifact<"json">(run_artifact_name, run, log_options{"run-" + run_id + ".json"});
+    const auto journal = e.path() / journal_name;
+
+    auto owned = std::make_unique<experiment_type>(std::move(e));
+    experiment_type& record = *owned;
+    {
+        std::lock_guard lock(session_.lock.mutex);
+        store_.insert(owned);
+    }
+    auto recorder = std::make_unique<detail::live_recorder>(
+        options, file_.files(), journal,
+        [this, &record](const detail::live_recorder& r) { live_heartbeat(record, r); });
+    try {
+        recorder->start();
+        std::lock_guard lock(session_.lock.mutex);
+        save_locked(false);  // in the project file from now on
+    } catch (...) {
+        recorder->stop();
+        std::lock_guard lock(session_.lock.mutex);
+        (void)store_.erase(record);
+        throw;
+    }
+    return live_scope(*this, record, std::move(recorder), std::move(run));
+}
+
+// On the flusher thread: the last values and the heartbeat into the record, then the file.
+template <class Handlers>
+void basic_project<Handlers>::live_heartbeat(experiment_type& record, const detail::live_recorder& recorder) {
+    const auto last = recorder.last_values();
+    std::lock_guard lock(session_.lock.mutex);
+    for (const auto& [metric, value] : last) record.metrics_[metric] = value;
+    record.touch();
+    save_locked(false);
+}
+
+// Under the writers' lock, after the merge: each run the file says is running and whose
+// heartbeat is stale gets its journal as its history artifact and the status crashed. Its
+// last_updated moves, so that another process that loaded it running takes this version.
+template <class Handlers>
+void basic_project<Handlers>::recover_crashed_runs() {
+    for (auto& owned : store_.all) {
+        experiment_type& e = *owned;
+        if (e.live_ || !e.from_disk_ || e.status() != run_status::crashed) continue;
+        const std::string* tag = e.status_tag();
+        if (tag == nullptr || !tag->ends_with("=running")) continue;  // already marked crashed
+        detail::journal_contents contents;
+        std::optional<std::filesystem::path> journal;
+        try {
+            journal = e.journal_file();
+            if (journal) contents = e.read_journal();
+        } catch (const lazyscribe::error&) {
+            // No readable run record or journal: the run is marked crashed with no histories.
+        }
+        auto histories = std::make_shared<const metric_histories>(std::move(contents.histories));
+        for (const auto& [metric, h] : *histories)
+            if (!h.empty()) e.metrics_[metric] = h.last();
+        e.set_status_tag(run_status::crashed);
+        const time_point recovered_at = clock_();
+        const std::string stem = journal ? journal->stem().string() : std::string(history_artifact_name);
+        e.artifacts_.template log_artifact_at<"json">(
+            recovered_at, history_artifact_name, detail::history_table{histories}, log_options{stem + ".json", true});
+        e.artifacts_.save(file_.durable());  // a loaded record's files are otherwise never written
+        e.histories_ = std::move(histories);
+        e.last_updated_ = recovered_at;
+        e.changed_ = true;
+        if (journal) session_.spent_journals.push_back(*journal);
+    }
+}
+
+template <class Handlers>
+void basic_project<Handlers>::live_scope::require_open(const char* operation) const {
+    if (ended_ != run_status::running) {
+        throw read_only_error(std::string(operation) + ": the live run '" + record_->slug() + "' has ended (" +
+                              std::string(to_string(ended_)) + ")");
+    }
+}
+
+template <class Handlers>
+void basic_project<Handlers>::live_scope::refuse_reserved(std::string_view artifact_name) {
+    if (artifact_name == history_artifact_name || artifact_name == run_artifact_name) {
+        throw artifact_log_error("log_artifact: '" + std::string(artifact_name) +
+                                 "' is the live run's own artifact (docs/format.md §11); choose another name");
+    }
+}
+
+template <class Handlers>
+void basic_project<Handlers>::live_scope::checkpoint() {
+    require_open("checkpoint");
+    recorder_->checkpoint(project_->file_.durable());
+}
+
+// Stops the flusher, writes the last points, then the histories, the status and the run
+// record into the experiment and the project file. `report`: throw what failed.
+template <class Handlers>
+void basic_project<Handlers>::live_scope::end(run_status how, std::string failure, bool report) {
+    if (ended_ != run_status::running) return;
+    ended_ = how;
+    recorder_->stop();
+    try {
+        recorder_->flush();
+    } catch (const lazyscribe::error&) {
+        // The journal missed the last points; the history artifact below has them all.
+    }
+    std::exception_ptr error;
+    try {
+        const auto histories = recorder_->histories();
+        run_record_["status"] = std::string(to_string(how));
+        run_record_["ended_at"] = format_time(project_->clock_());
+        run_record_["failure"] = failure.empty() ? json(nullptr) : json(failure);
+        run_record_["points"] = recorder_->points();
+        run_record_["dropped_points"] = recorder_->dropped_points();
+        std::lock_guard lock(project_->session_.lock.mutex);
+        experiment_type& e = *record_;
+        for (const auto& [metric, h] : *histories)
+            if (!h.empty()) e.metrics_[metric] = h.last();
+        e.set_status_tag(how);
+        const std::string& run_id = run_record_["run_id"].get_ref<const std::string&>();
+        e.template log_artifact<"json">(history_artifact_name, detail::history_table{histories},
+                                        log_options{"history-" + run_id + ".json", true});
+        e.template log_artifact<"json">(run_artifact_name, run_record_, log_options{"run-" + run_id + ".json", true});
+        e.histories_ = histories;
+        e.live_active_ = false;
+        project_->session_.spent_journals.push_back(recorder_->journal());
+        project_->save_locked(false);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (report && error) std::rethrow_exception(error);
+}
+
+template <class Handlers>
+basic_project<Handlers>::live_scope::~live_scope() {
+    if (ended_ != run_status::running) return;
+    const bool unwinding = std::uncaught_exceptions() > uncaught_;
+    try {
+        end(unwinding ? run_status::failed : run_status::finished,
+            unwinding ? "an exception left the run's scope (a destructor cannot see its message: "
+                        "project.log(name, live, f) or fail(message) records it)"
+                      : "",
+            false);
+    } catch (...) {
+        // Out of memory building the record: the journal and the running status stay, and the
+        // run reads as crashed later, with every flushed point.
+    }
+}
+
 template <class Handlers>
 std::vector<typename basic_project<Handlers>::uncommitted_experiment> basic_project<Handlers>::take_uncommitted() {
     std::lock_guard lock(session_.lock.mutex);
@@ -519,10 +849,18 @@ template <class Handlers>
 void basic_project<Handlers>::save() {
     if (mode_ == mode::read_only) throw read_only_error("save: project " + path().string() + " is open read-only");
     std::lock_guard lock(session_.lock.mutex);
-    throw_if_uncommitted();
+    save_locked(true);
+}
+
+// save() under the session lock. A live run's heartbeat does not refuse because of an
+// uncommitted experiment (those are not in the store, so not written).
+template <class Handlers>
+void basic_project<Handlers>::save_locked(bool refuse_uncommitted) {
+    if (refuse_uncommitted) throw_if_uncommitted();
     file_.save(
         mode_ != mode::write, [&](const std::string& current) { merge_from_disk(current); },
         [&] {
+            recover_crashed_runs();  // under the writers' lock, after what others saved is in
             if (mode_ == mode::edit) {
                 for (auto& e : store_.all) {
                     if (e->from_disk_ && e->changed_) e->last_updated_by_ = author_;
@@ -538,6 +876,13 @@ void basic_project<Handlers>::save() {
         // Streamed a slice of experiments at a time: no copy of the whole file in memory.
         [&](detail::file_lifecycle::text_sink sink) { for_each_text_slice(sink); });
     experiment_type::discard_removed_files(store_.all);  // the file no longer names them
+    for (const auto& journal : std::exchange(session_.spent_journals, {})) {
+        try {
+            file_.files()->remove(journal);  // the history artifact, now named in the file, has it all
+        } catch (const lazyscribe::error&) {
+            // Left behind: nothing reads a journal once the history artifact is there.
+        }
+    }
 }
 
 template <class Handlers>
@@ -596,6 +941,7 @@ basic_project<Handlers> basic_project<Handlers>::merged_project(
     for (std::size_t i = 0; i < merged.size(); ++i) last[merged[i]->slug_] = i;
     project_options options{author_, clock_, file_.durable(), file_.files()};
     options.slugs = home_->slugs;
+    options.crashed_after = home_->crashed_after;
     basic_project result(path(), mode::write, options);
     result.mode_ = mode_;
     for (std::size_t i = 0; i < merged.size(); ++i) {
@@ -743,12 +1089,14 @@ void basic_project<Handlers>::merge_from_disk(const std::string& text) {
         bool same = false;
         for (const auto* c : with_slug(d->slug_)) {
             if (*c == *d) same = true;
-            if (c->from_disk_) ours_loaded = c;
+            if (c->from_disk_ || c->live_) ours_loaded = c;
         }
         if (same) continue;
         if (ours_loaded == nullptr) {
             store_.insert(d);
-        } else if (d->last_updated_ > ours_loaded->last_updated_) {
+        } else if (!ours_loaded->live_ && d->last_updated_ > ours_loaded->last_updated_) {
+            // (A run this session logged live is this session's to write: what the file says of
+            // it is an earlier heartbeat of ours, or another reader's mistaken recovery.)
             auto& target = const_cast<experiment_type&>(*ours_loaded);
             const std::size_t position = target.position_;
             target = std::move(*d);  // same slug and place in the order; the strings are new
@@ -785,6 +1133,7 @@ void basic_project<Handlers>::resolve_dependencies(experiment_type& e, const std
             project_options upstream_options;
             upstream_options.files = file_.files();
             upstream_options.slugs = home_->slugs;
+            upstream_options.crashed_after = home_->crashed_after;
             it = upstream_.emplace(d.project, std::make_shared<basic_project>(file, mode::read_only, upstream_options))
                      .first;
         }
@@ -873,6 +1222,20 @@ void basic_project<Handlers>::catalogue::insert(std::unique_ptr<experiment_type>
         for (std::size_t i = lo; i < all.size(); ++i) all[i]->position_ = i;
         throw;
     }
+}
+
+// Takes e out (a live run whose file could not be written); the order and the index are
+// rebuilt.
+template <class Handlers>
+std::unique_ptr<typename basic_project<Handlers>::experiment_type> basic_project<Handlers>::catalogue::erase(
+    const experiment_type& e) {
+    const auto it = std::find_if(all.begin(), all.end(), [&](const auto& owned) { return owned.get() == &e; });
+    if (it == all.end()) return nullptr;
+    auto taken = std::move(*it);
+    all.erase(it);
+    for (std::size_t i = 0; i < all.size(); ++i) all[i]->position_ = i;
+    reindex();
+    return taken;
 }
 
 // Records e (already at its position) as the latest under its slug and its short slug.

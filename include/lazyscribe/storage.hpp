@@ -18,6 +18,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -49,6 +50,20 @@ public:
     }
     /// @brief Removes a file if present.
     virtual void remove(const std::filesystem::path& file) = 0;
+    /// @brief Appends `bytes` to `file` (created if missing): a live run's journal. A crash may
+    /// cut the appended bytes short, never change what was there. `durable` asks for them to
+    /// reach stable storage before the call returns. This default rewrites the whole file
+    /// through write(): correct, but it costs the file's size; backends that can append should.
+    virtual void append(const std::filesystem::path& file, std::string_view bytes, bool durable) {
+        auto current = read(file);
+        write(
+            file, true,
+            [&](std::ostream& out) {
+                if (current) out.write(current->data(), static_cast<std::streamsize>(current->size()));
+                out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            },
+            durable);
+    }
     /// @brief Holds an exclusive lock among writers of `file` until the returned object dies.
     virtual std::shared_ptr<void> lock(const std::filesystem::path& file) = 0;
     /// @brief Throws format_error when `file`, resolved as the backend resolves it (symbolic
@@ -107,6 +122,10 @@ public:
     std::shared_ptr<void> lock(const std::filesystem::path& file) override {
         return std::make_shared<detail::file_lock>(file);
     }
+    /// @brief O_APPEND writes (each lands whole after the current end), fdatasync when durable.
+    void append(const std::filesystem::path& file, std::string_view bytes, bool durable) override {
+        detail::append_to_file(detail::io_path(file), bytes, durable);
+    }
     void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) override {
         detail::ensure_real_path_inside(root, file, "file");
     }
@@ -139,6 +158,10 @@ public:
     void remove(const std::filesystem::path& file) override {
         std::lock_guard guard(mutex_);
         files_.erase(key(file));
+    }
+    void append(const std::filesystem::path& file, std::string_view bytes, bool) override {
+        std::lock_guard guard(mutex_);
+        files_[key(file)].append(bytes);
     }
     std::shared_ptr<void> lock(const std::filesystem::path& file) override {
         std::mutex* m = nullptr;
@@ -188,6 +211,10 @@ public:
     void remove(const std::filesystem::path& file) override {
         if (++count_ == fail_at_) throw save_error("injected failure removing " + file.string());
         inner_->remove(file);
+    }
+    void append(const std::filesystem::path& file, std::string_view bytes, bool durable) override {
+        if (++count_ == fail_at_) throw save_error("injected failure appending to " + file.string());
+        inner_->append(file, bytes, durable);
     }
     std::shared_ptr<void> lock(const std::filesystem::path& file) override { return inner_->lock(file); }
     void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) override {

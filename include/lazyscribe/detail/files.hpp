@@ -245,6 +245,43 @@ inline void sync_to_disk(const std::filesystem::path& path, bool is_directory) {
 #endif
 }
 
+/// Appends `bytes` to `file` (creating it, and its folder), each write() landing after the
+/// file's current end (O_APPEND); fdatasync when durable. A crash may cut the bytes short,
+/// never disturb what was there.
+inline void append_to_file(const std::filesystem::path& file, std::string_view bytes, bool durable) {
+#if defined(__unix__) || defined(__APPLE__)
+    std::error_code ec;
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw save_error("cannot open " + file.string() + " to append to it: " + os_reason(errno));
+    const char* at = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        const auto written = ::write(fd, at, left);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) {
+            const int error_number = written < 0 ? errno : EIO;
+            ::close(fd);
+            throw save_error("cannot append to " + file.string() + ": " + os_reason(error_number));
+        }
+        at += written;
+        left -= static_cast<std::size_t>(written);
+    }
+    if (durable && ::fdatasync(fd) != 0) {
+        const int error_number = errno;
+        ::close(fd);
+        throw save_error("cannot sync " + file.string() + " to disk: " + os_reason(error_number));
+    }
+    if (::close(fd) != 0) throw save_error("cannot append to " + file.string() + ": " + os_reason(errno));
+#else
+    std::ofstream out(file, std::ios::binary | std::ios::app);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) throw save_error("cannot append to " + file.string());
+    (void)durable;
+#endif
+}
+
 #if defined(__unix__) || defined(__APPLE__)
 /// An output stream over a file descriptor that keeps the errno of the first failed write,
 /// so that a full disk is reported as such ("No space left on device"), with the file.

@@ -56,6 +56,15 @@ struct json_handler {
     static void write(const T& value, std::ostream& out, const json& kwargs) {
         const auto options = detail::pyjson::options_from_kwargs(kwargs);
         std::string text;
+        if constexpr (requires { value.append_python_json(text); }) {
+            // A value that writes json.dump's default text itself (a run's history columns),
+            // without a document of itself; other kwargs take the general path.
+            if (kwargs.is_null() || kwargs.empty()) {
+                value.append_python_json(text);
+                out.write(text.data(), static_cast<std::streamsize>(text.size()));
+                return;
+            }
+        }
         if constexpr (detail::is_basic_json<T>::value) {
             detail::pyjson::dump_to(value, text, options);
         } else {

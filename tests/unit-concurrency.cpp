@@ -6,7 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
 #include <set>
+#include <string>
 #include <thread>
 
 namespace ls = lazyscribe;
@@ -61,6 +64,48 @@ TEST_CASE("concurrency: save from several threads while others log") {
     ls::project reloaded(dir / "p.json", ls::mode::read_only);
     REQUIRE(reloaded.size() == 200);
     for (const auto& e : reloaded) CHECK(std::filesystem::exists(e.path() / e.artifacts().at("v").fname()));
+}
+
+TEST_CASE("concurrency: many threads log into one live run while it flushes, beats and saves") {
+    temp_dir dir;
+    ls::project p(dir / "p.json", ls::mode::append, "t");
+    ls::live_options options;
+    options.flush_interval = std::chrono::milliseconds(1);
+    options.heartbeat_interval = std::chrono::milliseconds(5);
+    options.max_buffered_points = 256;  // producers also wait for the flusher now and then
+    constexpr int threads_count = 4;
+    constexpr std::int64_t per_thread = 20'000;
+    {
+        auto run = p.log("threads", options);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < threads_count; ++t) {
+            threads.emplace_back([&run, &p, t] {
+                const std::string own = "thread/" + std::to_string(t);
+                for (std::int64_t s = 0; s < per_thread; ++s) {
+                    run.log_metric(own, static_cast<double>(s), ls::step{s});
+                    run.log_metric("shared", static_cast<double>(t), ls::step{s});
+                    if (s % 5000 == 0) {
+                        run.log_parameter(own, s);
+                        (void)run.history("shared");
+                        if (t == 0) run.checkpoint();
+                        if (t == 1) p.save();
+                    }
+                }
+            });
+        }
+        for (auto& th : threads) th.join();
+    }
+    p.save();
+    const ls::project reloaded(dir / "p.json", ls::mode::read_only);
+    const auto& e = *reloaded.begin();
+    CHECK(e.status() == ls::run_status::finished);
+    CHECK(e.history("shared").size() == threads_count * per_thread);
+    for (int t = 0; t < threads_count; ++t) {
+        const auto& h = e.history("thread/" + std::to_string(t));
+        REQUIRE(h.size() == per_thread);
+        for (std::int64_t s = 0; s < per_thread; ++s) REQUIRE(h.steps()[s] == s);  // one thread's order kept
+        CHECK(e.metric("thread/" + std::to_string(t)) == static_cast<double>(per_thread - 1));
+    }
 }
 
 TEST_CASE("concurrency: four processes saving one project lose nothing") {

@@ -3,6 +3,7 @@
 // LAZYSCRIBE_COMPILED_LIBRARY is defined (the target defines it for its users), so their
 // translation units skip the work. Header-only use (lazyscribe::header_only, or just the
 // include path) instantiates them where they are used instead.
+#include <lazyscribe/live.hpp>
 #include <lazyscribe/project.hpp>
 #include <lazyscribe/repository.hpp>
 

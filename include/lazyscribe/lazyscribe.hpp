@@ -12,6 +12,7 @@
 #include <lazyscribe/handlers/json.hpp>
 #include <lazyscribe/history.hpp>
 #include <lazyscribe/json.hpp>
+#include <lazyscribe/live.hpp>
 #include <lazyscribe/paths.hpp>
 #include <lazyscribe/project.hpp>
 #include <lazyscribe/registry.hpp>

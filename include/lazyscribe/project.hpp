@@ -22,8 +22,6 @@
 #include <lazyscribe/builtin_handlers.hpp>
 #include <lazyscribe/detail/file_lifecycle.hpp>
 #include <lazyscribe/detail/files.hpp>
-#include <lazyscribe/detail/live_recorder.hpp>
-#include <lazyscribe/detail/provenance.hpp>
 #include <lazyscribe/detail/pyjson_options.hpp>
 #include <lazyscribe/detail/pyjson_parser.hpp>
 #include <lazyscribe/detail/slug_index.hpp>
@@ -48,6 +46,8 @@ enum class mode {
 };
 
 namespace detail {
+
+class live_recorder;  // detail/live_recorder.hpp, included by live.hpp
 
 // Projects being loaded on this thread, to report a dependency cycle instead of recursing.
 inline std::vector<std::filesystem::path>& projects_being_loaded() {
@@ -203,7 +203,7 @@ public:
         /// written by the flusher; safe from many threads. The history's last value is what
         /// the experiment's `metrics` holds. At live_options::max_buffered_points unwritten
         /// points it waits or drops (counted: dropped_points()), as on_full says.
-        void log_metric(std::string_view name, double value, step at) { recorder_->record(name, at.value, value); }
+        void log_metric(std::string_view name, double value, step at);
         /// @brief A metric without a history (the experiment's log_metric), under the project's lock.
         template <class T>
         requires requires(experiment_type& e, std::string_view k, const T& v) { e.log_metric(k, v); }
@@ -250,13 +250,11 @@ public:
         void finish() { end(run_status::finished, {}, true); }
 
         /// @brief A copy of `name`'s history so far (points not yet flushed included).
-        [[nodiscard]] metric_history history(std::string_view name) const {
-            return recorder_->history(name, record_->describe());
-        }
+        [[nodiscard]] metric_history history(std::string_view name) const;
         /// @brief running until the run ends, then how it ended.
         [[nodiscard]] run_status status() const noexcept { return ended_; }
         /// @brief Points dropped because the buffer was full (live_options::on_full = drop).
-        [[nodiscard]] std::uint64_t dropped_points() const { return recorder_->dropped_points(); }
+        [[nodiscard]] std::uint64_t dropped_points() const;
         [[nodiscard]] const std::string& name() const noexcept { return record_->name(); }
         [[nodiscard]] const std::string& slug() const noexcept { return record_->slug(); }
         /// @brief The experiment (read it from the thread that logs; others: through edit()).
@@ -265,12 +263,7 @@ public:
     private:
         friend class basic_project;
         live_scope(basic_project& project, experiment_type& record, std::unique_ptr<detail::live_recorder> recorder,
-                   json run_record)
-            : project_(&project),
-              record_(&record),
-              recorder_(std::move(recorder)),
-              run_record_(std::move(run_record)),
-              uncaught_(std::uncaught_exceptions()) {}
+                   json run_record);
         void end(run_status how, std::string failure, bool report);
         void require_open(const char* operation) const;
         static void refuse_reserved(std::string_view artifact_name);
@@ -332,8 +325,8 @@ public:
         scope.commit();
     }
 
-    /// @brief Starts a live run (history.hpp, docs/training-loop.md): `project.log(name,
-    /// lazyscribe::live)`. The experiment joins the project, and its file, now, with status
+    /// @brief Starts a live run (history.hpp, docs/training-loop.md; defined in live.hpp,
+    /// which lazyscribe.hpp includes): `project.log(name, lazyscribe::live)`. The experiment joins the project, and its file, now, with status
     /// running, and its "run" artifact (provenance unless options.provenance is false; `build`
     /// is the calling code's). Throws read_only_error in read-only mode, options_error for
     /// bad options, and what writing the file throws (then nothing of the run is kept).
@@ -649,64 +642,6 @@ void basic_project<Handlers>::check_live_options(const live_options& options) {
     if (options.max_buffered_points == 0) throw options_error("live_options::max_buffered_points must be positive");
 }
 
-template <class Handlers>
-typename basic_project<Handlers>::live_scope basic_project<Handlers>::log(std::string name, const live_options& options,
-                                                                          build_info build) {
-    static_assert(Handlers::contains("json"),
-                  "lazyscribe: live runs store their histories and run record as json artifacts: the handler "
-                  "list must contain lazyscribe::json_handler");
-    if (mode_ == mode::read_only) throw read_only_error("log: project " + path().string() + " is open read-only");
-    check_live_options(options);
-    experiment_type e(std::move(name), author_, home_, clock_);
-    e.live_ = true;
-    e.live_active_ = true;
-    e.set_status_tag(run_status::running);
-    // The run's own files carry an id of their own: two runs with one slug (one name, started
-    // in the same second, by two processes of a sweep, say) share a folder.
-    const std::string run_id = detail::random_run_id();
-    const std::string journal_name = "history-" + run_id + ".journal";
-    json run{{"status", "running"},
-             {"run_id", run_id},
-             {"journal", journal_name},
-             {"started_at", format_time(e.created_at_)},
-             {"flush_interval_seconds", std::chrono::duration<double>(options.flush_interval).count()},
-             {"heartbeat_interval_seconds", std::chrono::duration<double>(options.heartbeat_interval).count()}};
-    if (options.provenance) run["provenance"] = detail::provenance(build);
-    e.template log_artifact<"json">(run_artifact_name, run, log_options{"run-" + run_id + ".json"});
-    const auto journal = e.path() / journal_name;
-
-    auto owned = std::make_unique<experiment_type>(std::move(e));
-    experiment_type& record = *owned;
-    {
-        std::lock_guard lock(session_.lock.mutex);
-        store_.insert(owned);
-    }
-    auto recorder = std::make_unique<detail::live_recorder>(
-        options, file_.files(), journal,
-        [this, &record](const detail::live_recorder& r) { live_heartbeat(record, r); });
-    try {
-        recorder->start();
-        std::lock_guard lock(session_.lock.mutex);
-        save_locked(false);  // in the project file from now on
-    } catch (...) {
-        recorder->stop();
-        std::lock_guard lock(session_.lock.mutex);
-        (void)store_.erase(record);
-        throw;
-    }
-    return live_scope(*this, record, std::move(recorder), std::move(run));
-}
-
-// On the flusher thread: the last values and the heartbeat into the record, then the file.
-template <class Handlers>
-void basic_project<Handlers>::live_heartbeat(experiment_type& record, const detail::live_recorder& recorder) {
-    const auto last = recorder.last_values();
-    std::lock_guard lock(session_.lock.mutex);
-    for (const auto& [metric, value] : last) record.metrics_[metric] = value;
-    record.touch();
-    save_locked(false);
-}
-
 // Under the writers' lock, after the merge: each run the file says is running and whose
 // heartbeat is stale gets its journal as its history artifact and the status crashed. Its
 // last_updated moves, so that another process that loaded it running takes this version.
@@ -754,67 +689,6 @@ void basic_project<Handlers>::live_scope::refuse_reserved(std::string_view artif
     if (artifact_name == history_artifact_name || artifact_name == run_artifact_name) {
         throw artifact_log_error("log_artifact: '" + std::string(artifact_name) +
                                  "' is the live run's own artifact (docs/format.md §11); choose another name");
-    }
-}
-
-template <class Handlers>
-void basic_project<Handlers>::live_scope::checkpoint() {
-    require_open("checkpoint");
-    recorder_->checkpoint(project_->file_.durable());
-}
-
-// Stops the flusher, writes the last points, then the histories, the status and the run
-// record into the experiment and the project file. `report`: throw what failed.
-template <class Handlers>
-void basic_project<Handlers>::live_scope::end(run_status how, std::string failure, bool report) {
-    if (ended_ != run_status::running) return;
-    ended_ = how;
-    recorder_->stop();
-    try {
-        recorder_->flush();
-    } catch (const lazyscribe::error&) {
-        // The journal missed the last points; the history artifact below has them all.
-    }
-    std::exception_ptr error;
-    try {
-        const auto histories = recorder_->histories();
-        run_record_["status"] = std::string(to_string(how));
-        run_record_["ended_at"] = format_time(project_->clock_());
-        run_record_["failure"] = failure.empty() ? json(nullptr) : json(failure);
-        run_record_["points"] = recorder_->points();
-        run_record_["dropped_points"] = recorder_->dropped_points();
-        std::lock_guard lock(project_->session_.lock.mutex);
-        experiment_type& e = *record_;
-        for (const auto& [metric, h] : *histories)
-            if (!h.empty()) e.metrics_[metric] = h.last();
-        e.set_status_tag(how);
-        const std::string& run_id = run_record_["run_id"].get_ref<const std::string&>();
-        e.template log_artifact<"json">(history_artifact_name, detail::history_table{histories},
-                                        log_options{"history-" + run_id + ".json", true});
-        e.template log_artifact<"json">(run_artifact_name, run_record_, log_options{"run-" + run_id + ".json", true});
-        e.histories_ = histories;
-        e.live_active_ = false;
-        project_->session_.spent_journals.push_back(recorder_->journal());
-        project_->save_locked(false);
-    } catch (...) {
-        error = std::current_exception();
-    }
-    if (report && error) std::rethrow_exception(error);
-}
-
-template <class Handlers>
-basic_project<Handlers>::live_scope::~live_scope() {
-    if (ended_ != run_status::running) return;
-    const bool unwinding = std::uncaught_exceptions() > uncaught_;
-    try {
-        end(unwinding ? run_status::failed : run_status::finished,
-            unwinding ? "an exception left the run's scope (a destructor cannot see its message: "
-                        "project.log(name, live, f) or fail(message) records it)"
-                      : "",
-            false);
-    } catch (...) {
-        // Out of memory building the record: the journal and the running status stay, and the
-        // run reads as crashed later, with every flushed point.
     }
 }
 

@@ -53,6 +53,7 @@ public:
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
         std::unique_lock lock(buffer_mutex_);
+        if (stopped_) throw read_only_error("log_metric: '" + std::string(name) + "': the live run has ended");
         const std::uint32_t id = id_of(name);
         if (pending_.size() >= options_.max_buffered_points) {
             if (options_.on_full == when_full::drop) {
@@ -61,6 +62,7 @@ public:
             }
             request_flush();
             space_.wait(lock, [&] { return pending_.size() < options_.max_buffered_points || stopped_; });
+            if (stopped_) throw read_only_error("log_metric: '" + std::string(name) + "': the live run has ended");
         }
         pending_.push_back(live_point{id, step, time_us, value});
     }
@@ -99,7 +101,7 @@ public:
         if (thread_.joinable()) thread_.join();
         {
             std::lock_guard lock(buffer_mutex_);
-            stopped_ = true;  // a producer waiting for room now appends past the bound
+            stopped_ = true;  // a producer waiting for room is told the run has ended
         }
         space_.notify_all();
     }

@@ -2,10 +2,11 @@
 // Where a live run came from (docs/format.md §11.2): host, process, command line, working
 // folder, the git commit of that folder (read from .git: no git process), and the build.
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <random>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -15,6 +16,7 @@
 #include <system_error>
 
 #include <lazyscribe/detail/time.hpp>
+#include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/history.hpp>
 #include <lazyscribe/json.hpp>
 
@@ -120,12 +122,19 @@ inline long long process_id() {
 #endif
 }
 
-/// Eight hex digits that tell one live run's files from another's in a shared folder.
+/// Eight hex digits that tell one live run's files from another's in a shared folder: a hash
+/// of the process, the time to the nanosecond and a counter (no <random>: it is a heavy header).
 inline std::string random_run_id() {
-    std::random_device rd;
-    const auto value = (static_cast<std::uint64_t>(rd()) << 32U) ^ rd();
+    static std::atomic<std::uint64_t> counter{0};
+    std::string seed;
+    const auto append = [&](std::uint64_t v) { seed.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    append(static_cast<std::uint64_t>(process_id()));
+    append(static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()));
+    append(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    append(counter.fetch_add(1));
+    append(reinterpret_cast<std::uintptr_t>(&seed));
     char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(content_signature(seed)));
     return std::string(text, 8);
 }
 

@@ -122,6 +122,7 @@ void basic_project<Handlers>::live_scope::end(run_status how, std::string failur
     } catch (const lazyscribe::error&) {
         // The journal missed the last points; the history artifact below has them all.
     }
+    recorder_->release_buffers();  // before the history artifact is written
     std::exception_ptr error;
     try {
         const auto histories = recorder_->histories();

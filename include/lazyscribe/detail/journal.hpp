@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -46,19 +47,19 @@ inline void append_journal_declaration(std::string& out, std::size_t id, std::st
 }
 
 inline void append_journal_point(std::string& out, const live_point& p) {
-    char buffer[96];
-    char* at = buffer;
-    *at++ = 'p';
-    *at++ = ' ';
-    at = std::to_chars(at, buffer + sizeof buffer, p.metric).ptr;
-    *at++ = ' ';
-    at = std::to_chars(at, buffer + sizeof buffer, p.step).ptr;
-    *at++ = ' ';
-    at = std::to_chars(at, buffer + sizeof buffer, p.time_us).ptr;
-    *at++ = ' ';
-    at = std::to_chars(at, buffer + sizeof buffer, p.value).ptr;  // shortest round trip; nan, inf
-    *at++ = '\n';
-    out.append(buffer, at);
+    const auto put = [&](auto value) {
+        char digits[32];  // the longest int64 or shortest-round-trip double is 24 characters
+        out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+    };
+    out += "p ";
+    put(p.metric);
+    out += ' ';
+    put(p.step);
+    out += ' ';
+    put(p.time_us);
+    out += ' ';
+    put(p.value);  // shortest round trip; nan, inf
+    out += '\n';
 }
 
 /// What a journal held: the histories, and how many bytes at its end were not a whole line
@@ -133,35 +134,43 @@ inline journal_contents read_journal(std::string_view text, const std::string& f
 
 /// The history artifact's value: the run's columns, shared with the experiment, written as
 /// Python's json.dump writes the same dict ({"loss": {"steps": [...], "times": [...],
-/// "values": [...]}, ...}) without building a JSON document of them.
+/// "values": [...]}, ...}) without building a JSON document or the whole text of them.
 struct history_table {
     std::shared_ptr<const metric_histories> histories;
 
-    void append_python_json(std::string& out) const {
-        out += '{';
+    /// Writes the text to `out` a slice at a time (a million points are 45 MB of text).
+    void write_python_json(std::ostream& out) const {
+        std::string text;
+        const auto drain = [&](bool last) {
+            if (!last && text.size() < (std::size_t{1} << 16)) return;
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
+            text.clear();
+        };
+        text += '{';
         bool first = true;
         for (const auto& [name, h] : *histories) {
-            if (!first) out += ", ";
+            if (!first) text += ", ";
             first = false;
-            pyjson::impl::append_string(out, name, true);
-            out += ": {\"steps\": [";
-            for (std::size_t i = 0; i < h.size(); ++i) {
-                if (i != 0) out += ", ";
-                pyjson::impl::append_int(out, h.steps()[i]);
+            pyjson::impl::append_string(text, name, true);
+            text += ": {\"steps\": [";
+            for (std::size_t i = 0; i < h.size(); ++i, drain(false)) {
+                if (i != 0) text += ", ";
+                pyjson::impl::append_int(text, h.steps()[i]);
             }
-            out += "], \"times\": [";
-            for (std::size_t i = 0; i < h.size(); ++i) {
-                if (i != 0) out += ", ";
-                pyjson::impl::append_float(out, h.times()[i], true);
+            text += "], \"times\": [";
+            for (std::size_t i = 0; i < h.size(); ++i, drain(false)) {
+                if (i != 0) text += ", ";
+                pyjson::impl::append_float(text, h.times()[i], true);
             }
-            out += "], \"values\": [";
-            for (std::size_t i = 0; i < h.size(); ++i) {
-                if (i != 0) out += ", ";
-                pyjson::impl::append_float(out, h.values()[i], true);
+            text += "], \"values\": [";
+            for (std::size_t i = 0; i < h.size(); ++i, drain(false)) {
+                if (i != 0) text += ", ";
+                pyjson::impl::append_float(text, h.values()[i], true);
             }
-            out += "]}";
+            text += "]}";
         }
-        out += '}';
+        text += '}';
+        drain(true);
     }
 };
 

@@ -27,12 +27,16 @@ namespace lazyscribe::detail {
 
 class live_recorder {
 public:
+    static constexpr std::size_t journal_slice_bytes = std::size_t{1} << 20;
+
     /// `heartbeat` runs on the flusher thread every options.heartbeat_interval (and at
     /// checkpoint()); it must not call back into this recorder's stop().
     live_recorder(const live_options& options, std::shared_ptr<storage> files, std::filesystem::path journal,
                   std::function<void(const live_recorder&)> heartbeat)
         : options_(options), files_(std::move(files)), journal_(std::move(journal)), heartbeat_(std::move(heartbeat)) {
-        const std::size_t initial = std::min<std::size_t>(options_.max_buffered_points, 4096);
+        // Room for a busy interval from the start (512 KiB a buffer), so that the first seconds
+        // of a run do not grow the buffer under the lock the logging threads take.
+        const std::size_t initial = std::min<std::size_t>(options_.max_buffered_points, 16384);
         pending_.reserve(initial);
         spare_.reserve(initial);
     }
@@ -68,13 +72,33 @@ public:
     }
 
     /// Moves what is buffered to the journal and the in-memory histories, on this thread.
-    /// A failed append keeps the text for the next flush and throws save_error.
+    /// The journal text goes out in slices of about a megabyte, so that a large batch needs no
+    /// text of its size. A failed append keeps the text for the next flush and throws save_error.
     void flush() {
         std::lock_guard flushing(flush_mutex_);
-        fold_locked();
-        if (unwritten_.empty()) return;
-        files_->append(journal_, unwritten_, false);
-        unwritten_.clear();
+        take_batch();
+        std::size_t i = 0;
+        try {
+            for (; i < spare_.size(); ++i) {
+                append_journal_point(unwritten_, spare_[i]);
+                if (unwritten_.size() >= journal_slice_bytes) write_unwritten();
+            }
+            if (!unwritten_.empty()) write_unwritten();
+        } catch (...) {
+            for (++i; i < spare_.size(); ++i) append_journal_point(unwritten_, spare_[i]);  // for the next flush
+            spare_.clear();
+            throw;
+        }
+        spare_.clear();
+    }
+
+    /// Gives back the buffers' memory: for the end of the run, after its last flush.
+    void release_buffers() {
+        std::lock_guard flushing(flush_mutex_);
+        std::lock_guard lock(buffer_mutex_);
+        std::vector<live_point>().swap(pending_);
+        std::vector<live_point>().swap(spare_);
+        if (unwritten_.empty()) std::string().swap(unwritten_);
     }
 
     /// flush(), then the heartbeat, on this thread; then throws the first error the
@@ -162,11 +186,14 @@ private:
     // them (a snapshot defers the append to the next flush).
     void fold_pending() {
         std::lock_guard flushing(flush_mutex_);
-        fold_locked();
+        take_batch();
+        for (const auto& p : spare_) append_journal_point(unwritten_, p);
+        spare_.clear();
     }
 
-    // Under flush_mutex_.
-    void fold_locked() {
+    // Under flush_mutex_: the buffered points into spare_ and the histories, the new names'
+    // declarations into unwritten_.
+    void take_batch() {
         std::vector<std::string> new_names;
         {
             std::lock_guard lock(buffer_mutex_);
@@ -175,14 +202,15 @@ private:
         }
         space_.notify_all();
         for (const auto& name : new_names) append_journal_declaration(unwritten_, declared_++, name);
-        for (const auto& p : spare_) append_journal_point(unwritten_, p);
-        {
-            std::lock_guard lock(history_mutex_);
-            for (const auto& name : new_names) (void)(*histories_)[name];
-            for (const auto& p : spare_) histories_->at_index(p.metric).append(p.step, seconds_of(p.time_us), p.value);
-            points_ += spare_.size();
-        }
-        spare_.clear();
+        std::lock_guard lock(history_mutex_);
+        for (const auto& name : new_names) (void)(*histories_)[name];
+        for (const auto& p : spare_) histories_->at_index(p.metric).append(p.step, seconds_of(p.time_us), p.value);
+        points_ += spare_.size();
+    }
+
+    void write_unwritten() {
+        files_->append(journal_, unwritten_, false);
+        unwritten_.clear();
     }
 
     void keep_error() {

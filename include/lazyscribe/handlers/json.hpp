@@ -56,12 +56,11 @@ struct json_handler {
     static void write(const T& value, std::ostream& out, const json& kwargs) {
         const auto options = detail::pyjson::options_from_kwargs(kwargs);
         std::string text;
-        if constexpr (requires { value.append_python_json(text); }) {
-            // A value that writes json.dump's default text itself (a run's history columns),
+        if constexpr (requires { value.write_python_json(out); }) {
+            // A value that streams json.dump's default text itself (a run's history columns),
             // without a document of itself; other kwargs take the general path.
             if (kwargs.is_null() || kwargs.empty()) {
-                value.append_python_json(text);
-                out.write(text.data(), static_cast<std::streamsize>(text.size()));
+                value.write_python_json(out);
                 return;
             }
         }

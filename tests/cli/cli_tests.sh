@@ -83,7 +83,7 @@ list_table)
     golden list_special_numbers.txt
     has "$WORK/err" "2 more numeric metrics are not shown"
     ok list 08_edge_cases/empty
-    eq "$(cat "$WORK/out")" "NAME  SLUG  AUTHOR  CREATED  TAGS"
+    eq "$(cat "$WORK/out")" "NAME  SLUG  AUTHOR  CREATED  STATUS  TAGS"
     ;;
 
 list_json)
@@ -232,7 +232,7 @@ export)
     has "$WORK/out" ',1180591620717411303424,1e+16,nan,-inf,-0.0,inf,1e-07,100000.0,'
     ok export 01_basic --format json
     eq "$(q '#' '#/0' /0/metrics.accuracy /1/metrics.loss /0/parameters.features/1 /1/tags/0)" \
-        $'2\n18\n0.8125\nnull\nincome\ntuned'
+        $'2\n19\n0.8125\nnull\nincome\ntuned'
     ok export 01_basic --json  # --json = --format json
     eq "$(q '#')" 2
     ok export 07_unicode --format json
@@ -655,25 +655,27 @@ live_list)
     make_live
     ok list "$L" --status finished,failed,crashed  # the running run's times are today's: not in the golden file
     golden list_live.txt
-    has "$WORK/err" "lazyscribe list: 1 run crashed (status running, heartbeat older than 120 s): crashed-run-20240601130000"
+    has "$WORK/err" "lazyscribe list: 2 runs crashed: recovered-run-20240601130000, crashed-run-20240601140000 (a running run crashed once its heartbeat is older than 120 s: --crashed-after)"
     ok list "$L"
     grep -qE '^Live run +live-run-[0-9]{14} +tester +[0-9T:-]{19} +running +(sweep)? ' "$WORK/out" \
         || fail "the running run is not listed as running"
-    grep -qE '^Crashed run +crashed-run-20240601130000 +tester +2024-06-01T13:00:00 +crashed! ' "$WORK/out" \
+    grep -qE '^Crashed run +crashed-run-20240601140000 +tester +2024-06-01T14:00:00 +crashed! ' "$WORK/out" \
         || fail "the crashed run is not flagged"
     lacks "$WORK/out" "lazyscribe.status="  # the STATUS column says it; the tag is not repeated
     ok --color always list "$L"
     has "$WORK/out" $'\033[1;33mcrashed!\033[0m'
     has "$WORK/out" $'\033[1;33mfailed\033[0m'
     ok list "$L" --json
-    eq "$(q '#' /0/status /1/status /2/status /3/status /4/status /4/short_slug)" \
-        $'5\nfinished\nfinished\nfailed\ncrashed\nrunning\nlive-run'
-    eq "$(q /3/tags/0 /1/metrics/loss)" $'lazyscribe.status=running\n0.5'  # the file's tag, as it is
+    eq "$(q '#' /0/status /1/status /2/status /3/status /4/status /5/status /5/short_slug)" \
+        $'6\nfinished\nfinished\nfailed\ncrashed\ncrashed\nrunning\nlive-run'
+    # the file's tags, as they are: recovered (crashed), and as the crash left it (running)
+    eq "$(q /3/tags/0 /4/tags/0 /1/metrics/loss)" $'lazyscribe.status=crashed\nlazyscribe.status=running\n0.5'
     ok list "$L" --status crashed --json
-    eq "$(q '#' /0/short_slug)" $'1\ncrashed-run'
+    eq "$(q '#' /0/short_slug /1/short_slug)" $'2\nrecovered-run\ncrashed-run'
+    sleep 1  # times are whole seconds: the heartbeat is older than 0 s once the second has passed
     ok list "$L" --status crashed --crashed-after 0 --json  # now the running one is stale too
-    eq "$(q '#' /0/short_slug /1/short_slug /1/status)" $'2\ncrashed-run\nlive-run\ncrashed'
-    ok list "$L" --status running --crashed-after 100000000 --json  # and here neither is
+    eq "$(q '#' /1/short_slug /2/short_slug /2/status)" $'3\ncrashed-run\nlive-run\ncrashed'
+    ok list "$L" --status running --crashed-after 100000000 --json  # and here the unrecovered crash is not
     eq "$(q '#' /0/short_slug /1/short_slug)" $'2\ncrashed-run\nlive-run'
     ok list "$L" --status failed --status finished --json
     eq "$(q '#' /0/short_slug /1/short_slug /2/short_slug)" $'3\nbaseline-curves\nfinished-sweep\ndiverged'
@@ -717,19 +719,24 @@ live_show)
     grep -qE '^  failure +loss is NaN at step 3$' "$WORK/out" || fail "no failure message"
     grep -qE '^  loss +3 +0 +2 +6\.0 +2\.0 +6\.0$' "$WORK/out" || fail "no history of the failed run"
     ok show "$L" crashed-run
-    has "$WORK/out" "crashed (status running, last heartbeat 2024-06-01T13:00:00, older than 120 s)"
+    has "$WORK/out" "crashed (status running, last heartbeat 2024-06-01T14:00:00, older than 120 s)"
     grep -qE '^  loss +10 +0 +9 +0\.1 +0\.1 +1\.0$' "$WORK/out" || fail "no history of the crashed run (journal)"
     grep -qE '^  recorded status +running$' "$WORK/out" || fail "the record's own status"
+    ok show "$L" recovered-run  # recovered: the history artifact holds what the journal held
+    grep -qE '^  status +crashed \(recovered [0-9T:-]{19}\)$' "$WORK/out" || fail "the recovered run is not crashed"
+    grep -qE '^  loss +4 +0 +3 +0\.25 +0\.25 +1\.0$' "$WORK/out" || fail "no history of the recovered run"
+    grep -qE '^  experiment +history +json ' "$WORK/out" || fail "no history artifact"
     ok show "$L" live-run
     grep -qE '^  status +running \(heartbeat ' "$WORK/out" || fail "not running"
     grep -qE '^  loss +5 +0 +4 ' "$WORK/out" || fail "no history of the running run"
+    sleep 1  # (whole seconds, as in live_list)
     ok show "$L" live-run --crashed-after 0
     has "$WORK/out" "older than 0 s)"
     ok show "$L" baseline-curves  # not live: no histories, no run record
     grep -qE '^  status +finished$' "$WORK/out" || fail "not finished"
     lacks "$WORK/out" "Histories"
     lacks "$WORK/out" "Run"
-    has "$WORK/out" "loss  [[0,1.0],[5,0.6]]"
+    has "$WORK/out" "loss  [[0, 1.0], [5, 0.6]]"
     ok show "$L" finished-sweep --json
     eq "$(q /status /failure /histories/loss/points /histories/loss/first_step /histories/loss/last_step)" \
         $'finished\nnull\n11\n0\n100'
@@ -746,10 +753,10 @@ live_export)
     make_live
     ok export "$L" --histories
     has "$WORK/out" $'slug,metric,step,time,value\r\n'
-    eq "$(tail -n +2 "$WORK/out" | wc -l)" 34 "(points: 11 + 3 + 1 + 3 + 10 + 5 + the header)"
+    eq "$(tail -n +2 "$WORK/out" | wc -l)" 37 "(points: 11 + 3 + 1 + 3 + 4 + 5 + 10)"
     # Every time is Unix seconds from the run (the points' clock is the real one), each value exact.
     tail -n +2 "$WORK/out" | tr -d '\r' | awk -F, -v lo="$T0" -v hi="$T1" '
-        /^"/ { next }  # the quoted name: checked below
+        /"/ { next }  # the quoted name: checked below
         !($4 ~ /^[0-9]+(\.[0-9]+)?$/ && $4 >= lo && $4 <= hi) { print "bad time: " $0; bad = 1 }
         END { exit bad }' || fail "times are not Unix seconds of the run"
     ok export "$L" --histories --status finished,failed,crashed --output "$WORK/h.csv"
@@ -771,10 +778,10 @@ live_report)
     make_live
     ok report "$L" -o "$WORK/r.html"
     html=$WORK/r.html
-    # loss: two histories with sparse steps, the failed and crashed runs' journals, the running
+    # loss: the histories (sparse steps), of the failed and crashed runs too (journals), the running
     # run, and the [[0, 1.0], [5, 0.6]] list, all against the step
     loss=$(grep '<figure class="chart metric-chart" data-metric="loss">' "$html")
-    eq "$(grep -o '<polyline class="series"' <<<"$loss" | wc -l)" 5 "(loss curves)"
+    eq "$(grep -o '<polyline class="series"' <<<"$loss" | wc -l)" 6 "(loss curves)"
     has <(echo "$loss") "<title>Baseline curves, step 5: 0.6</title>"
     has <(echo "$loss") "<title>Finished sweep, step 100: 0.5</title>"
     has <(echo "$loss") "<title>Crashed run, step 9: 0.1</title>"
@@ -795,7 +802,7 @@ live_report)
     eq "$(grep -o '<circle' <<<"$lr" | wc -l)" 0 "(no markers on a long curve)"
     ok export "$L/long" --histories
     eq "$(grep -c ',lr,3333,' "$WORK/out")" 1
-    top=$(grep -o 'points="[^"]*"' <<<"$lr" | tr ' ' '\n' | cut -d, -f2 | tr -d '"' | sort -n | head -1)
+    top=$(grep -o 'points="[^"]*"' <<<"$lr" | tr ' ' '\n' | cut -d, -f2 | tr -d '"' | sort -n | sed -n 1p)
     eq "$top" "12.00" "(the spike at step 3333 is the highest point: y = the top of the frame)"
     ;;
 
@@ -828,7 +835,8 @@ live_errors)
     # A damaged run record: show says so and shows the rest.
     printf '{"status": ' >"$(ls "$L"/diverged-20240601120000/run-*.json)"
     ok show "$L" diverged
-    has "$WORK/out" "run record: [lazyscribe.parse_error]"
+    has "$WORK/out" "run record: [lazyscribe.artifact_load_error] artifact 'run'"
+    has "$WORK/out" "[lazyscribe.parse_error] json artifact:1:12"
     grep -qE '^  loss +3 ' "$WORK/out" || fail "the history is not shown"
     ;;
 

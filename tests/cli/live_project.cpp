@@ -5,9 +5,12 @@
 //   "Finished sweep"   live, finished: "loss" at steps 0, 10, ..., 100 (sparse), "val/acc" at
 //                      0, 50, 100 with a NaN at 50, 'grad "norm", l2' at step 7
 //   "Diverged"         live, failed: an exception "loss is NaN at step 3" left its scope
-//   "Crashed run"      live, killed (SIGKILL) after a checkpoint, its heartbeat an hour old
+//   "Recovered run"    live, killed (SIGKILL) after a checkpoint; recovered by the next writer:
+//                      status tag crashed, its journal turned into the history artifact
 //   "Live run"         live, killed after a checkpoint with a fresh heartbeat: running, until
 //                      crashed_after (120 s by default) has passed
+//   "Crashed run"      live, killed after a checkpoint, its heartbeat (2024-06-01T14:00:00)
+//                      old: status tag running, read as crashed, its points in the journal
 // and DIR/long/project.json: "Long run", 5,000 points of "lr" (1/(step+1), 10 at step 3333).
 // Every run but "Live run" is written with a fixed clock (2024-06-01), so that its times and
 // slugs are known; "Live run" uses the real clock. The points' wall times are always real.
@@ -36,6 +39,7 @@ namespace {
 ls::time_point at(const char* text) { return *ls::parse_time(text); }
 ls::time_point june_first_noon() { return at("2024-06-01T12:00:00"); }
 ls::time_point june_first_one() { return at("2024-06-01T13:00:00"); }
+ls::time_point june_first_two() { return at("2024-06-01T14:00:00"); }
 
 ls::project_options writer(ls::clock_function clock) {
     ls::project_options options;
@@ -127,8 +131,12 @@ int main(int argc, char** argv) {
             }
             project.save();
         }
-        crash(file, "Crashed run", &june_first_one, 10);
+        // In this order: the live run's first save recovers the run crashed before it (its
+        // heartbeat is old by the real clock); the last one, written by a clock in 2024, sees
+        // no crash and recovers nothing, so that its "running" tag stays as the crash left it.
+        crash(file, "Recovered run", &june_first_one, 4);
         crash(file, "Live run", nullptr, 5);
+        crash(file, "Crashed run", &june_first_two, 10);
         // A long history, alone in its project: the report thins it.
         ls::project project(std::filesystem::path(argv[1]) / "long/project.json", ls::mode::write,
                             writer(&june_first_noon));

@@ -79,12 +79,16 @@ ordered_json history_json(const metric_history& h) {
 }
 
 // The status line of `show`: the word, and for a running or crashed run how old its heartbeat is.
-std::string status_text(run_status s, time_point heartbeat, std::chrono::seconds crashed_after) {
-    const std::string when = format_time(heartbeat);
+std::string status_text(const experiment& e, run_status s, std::chrono::seconds crashed_after) {
+    const std::string when = format_time(e.last_updated());
+    const std::string recovered = std::string(status_tag_prefix) + std::string(to_string(run_status::crashed));
     switch (s) {
     case run_status::running:
         return "running (heartbeat " + when + ")";
     case run_status::crashed:
+        // Recovered: a writer found it stale and wrote the crash down; else only this reader sees it.
+        if (std::find(e.tags().begin(), e.tags().end(), recovered) != e.tags().end())
+            return "crashed (recovered " + when + ")";
         return "crashed (status running, last heartbeat " + when + ", older than " +
                std::to_string(crashed_after.count()) + " s)";
     case run_status::failed:
@@ -235,9 +239,11 @@ int run_list(const global_options& g, const list_options& o) {
     if (!crashed.empty()) {
         std::string slugs;
         for (const auto* e : crashed) slugs += (slugs.empty() ? "" : ", ") + printable(e->slug());
-        std::fprintf(stderr, "lazyscribe list: %zu run%s crashed (status running, heartbeat older than %lld s): %s\n",
-                     crashed.size(), crashed.size() == 1 ? "" : "s",
-                     static_cast<long long>(o.selection.crashed_after.count()), slugs.c_str());
+        std::fprintf(stderr,
+                     "lazyscribe list: %zu run%s crashed: %s (a running run crashed once its heartbeat is older "
+                     "than %lld s: --crashed-after)\n",
+                     crashed.size(), crashed.size() == 1 ? "" : "s", slugs.c_str(),
+                     static_cast<long long>(o.selection.crashed_after.count()));
     }
     return exit_ok;
 }
@@ -306,7 +312,7 @@ int run_show(const global_options& g, const show_options& o) {
         t.add_row({{"created"}, {format_time(e.created_at())}});
         t.add_row({{"last updated"}, {format_time(e.last_updated()) + " by " + printable(e.last_updated_by())}});
         t.add_row({{"status"},
-                   {status_text(status, e.last_updated(), o.crashed_after), false,
+                   {status_text(e, status, o.crashed_after), false,
                     status == run_status::crashed || status == run_status::failed}});
         if (const json* failure = field("failure")) t.add_row({{"failure"}, {full_text(*failure)}});
         const auto tags = shown_tags(e.tags());

@@ -197,7 +197,11 @@ series thinned(const series& s) {
 std::string line_chart(const std::vector<series>& given, std::string& legend) {
     std::vector<series> all;
     all.reserve(given.size());
-    for (const auto& s : given) all.push_back(thinned(s));
+    std::size_t given_points = 0;  // markers only when every point is drawn and they are few
+    for (const auto& s : given) {
+        given_points += s.xs.size();
+        all.push_back(thinned(s));
+    }
     double lo = INFINITY, hi = -INFINITY, x_lo = INFINITY, x_hi = -INFINITY;
     std::size_t points = 0;
     for (const auto& s : all) {
@@ -250,7 +254,7 @@ std::string line_chart(const std::vector<series>& given, std::string& legend) {
         }
         out += "<polyline class=\"series\" fill=\"none\" stroke=\"" + std::string(color) + "\" points=\"" + path +
                "\"><title>" + h(all[s].label) + "</title></polyline>";
-        if (points <= max_points) {
+        if (given_points <= max_points) {
             for (std::size_t i = 0; i < all[s].ys.size(); ++i) {
                 const double v = all[s].ys[i];
                 if (!std::isfinite(v)) continue;

@@ -7,6 +7,8 @@
 /// file with the library's own experiment reader, in parallel on big files, and gives exactly
 /// what lazyscribe::basic_project would give, in its order: the same values, the same defaults
 /// (author from the reading user, slugs from the name and creation time, ...), the same errors.
+/// It includes each run's status (basic_experiment::status(): the status tag, and a "running"
+/// run whose heartbeat is older than project_options::crashed_after reads as crashed).
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +23,7 @@
 #include <lazyscribe/detail/experiment_order.hpp>
 #include <lazyscribe/detail/split_array.hpp>
 #include <lazyscribe/detail/user.hpp>
+#include <lazyscribe/history.hpp>
 #include <lazyscribe/project.hpp>
 
 namespace lazyscribe {
@@ -46,6 +49,7 @@ public:
           created_at_(e.created_at()),
           last_updated_(e.last_updated()),
           tags_(e.tags()),
+          status_(e.status()),
           metrics_(e.metrics()),
           tests_(e.tests().size()),
           artifacts_(e.artifacts().size()) {}
@@ -58,6 +62,9 @@ public:
     [[nodiscard]] time_point created_at() const noexcept { return created_at_; }
     [[nodiscard]] time_point last_updated() const noexcept { return last_updated_; }
     [[nodiscard]] const std::vector<std::string>& tags() const noexcept { return tags_; }
+    /// @brief Where the run stands, as basic_experiment::status() says when the summary is read
+    /// (finished for experiments not logged live).
+    [[nodiscard]] run_status status() const noexcept { return status_; }
     /// @brief Metric name → value (a JSON object).
     [[nodiscard]] const json& metrics() const noexcept { return metrics_; }
     /// @brief How many tests the experiment has.
@@ -74,6 +81,7 @@ private:
     std::string name_, slug_, short_slug_, author_, last_updated_by_;
     time_point created_at_{}, last_updated_{};
     std::vector<std::string> tags_;
+    run_status status_ = run_status::finished;
     json metrics_ = json::object();
     std::size_t tests_ = 0, artifacts_ = 0;
 };
@@ -110,6 +118,7 @@ public:
         s.last_updated_by_ = std::move(this->last_updated_by_);
         s.created_at_ = this->created_at_;
         s.last_updated_ = this->last_updated_;
+        s.status_ = this->status();  // before the tags move: the status tag is among them
         s.tags_ = std::move(this->tags_);
         s.metrics_ = std::move(this->metrics_);
         s.tests_ = this->tests_.size();
@@ -182,9 +191,10 @@ template <class Handlers = builtin_handlers>
     const std::size_t count = spans->size();
     if (threads == 0) threads = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
     const std::size_t workers = count < summary_parallel_threshold ? 1 : threads;
-    // As basic_project's loader: the same home for the artifacts, the same reading user.
+    // As basic_project's loader: the same home for the artifacts (crashed_after included, which
+    // status() reads), the same reading user and clock.
     const auto home = std::make_shared<const detail::artifact_home>(
-        detail::artifact_home{file_path.parent_path(), files, file_path, options.slugs});
+        detail::artifact_home{file_path.parent_path(), files, file_path, options.slugs, options.crashed_after});
     const std::string file = file_path.string();
     const std::string reader_user = detail::os_user_name();
     const clock_function clock = options.clock ? options.clock : &detail::now;

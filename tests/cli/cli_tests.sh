@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Tests of the `lazyscribe` command-line tool, one CTest entry per case:
-#   bash cli_tests.sh CASE LAZYSCRIBE JSON_QUERY SOURCE_DIR WORK_DIR
+#   bash cli_tests.sh CASE LAZYSCRIBE JSON_QUERY SOURCE_DIR WORK_DIR [LIVE_PROJECT]
 # Each case runs the built binary on the Python-written fixtures (tests/data/fixtures) and on
 # tests/cli/data, from the fixtures folder, and checks exit codes, output (golden files in
 # tests/cli/expected), JSON parsed back (json_query: strict JSON), CSV, merge and the HTML report.
+# The live_* cases read a project of live runs in every state that LIVE_PROJECT (live_project.cpp)
+# writes through the library: finished, failed, crashed (killed, heartbeat an hour old), running.
 # UPDATE_GOLDEN=1 rewrites the golden files instead of comparing them.
 # Exit 77 = skipped (CTest SKIP_RETURN_CODE), e.g. the Chromium case without Chromium.
 set -euo pipefail
@@ -13,6 +15,7 @@ LAZYSCRIBE=$2
 JSON_QUERY=$3
 SOURCE=$4
 WORK=$5
+LIVE_PROJECT=${6:-}
 FIXTURES=$SOURCE/tests/data/fixtures
 DATA=$SOURCE/tests/cli/data
 EXPECTED=$SOURCE/tests/cli/expected
@@ -55,6 +58,16 @@ lacks() { ! grep -qF -- "$2" "$1" || fail "$1 unexpectedly holds: $2"; }
 q() { "$JSON_QUERY" "$@" <"$WORK/out" || fail "json_query $*"; }
 eq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1' ${3:-}"; }
 
+# make_live: writes the live runs' project into $WORK/live (L); the time it took is [T0, T1].
+make_live() {
+    [ -x "$LIVE_PROJECT" ] || fail "no live_project program (6th argument)"
+    L=$WORK/live
+    mkdir -p "$L"
+    T0=$(date +%s)
+    "$LIVE_PROJECT" "$L" || fail "live_project failed"
+    T1=$(( $(date +%s) + 1 ))
+}
+
 case "$case_name" in
 
 # ---- list ---------------------------------------------------------------------------------------
@@ -70,7 +83,7 @@ list_table)
     golden list_special_numbers.txt
     has "$WORK/err" "2 more numeric metrics are not shown"
     ok list 08_edge_cases/empty
-    eq "$(cat "$WORK/out")" "NAME  SLUG  AUTHOR  CREATED  TAGS"
+    eq "$(cat "$WORK/out")" "NAME  SLUG  AUTHOR  CREATED  STATUS  TAGS"
     ;;
 
 list_json)
@@ -219,7 +232,7 @@ export)
     has "$WORK/out" ',1180591620717411303424,1e+16,nan,-inf,-0.0,inf,1e-07,100000.0,'
     ok export 01_basic --format json
     eq "$(q '#' '#/0' /0/metrics.accuracy /1/metrics.loss /0/parameters.features/1 /1/tags/0)" \
-        $'2\n18\n0.8125\nnull\nincome\ntuned'
+        $'2\n19\n0.8125\nnull\nincome\ntuned'
     ok export 01_basic --json  # --json = --format json
     eq "$(q '#')" 2
     ok export 07_unicode --format json
@@ -453,8 +466,8 @@ report_chromium)
             --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
             --window-size=1280,2000 "$@" 2>>"$WORK/chromium.log"
     }
-    # The fragment asks the page's script to sort the experiments by accuracy (column 7), descending.
-    browse --dump-dom "file://$WORK/report.html#sort=experiments:7:desc" >"$WORK/dom.html" \
+    # The fragment asks the page's script to sort the experiments by accuracy (column 8), descending.
+    browse --dump-dom "file://$WORK/report.html#sort=experiments:8:desc" >"$WORK/dom.html" \
         || fail "chromium --dump-dom failed (see $WORK/chromium.log)"
     dom=$WORK/dom.html
     has "$dom" 'data-ready="1"'  # the script ran to the end
@@ -635,6 +648,196 @@ repo_errors)
     run repo diff "$WORK/copy" model-config 0
     expect_rc 1
     has "$WORK/err" "get_version_diff: cannot open $WORK/copy/model-config/model-config-20240501090000.json"
+    ;;
+
+# ---- live runs: status, histories ---------------------------------------------------------------
+live_list)
+    make_live
+    ok list "$L" --status finished,failed,crashed  # the running run's times are today's: not in the golden file
+    golden list_live.txt
+    has "$WORK/err" "lazyscribe list: 2 runs crashed: recovered-run-20240601130000, crashed-run-20240601140000 (a running run crashed once its heartbeat is older than 120 s: --crashed-after)"
+    ok list "$L"
+    grep -qE '^Live run +live-run-[0-9]{14} +tester +[0-9T:-]{19} +running +(sweep)? ' "$WORK/out" \
+        || fail "the running run is not listed as running"
+    grep -qE '^Crashed run +crashed-run-20240601140000 +tester +2024-06-01T14:00:00 +crashed! ' "$WORK/out" \
+        || fail "the crashed run is not flagged"
+    lacks "$WORK/out" "lazyscribe.status="  # the STATUS column says it; the tag is not repeated
+    ok --color always list "$L"
+    has "$WORK/out" $'\033[1;33mcrashed!\033[0m'
+    has "$WORK/out" $'\033[1;33mfailed\033[0m'
+    ok list "$L" --json
+    eq "$(q '#' /0/status /1/status /2/status /3/status /4/status /5/status /5/short_slug)" \
+        $'6\nfinished\nfinished\nfailed\ncrashed\ncrashed\nrunning\nlive-run'
+    # the file's tags, as they are: recovered (crashed), and as the crash left it (running)
+    eq "$(q /3/tags/0 /4/tags/0 /1/metrics/loss)" $'lazyscribe.status=crashed\nlazyscribe.status=running\n0.5'
+    ok list "$L" --status crashed --json
+    eq "$(q '#' /0/short_slug /1/short_slug)" $'2\nrecovered-run\ncrashed-run'
+    sleep 1  # times are whole seconds: the heartbeat is older than 0 s once the second has passed
+    ok list "$L" --status crashed --crashed-after 0 --json  # now the running one is stale too
+    eq "$(q '#' /1/short_slug /2/short_slug /2/status)" $'3\ncrashed-run\nlive-run\ncrashed'
+    ok list "$L" --status running --crashed-after 100000000 --json  # and here the unrecovered crash is not
+    eq "$(q '#' /0/short_slug /1/short_slug)" $'2\ncrashed-run\nlive-run'
+    ok list "$L" --status failed --status finished --json
+    eq "$(q '#' /0/short_slug /1/short_slug /2/short_slug)" $'3\nbaseline-curves\nfinished-sweep\ndiverged'
+    ok list "$L" --status failed,crashed --filter 'loss>5' --json  # with the other filters
+    eq "$(q '#' /0/short_slug)" $'1\ndiverged'
+    ok list 01_basic --status running
+    eq "$(cat "$WORK/out")" "NAME  SLUG  AUTHOR  CREATED  STATUS  TAGS"  # Python's experiments are finished
+    # The fast reader (read_summary) and the library agree on statuses, with either bound.
+    for args in "--json" "" "--crashed-after 0 --json" "--status crashed"; do
+        # shellcheck disable=SC2086
+        ok list "$L" $args
+        mv "$WORK/out" "$WORK/fast"
+        # shellcheck disable=SC2086
+        LAZYSCRIBE_LIST_READER=library ok list "$L" $args
+        cmp "$WORK/fast" "$WORK/out" || fail "fast reader differs: list $args"
+    done
+    ;;
+
+live_show)
+    make_live
+    ok show "$L" finished-sweep
+    sed -n '/^Histories/,/^$/p' "$WORK/out" >"$WORK/histories"
+    cp "$WORK/histories" "$WORK/out"
+    golden show_live_histories.txt
+    ok show "$L" finished-sweep
+    grep -qE '^  status +finished$' "$WORK/out" || fail "no status row"
+    grep -qE '^  started +2024-06-01T12:00:00$' "$WORK/out" || fail "no start time"
+    grep -qE '^  ended +2024-06-01T12:00:00$' "$WORK/out" || fail "no end time"
+    grep -qE '^  points +15$' "$WORK/out" || fail "no point count"
+    grep -qE '^  host +[^ ]+' "$WORK/out" || fail "no host"
+    grep -qE '^  pid +[0-9]+$' "$WORK/out" || fail "no pid"
+    grep -qE '^  command line +.*live_project' "$WORK/out" || fail "no command line"
+    grep -qE '^  compiler +' "$WORK/out" || fail "no compiler"
+    if commit=$(git -C "$FIXTURES" rev-parse HEAD 2>/dev/null); then
+        grep -qE "^  git commit +$commit" "$WORK/out" || fail "no git commit $commit"
+    fi
+    lacks "$WORK/out" "lazyscribe.status="
+    has "$WORK/out" "tags          sweep"
+    ok show "$L" diverged
+    grep -qE '^  status +failed$' "$WORK/out" || fail "not failed"
+    grep -qE '^  failure +loss is NaN at step 3$' "$WORK/out" || fail "no failure message"
+    grep -qE '^  loss +3 +0 +2 +6\.0 +2\.0 +6\.0$' "$WORK/out" || fail "no history of the failed run"
+    ok show "$L" crashed-run
+    has "$WORK/out" "crashed (status running, last heartbeat 2024-06-01T14:00:00, older than 120 s)"
+    grep -qE '^  loss +10 +0 +9 +0\.1 +0\.1 +1\.0$' "$WORK/out" || fail "no history of the crashed run (journal)"
+    grep -qE '^  recorded status +running$' "$WORK/out" || fail "the record's own status"
+    ok show "$L" recovered-run  # recovered: the history artifact holds what the journal held
+    grep -qE '^  status +crashed \(recovered [0-9T:-]{19}\)$' "$WORK/out" || fail "the recovered run is not crashed"
+    grep -qE '^  loss +4 +0 +3 +0\.25 +0\.25 +1\.0$' "$WORK/out" || fail "no history of the recovered run"
+    grep -qE '^  experiment +history +json ' "$WORK/out" || fail "no history artifact"
+    ok show "$L" live-run
+    grep -qE '^  status +running \(heartbeat ' "$WORK/out" || fail "not running"
+    grep -qE '^  loss +5 +0 +4 ' "$WORK/out" || fail "no history of the running run"
+    sleep 1  # (whole seconds, as in live_list)
+    ok show "$L" live-run --crashed-after 0
+    has "$WORK/out" "older than 0 s)"
+    ok show "$L" baseline-curves  # not live: no histories, no run record
+    grep -qE '^  status +finished$' "$WORK/out" || fail "not finished"
+    lacks "$WORK/out" "Histories"
+    lacks "$WORK/out" "Run"
+    has "$WORK/out" "loss  [[0, 1.0], [5, 0.6]]"
+    ok show "$L" finished-sweep --json
+    eq "$(q /status /failure /histories/loss/points /histories/loss/first_step /histories/loss/last_step)" \
+        $'finished\nnull\n11\n0\n100'
+    eq "$(q /histories/loss/last /histories/loss/min /histories/loss/max '#/histories')" $'0.5\n0.5\n1.0\n3'
+    eq "$(q /histories/val~1acc/points /histories/val~1acc/last /histories/val~1acc/min)" $'3\n0.9\n0.5'
+    eq "$(q /run/status /run/points /run/provenance/optimized)" $'finished\n15\nfalse'
+    ok show "$L" diverged --json
+    eq "$(q /status /failure /run/failure)" $'failed\nloss is NaN at step 3\nloss is NaN at step 3'
+    ok show "$L" baseline-curves --json
+    eq "$(q /status /run '#/histories')" $'finished\nnull\n0'
+    ;;
+
+live_export)
+    make_live
+    ok export "$L" --histories
+    has "$WORK/out" $'slug,metric,step,time,value\r\n'
+    eq "$(tail -n +2 "$WORK/out" | wc -l)" 37 "(points: 11 + 3 + 1 + 3 + 4 + 5 + 10)"
+    # Every time is Unix seconds from the run (the points' clock is the real one), each value exact.
+    tail -n +2 "$WORK/out" | tr -d '\r' | awk -F, -v lo="$T0" -v hi="$T1" '
+        /"/ { next }  # the quoted name: checked below
+        !($4 ~ /^[0-9]+(\.[0-9]+)?$/ && $4 >= lo && $4 <= hi) { print "bad time: " $0; bad = 1 }
+        END { exit bad }' || fail "times are not Unix seconds of the run"
+    ok export "$L" --histories --status finished,failed,crashed --output "$WORK/h.csv"
+    tr -d '\r' <"$WORK/h.csv" | sed -E 's/,[0-9.]+,([^,]*)$/,TIME,\1/' >"$WORK/out"
+    golden export_live_histories.csv
+    has "$WORK/h.csv" $'finished-sweep-20240601120000,"grad ""norm"", l2",7,'
+    has "$WORK/h.csv" $',nan\r\n'
+    ok export "$L" --histories --format json --filter name=sweep
+    eq "$(q '#' /0/slug /0/metric /0/step /11/metric /11/step /12/value /14/metric)" \
+        $'15\nfinished-sweep-20240601120000\nloss\n0\nval/acc\n0\nnull\ngrad "norm", l2'
+    ok export 01_basic --histories  # Python's experiments: no histories, just the header
+    eq "$(cat "$WORK/out")" $'slug,metric,step,time,value\r'
+    ok export "$L" --status crashed  # the experiment rows carry the status
+    has "$WORK/out" ',status,'
+    has "$WORK/out" ',crashed,'
+    ;;
+
+live_report)
+    make_live
+    ok report "$L" -o "$WORK/r.html"
+    html=$WORK/r.html
+    # loss: the histories (sparse steps), of the failed and crashed runs too (journals), the running
+    # run, and the [[0, 1.0], [5, 0.6]] list, all against the step
+    loss=$(grep '<figure class="chart metric-chart" data-metric="loss">' "$html")
+    eq "$(grep -o '<polyline class="series"' <<<"$loss" | wc -l)" 6 "(loss curves)"
+    has <(echo "$loss") "<title>Baseline curves, step 5: 0.6</title>"
+    has <(echo "$loss") "<title>Finished sweep, step 100: 0.5</title>"
+    has <(echo "$loss") "<title>Crashed run, step 9: 0.1</title>"
+    lacks <(echo "$loss") "Not drawn"
+    acc=$(grep 'data-metric="acc"' "$html")
+    has <(echo "$acc") "<title>Baseline curves, step 2: 0.9</title>"  # a plain list: against its index
+    val=$(grep 'data-metric="val/acc"' "$html")
+    eq "$(grep -o '<circle class="point"' <<<"$val" | wc -l)" 2 "(val/acc points: the NaN is not drawn)"
+    has "$html" '<td class="status status-crashed">crashed</td>'
+    has "$html" '<td class="status status-failed">failed</td>'
+    has "$html" '<td class="status status-running">running</td>'
+    lacks "$html" 'lazyscribe.status='
+    # A 5,000-point history is thinned to at most 2,000 points, its spike kept.
+    ok report "$L/long" -o "$WORK/long.html"
+    lr=$(grep 'data-metric="lr"' "$WORK/long.html")
+    points=$(grep -o 'points="[^"]*"' <<<"$lr" | tr ' ' '\n' | wc -l)
+    [ "$points" -le 2000 ] && [ "$points" -ge 1000 ] || fail "lr: $points points in the page"
+    eq "$(grep -o '<circle' <<<"$lr" | wc -l)" 0 "(no markers on a long curve)"
+    ok export "$L/long" --histories
+    eq "$(grep -c ',lr,3333,' "$WORK/out")" 1
+    top=$(grep -o 'points="[^"]*"' <<<"$lr" | tr ' ' '\n' | cut -d, -f2 | tr -d '"' | sort -n | sed -n 1p)
+    eq "$top" "12.00" "(the spike at step 3333 is the highest point: y = the top of the frame)"
+    ;;
+
+live_errors)
+    make_live
+    for args in "list $L --status bogus" "list $L --status crashed," "list $L --status=" "export $L --status Failed" \
+        "list $L --crashed-after -1" "list $L --crashed-after soon" "show $L diverged --crashed-after x" \
+        "export $L --histories --tests" "report $L -o $WORK/r.html --status nope"; do
+        last_args=$args
+        # shellcheck disable=SC2086
+        run $args
+        expect_rc 2
+        [ -s "$WORK/err" ] || fail "no message for usage error: $args"
+    done
+    run list "$L" --status bogus
+    has "$WORK/err" "--status: 'bogus' is not a run status (finished, running, failed, crashed)"
+    run export "$L" --histories --tests
+    has "$WORK/err" "excludes"
+    # A history file gone: show and export say which, list (which does not read it) still works.
+    history=$(ls "$L"/finished-sweep-20240601120000/history-*.json)
+    rm "$history"
+    run show "$L" finished-sweep
+    expect_rc 1
+    has "$WORK/err" "[lazyscribe.not_found_error]"
+    has "$WORK/err" "history artifact file $history does not exist"
+    run export "$L" --histories
+    expect_rc 1
+    has "$WORK/err" "$history does not exist"
+    ok list "$L" --status finished
+    # A damaged run record: show says so and shows the rest.
+    printf '{"status": ' >"$(ls "$L"/diverged-20240601120000/run-*.json)"
+    ok show "$L" diverged
+    has "$WORK/out" "run record: [lazyscribe.artifact_load_error] artifact 'run'"
+    has "$WORK/out" "[lazyscribe.parse_error] json artifact:1:12"
+    grep -qE '^  loss +3 ' "$WORK/out" || fail "the history is not shown"
     ;;
 
 *)

@@ -7,11 +7,14 @@
 // (repo.hpp does so for `repo`), implement them in their own .cpp, and register them in
 // main.cpp next to add_project_commands().
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <lazyscribe/history.hpp>
 
 namespace lazyscribe::cli {
 
@@ -33,9 +36,12 @@ struct global_options {
     color_mode color = color_mode::automatic;
 };
 
-/// --filter KEY=VALUE / METRIC>NUMBER ..., --sort, --desc, --limit: which experiments, in what order.
+/// --filter KEY=VALUE / METRIC>NUMBER ..., --status, --sort, --desc, --limit: which experiments,
+/// in what order; --crashed-after: when a "running" run reads as crashed.
 struct selection_options {
     std::vector<std::string> filters;
+    std::vector<run_status> statuses;  // empty: every status
+    std::chrono::seconds crashed_after = default_crashed_after;
     std::optional<std::string> sort_metric;
     bool descending = false;
     std::optional<std::size_t> limit;
@@ -51,6 +57,7 @@ struct list_options {
 struct show_options {
     std::string project;
     std::string slug;
+    std::chrono::seconds crashed_after = default_crashed_after;
     bool json = false;
 };
 
@@ -64,6 +71,7 @@ struct export_options {
     std::string project;
     std::string format = "csv";  // csv | json
     bool tests = false;
+    bool histories = false;             // one row per history point (slug, metric, step, time, value)
     std::optional<std::string> output;  // default: stdout
     selection_options selection;
 };
@@ -98,5 +106,8 @@ int run_report(const global_options&, const report_options&);
 
 /// Empty when `filter` is a valid --filter expression, else why not (for the usage error).
 std::string check_filter(const std::string& filter);
+/// The statuses of a --status argument ("crashed", "failed,crashed"); nullopt and `why` when a
+/// word is not a status.
+std::optional<std::vector<run_status>> parse_statuses(const std::string& text, std::string& why);
 
 }  // namespace lazyscribe::cli

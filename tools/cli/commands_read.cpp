@@ -4,11 +4,13 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include <lazyscribe/history.hpp>
 #include <lazyscribe/summary.hpp>
 #include <lazyscribe/time.hpp>
 
@@ -29,6 +31,12 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
         out += p;
     }
     return out;
+}
+
+// The STATUS column: the word, "crashed!" for a crash; failed and crashed runs stand out.
+cell status_cell(run_status s) {
+    if (s == run_status::crashed) return {"crashed!", false, true};
+    return {std::string(to_string(s)), false, s == run_status::failed};
 }
 
 cell value_cell(const json* v) {
@@ -57,6 +65,90 @@ void section(std::string& out, std::string_view title, bool color) {
     out += '\n';
 }
 
+// A history as `show --json` summarises it (NaN and infinities as null, as strict JSON has them).
+ordered_json history_json(const metric_history& h) {
+    const auto number = [](double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); };
+    ordered_json j = ordered_json::object();
+    j["points"] = h.size();
+    j["first_step"] = h.empty() ? ordered_json(nullptr) : ordered_json(h.steps().front());
+    j["last_step"] = h.empty() ? ordered_json(nullptr) : ordered_json(h.steps().back());
+    j["last"] = number(h.last());
+    j["min"] = number(h.min());
+    j["max"] = number(h.max());
+    return j;
+}
+
+// The status line of `show`: the word, and for a running or crashed run how old its heartbeat is.
+std::string status_text(const experiment& e, run_status s, std::chrono::seconds crashed_after) {
+    const std::string when = format_time(e.last_updated());
+    const std::string recovered = std::string(status_tag_prefix) + std::string(to_string(run_status::crashed));
+    switch (s) {
+    case run_status::running:
+        return "running (heartbeat " + when + ")";
+    case run_status::crashed:
+        // Recovered: a writer found it stale and wrote the crash down; else only this reader sees it.
+        if (std::find(e.tags().begin(), e.tags().end(), recovered) != e.tags().end())
+            return "crashed (recovered " + when + ")";
+        return "crashed (status running, last heartbeat " + when + ", older than " +
+               std::to_string(crashed_after.count()) + " s)";
+    case run_status::failed:
+    case run_status::finished:
+        break;
+    }
+    return std::string(to_string(s));
+}
+
+// The rows of a live run's record ("run" artifact): how it ran and where (docs/format.md §11).
+table run_rows(const json& record) {
+    table t({"", ""}, false);
+    const auto get = [&](const json& object, std::string_view key) -> const json* {
+        if (!object.is_object()) return nullptr;
+        const auto it = object.find(key);
+        return it == object.end() || it->is_null() ? nullptr : &*it;
+    };
+    const auto add = [&](std::string label, const json* v) {
+        if (v != nullptr) t.add_row({{std::move(label)}, {full_text(*v)}});
+    };
+    add("recorded status", get(record, "status"));
+    add("failure", get(record, "failure"));
+    add("started", get(record, "started_at"));
+    add("ended", get(record, "ended_at"));
+    add("points", get(record, "points"));
+    add("dropped points", get(record, "dropped_points"));
+    add("run id", get(record, "run_id"));
+    add("journal", get(record, "journal"));
+    const json* provenance = get(record, "provenance");
+    if (provenance == nullptr) {
+        t.add_row({{"provenance"}, {"(not recorded)"}});
+        return t;
+    }
+    add("host", get(*provenance, "host"));
+    add("pid", get(*provenance, "pid"));
+    if (const json* command = get(*provenance, "command_line"); command != nullptr && command->is_array()) {
+        std::vector<std::string> words;
+        for (const auto& w : *command) words.push_back(w.is_string() ? w.get<std::string>() : compact_json(w));
+        t.add_row({{"command line"}, {printable(join(words, " "))}});
+    }
+    add("working directory", get(*provenance, "working_directory"));
+    if (const json* git = get(*provenance, "git")) {
+        const json* commit = get(*git, "commit");
+        const json* branch = get(*git, "branch");
+        if (commit != nullptr) {
+            t.add_row({{"git commit"},
+                       {full_text(*commit) + (branch != nullptr ? " (branch " + full_text(*branch) + ")" : "")}});
+        }
+    }
+    add("compiler", get(*provenance, "compiler"));
+    const json* optimized = get(*provenance, "optimized");
+    const json* assertions = get(*provenance, "assertions");
+    if (optimized != nullptr && assertions != nullptr && optimized->is_boolean() && assertions->is_boolean()) {
+        t.add_row({{"build"},
+                   {std::string(optimized->get<bool>() ? "optimized" : "not optimized") + ", assertions " +
+                    (assertions->get<bool>() ? "on" : "off")}});
+    }
+    return t;
+}
+
 // key → value rows of one object, flattened with dotted keys.
 table key_values(const json& object) {
     table t({"", ""}, false);
@@ -74,7 +166,7 @@ table key_values(const json& object) {
 // ---- list -------------------------------------------------------------------------------------
 
 int run_list(const global_options& g, const list_options& o) {
-    const std::vector<experiment_summary> all = load_summaries(o.project);
+    const std::vector<experiment_summary> all = load_summaries(o.project, o.selection.crashed_after);
     std::vector<const experiment_summary*> pointers;
     pointers.reserve(all.size());
     for (const auto& s : all) pointers.push_back(&s);
@@ -99,6 +191,7 @@ int run_list(const global_options& g, const list_options& o) {
         for (const auto* e : chosen) {
             ordered_json row = ordered_json::object();
             put_identity(row, *e);
+            row["status"] = std::string(to_string(e->status()));
             ordered_json m = ordered_json::object();
             if (o.metrics.empty()) {
                 m = strict(e->metrics());  // every metric, numbers or not
@@ -116,17 +209,20 @@ int run_list(const global_options& g, const list_options& o) {
         return exit_ok;
     }
 
-    std::vector<std::string> headers = {"NAME", "SLUG", "AUTHOR", "CREATED", "TAGS"};
+    std::vector<std::string> headers = {"NAME", "SLUG", "AUTHOR", "CREATED", "STATUS", "TAGS"};
     for (const auto& m : metrics) headers.push_back(printable(m));
     table t(std::move(headers));
+    std::vector<const experiment_summary*> crashed;
     for (const auto* e : chosen) {
         std::vector<cell> row;
-        row.reserve(5 + metrics.size());
+        row.reserve(6 + metrics.size());
         row.push_back({printable(e->name())});
         row.push_back({printable(e->slug())});
         row.push_back({printable(e->author())});
         row.push_back({format_time(e->created_at())});
-        row.push_back({printable(join(e->tags(), ","))});
+        row.push_back(status_cell(e->status()));
+        if (e->status() == run_status::crashed) crashed.push_back(e);
+        row.push_back({printable(join(shown_tags(e->tags()), ","))});
         for (const auto& m : metrics) {
             const auto it = e->metrics().find(m);
             row.push_back(value_cell(it == e->metrics().end() ? nullptr : &*it));
@@ -139,6 +235,15 @@ int run_list(const global_options& g, const list_options& o) {
     if (hidden > 0) {
         std::fprintf(stderr, "lazyscribe list: %zu more numeric metric%s not shown; pick columns with --metric\n",
                      hidden, hidden == 1 ? " is" : "s are");
+    }
+    if (!crashed.empty()) {
+        std::string slugs;
+        for (const auto* e : crashed) slugs += (slugs.empty() ? "" : ", ") + printable(e->slug());
+        std::fprintf(stderr,
+                     "lazyscribe list: %zu run%s crashed: %s (a running run crashed once its heartbeat is older "
+                     "than %lld s: --crashed-after)\n",
+                     crashed.size(), crashed.size() == 1 ? "" : "s", slugs.c_str(),
+                     static_cast<long long>(o.selection.crashed_after.count()));
     }
     return exit_ok;
 }
@@ -153,12 +258,42 @@ void artifact_rows(table& t, const basic_artifact_set<builtin_handlers>& set, co
 }  // namespace
 
 int run_show(const global_options& g, const show_options& o) {
-    const project p = open_project(o.project);
+    const project p = open_project(o.project, o.crashed_after);
     const experiment& e = find_experiment(p, o.slug);
+    const run_status status = e.status();
+    // A live run's record and histories; other experiments have neither (a "history" artifact
+    // of a Python experiment is just an artifact).
+    std::optional<json> record;
+    std::string record_problem;
+    const metric_histories* histories = nullptr;
+    if (e.live_run()) {
+        if (e.artifacts().contains(std::string(run_artifact_name))) {
+            try {
+                record = e.load_artifact<json>(std::string(run_artifact_name));
+            } catch (const lazyscribe::error& x) {
+                record_problem = x.what();  // shown; the rest of the experiment still is
+            }
+        }
+        histories = &e.histories();
+    }
+    const auto field = [&](std::string_view key) -> const json* {
+        if (!record || !record->is_object()) return nullptr;
+        const auto it = record->find(key);
+        return it == record->end() || it->is_null() ? nullptr : &*it;
+    };
 
     if (o.json) {
         ordered_json doc = strict(e.to_json());
         doc["folder"] = e.path().generic_string();
+        doc["status"] = std::string(to_string(status));
+        const json* failure = field("failure");
+        doc["failure"] = failure != nullptr ? strict(*failure) : ordered_json(nullptr);
+        ordered_json h = ordered_json::object();
+        if (histories != nullptr) {
+            for (const auto& [name, history] : *histories) h[name] = history_json(history);
+        }
+        doc["histories"] = std::move(h);
+        doc["run"] = record ? strict(*record) : ordered_json(nullptr);
         print_json(doc);
         return exit_ok;
     }
@@ -176,7 +311,12 @@ int run_show(const global_options& g, const show_options& o) {
         t.add_row({{"author"}, {printable(e.author())}});
         t.add_row({{"created"}, {format_time(e.created_at())}});
         t.add_row({{"last updated"}, {format_time(e.last_updated()) + " by " + printable(e.last_updated_by())}});
-        t.add_row({{"tags"}, {e.tags().empty() ? "(none)" : printable(join(e.tags(), ", "))}});
+        t.add_row({{"status"},
+                   {status_text(e, status, o.crashed_after), false,
+                    status == run_status::crashed || status == run_status::failed}});
+        if (const json* failure = field("failure")) t.add_row({{"failure"}, {full_text(*failure)}});
+        const auto tags = shown_tags(e.tags());
+        t.add_row({{"tags"}, {tags.empty() ? "(none)" : printable(join(tags, ", "))}});
         t.add_row({{"folder"}, {printable(e.path().generic_string())}});
         if (e.dependencies().empty()) {
             t.add_row({{"dependencies"}, {"(none)"}});
@@ -188,7 +328,7 @@ int run_show(const global_options& g, const show_options& o) {
                 first = false;
             }
         }
-        t.print(out, false, std::string::npos, "  ");
+        t.print(out, color, std::string::npos, "  ");
     }
 
     section(out, "Metrics", color);
@@ -196,6 +336,35 @@ int run_show(const global_options& g, const show_options& o) {
         out += "  (none)\n";
     else
         key_values(e.metrics()).print(out, false, std::string::npos, "  ");
+
+    if (histories != nullptr) {
+        section(out, "Histories (" + std::to_string(histories->size()) + ")", color);
+        if (histories->empty()) {
+            out += "  (none)\n";
+        } else {
+            table t({"METRIC", "POINTS", "FIRST STEP", "LAST STEP", "LAST", "MIN", "MAX"});
+            for (const auto& [name, history] : *histories) {
+                const auto number = [](double v) { return cell{cell_text(json(v)), true}; };
+                const bool empty = history.empty();
+                t.add_row({{printable(name)},
+                           {std::to_string(history.size()), true},
+                           {empty ? "-" : std::to_string(history.steps().front()), true},
+                           {empty ? "-" : std::to_string(history.steps().back()), true},
+                           number(history.last()),
+                           number(history.min()),
+                           number(history.max())});
+            }
+            t.print(out, false, 48, "  ");
+        }
+    }
+    if (e.live_run()) {
+        section(out, "Run", color);
+        if (!record) {
+            out += record_problem.empty() ? "  (no run record)\n" : "  run record: " + printable(record_problem) + "\n";
+        } else {
+            run_rows(*record).print(out, false, std::string::npos, "  ");
+        }
+    }
 
     section(out, "Parameters", color);
     if (e.parameters().empty())

@@ -157,24 +157,64 @@ std::string bar_chart(const std::vector<bar>& bars) {
     return out;
 }
 
+// One curve: y against x (a step, or a list's index), in logged order. NaN y: not drawn.
 struct series {
     std::string label;
-    std::vector<double> values;  // NaN: not drawn
+    std::vector<double> xs;
+    std::vector<double> ys;
 };
 
-std::string line_chart(const std::vector<series>& all, std::string& legend) {
-    std::size_t length = 0;
-    double lo = INFINITY, hi = -INFINITY;
+// At most this many points of one series go into the page: a 100,000-step history would make
+// a page of megabytes. Above it, each of max_points/2 buckets keeps its lowest and highest
+// point (in their order), so spikes and the envelope survive.
+constexpr std::size_t max_points = 2000;
+
+series thinned(const series& s) {
+    if (s.xs.size() <= max_points) return s;
+    series out{s.label, {}, {}};
+    const std::size_t buckets = max_points / 2;
+    const std::size_t n = s.xs.size();
+    for (std::size_t b = 0; b < buckets; ++b) {
+        const std::size_t begin = b * n / buckets;
+        const std::size_t end = (b + 1) * n / buckets;
+        std::size_t lo = end, hi = end;
+        for (std::size_t i = begin; i < end; ++i) {
+            if (!std::isfinite(s.ys[i])) continue;
+            if (lo == end || s.ys[i] < s.ys[lo]) lo = i;
+            if (hi == end || s.ys[i] > s.ys[hi]) hi = i;
+        }
+        if (lo == end) continue;  // only NaNs
+        out.xs.push_back(s.xs[std::min(lo, hi)]);
+        out.ys.push_back(s.ys[std::min(lo, hi)]);
+        if (lo != hi) {
+            out.xs.push_back(s.xs[std::max(lo, hi)]);
+            out.ys.push_back(s.ys[std::max(lo, hi)]);
+        }
+    }
+    return out;
+}
+
+std::string line_chart(const std::vector<series>& given, std::string& legend) {
+    std::vector<series> all;
+    all.reserve(given.size());
+    std::size_t given_points = 0;  // markers only when every point is drawn and they are few
+    for (const auto& s : given) {
+        given_points += s.xs.size();
+        all.push_back(thinned(s));
+    }
+    double lo = INFINITY, hi = -INFINITY, x_lo = INFINITY, x_hi = -INFINITY;
     std::size_t points = 0;
     for (const auto& s : all) {
-        length = std::max(length, s.values.size());
-        for (const double v : s.values) {
-            if (!std::isfinite(v)) continue;
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
+        for (std::size_t i = 0; i < s.ys.size(); ++i) {
+            if (!std::isfinite(s.ys[i])) continue;
+            lo = std::min(lo, s.ys[i]);
+            hi = std::max(hi, s.ys[i]);
+            x_lo = std::min(x_lo, s.xs[i]);
+            x_hi = std::max(x_hi, s.xs[i]);
             ++points;
         }
     }
+    if (points == 0) x_lo = x_hi = lo = hi = 0;
     frame f;
     f.width = 560;
     f.a = make_axis(lo, hi, false);
@@ -185,37 +225,42 @@ std::string line_chart(const std::vector<series>& all, std::string& legend) {
                       fmt(total_w) + "\" height=\"" + fmt(total_h) + "\" viewBox=\"0 0 " + fmt(total_w) + " " +
                       fmt(total_h) + "\">";
     y_grid(out, f);
-    const auto x_of = [&](std::size_t i) {
-        return f.left +
-               (length <= 1 ? f.width / 2 : f.width * static_cast<double>(i) / static_cast<double>(length - 1));
-    };
-    // x ticks: first, last and a few between
-    const std::size_t x_ticks = std::min<std::size_t>(length, 6);
-    for (std::size_t k = 0; k < x_ticks; ++k) {
-        const std::size_t i = x_ticks <= 1 ? 0 : k * (length - 1) / (x_ticks - 1);
-        out += "<text class=\"tick\" x=\"" + fmt(x_of(i)) + "\" y=\"" + fmt(f.top + f.height + 16) +
-               "\" text-anchor=\"middle\">" + std::to_string(i) + "</text>";
+    // x: the step (or index) on a linear axis, so that sparse steps sit where they were logged.
+    const double x_span = x_hi - x_lo;
+    const auto x_of = [&](double x) { return f.left + (x_span <= 0 ? f.width / 2 : f.width * (x - x_lo) / x_span); };
+    if (x_span <= 0) {
+        out += "<text class=\"tick\" x=\"" + fmt(x_of(x_lo)) + "\" y=\"" + fmt(f.top + f.height + 16) +
+               "\" text-anchor=\"middle\">" + tick_text(x_lo) + "</text>";
+    } else {
+        // Whole steps: a nice step of at least 1 from the first step to the last.
+        const double step = std::max(1.0, nice_step(x_span, 5));
+        for (double x = std::ceil(x_lo / step) * step; x <= x_hi + step * 1e-9; x += step) {
+            out += "<text class=\"tick\" x=\"" + fmt(x_of(x)) + "\" y=\"" + fmt(f.top + f.height + 16) +
+                   "\" text-anchor=\"middle\">" + tick_text(x) + "</text>";
+        }
     }
+    out += "<text class=\"axis-label\" x=\"" + fmt(f.left + f.width) + "\" y=\"" + fmt(f.top + f.height + 30) +
+           "\" text-anchor=\"end\">step</text>";
     legend = "<ul class=\"legend\">";
     for (std::size_t s = 0; s < all.size(); ++s) {
         const char* color = palette[s % std::size(palette)];
         std::string path;
-        for (std::size_t i = 0; i < all[s].values.size(); ++i) {
-            const double v = all[s].values[i];
+        for (std::size_t i = 0; i < all[s].ys.size(); ++i) {
+            const double v = all[s].ys[i];
             if (!std::isfinite(v)) continue;
             // Appended piece by piece: `"literal" + std::string&&` trips GCC 12's false -Wrestrict at -O2.
             if (!path.empty()) path += ' ';
-            path.append(fmt(x_of(i))).append(",").append(fmt(f.y(v)));
+            path.append(fmt(x_of(all[s].xs[i]))).append(",").append(fmt(f.y(v)));
         }
         out += "<polyline class=\"series\" fill=\"none\" stroke=\"" + std::string(color) + "\" points=\"" + path +
                "\"><title>" + h(all[s].label) + "</title></polyline>";
-        if (points <= 2000) {
-            for (std::size_t i = 0; i < all[s].values.size(); ++i) {
-                const double v = all[s].values[i];
+        if (given_points <= max_points) {
+            for (std::size_t i = 0; i < all[s].ys.size(); ++i) {
+                const double v = all[s].ys[i];
                 if (!std::isfinite(v)) continue;
-                out += "<circle class=\"point\" r=\"3\" fill=\"" + std::string(color) + "\" cx=\"" + fmt(x_of(i)) +
-                       "\" cy=\"" + fmt(f.y(v)) + "\"><title>" + h(all[s].label) + " [" + std::to_string(i) +
-                       "]: " + h(cell_text(json(v))) + "</title></circle>";
+                out += "<circle class=\"point\" r=\"3\" fill=\"" + std::string(color) + "\" cx=\"" +
+                       fmt(x_of(all[s].xs[i])) + "\" cy=\"" + fmt(f.y(v)) + "\"><title>" + h(all[s].label) + ", step " +
+                       tick_text(all[s].xs[i]) + ": " + h(cell_text(json(v))) + "</title></circle>";
             }
         }
         legend += "<li><span class=\"swatch\" style=\"background:" + std::string(color) + "\"></span>" +
@@ -227,16 +272,46 @@ std::string line_chart(const std::vector<series>& all, std::string& legend) {
 }
 
 // One metric (of experiments, or of one test) across experiments: a bar chart of the numbers,
-// a line chart of the lists; values that cannot be drawn are counted in a note.
+// a line chart of the histories and lists; values that cannot be drawn are counted in a note.
 struct metric_values {
     std::vector<bar> bars;
     std::vector<series> lists;
     std::size_t not_drawn = 0;
 };
 
-void collect(metric_values& mv, const experiment& e, const json* v) {
-    if (v == nullptr) return;
+// A list of [step, value] pairs (what Python users log as a curve): [[0, 1.0], [5, 0.6]].
+bool is_pair_list(const json& v) noexcept {
+    return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const json& x) {
+               return x.is_array() && x.size() == 2 && is_number(x[0]) && is_number(x[1]);
+           });
+}
+
+// Whether a metric value can be charted: a number, a list of numbers or of [step, value] pairs.
+bool chartable(const json& v) noexcept { return is_number(v) || is_number_list(v) || is_pair_list(v); }
+
+// A live run's history of the metric (nullptr for other experiments, or when it has none).
+const metric_history* history_of(const experiment& e, const std::string& metric) {
+    return e.live_run() ? e.histories().find(metric) : nullptr;
+}
+
+// A live run's metric is its history, against the step (its scalar is the last value); else a
+// number is a bar, a list of numbers a curve against its index, a list of [step, value] pairs
+// a curve against the step.
+void collect(metric_values& mv, const experiment& e, const json* v, const metric_history* history = nullptr) {
     const std::string label = e.name();
+    const auto finite = [](double d) { return std::isfinite(d) ? d : NAN; };
+    if (history != nullptr && !history->empty()) {
+        series s{label, {}, {}};
+        s.xs.reserve(history->size());
+        s.ys.reserve(history->size());
+        for (std::size_t i = 0; i < history->size(); ++i) {
+            s.xs.push_back(static_cast<double>(history->steps()[i]));
+            s.ys.push_back(finite(history->values()[i]));
+        }
+        mv.lists.push_back(std::move(s));
+        return;
+    }
+    if (v == nullptr) return;
     const std::string tooltip = e.name() + " (" + e.slug() + "): ";
     if (is_number(*v)) {
         const double d = *to_double(*v);
@@ -246,10 +321,19 @@ void collect(metric_values& mv, const experiment& e, const json* v) {
             ++mv.not_drawn;
         }
     } else if (is_number_list(*v)) {
-        series s{label, {}};
+        series s{label, {}, {}};
         for (const auto& x : *v) {
-            const double d = *to_double(x);
-            s.values.push_back(std::isfinite(d) ? d : NAN);
+            s.xs.push_back(static_cast<double>(s.xs.size()));
+            s.ys.push_back(finite(*to_double(x)));
+        }
+        mv.lists.push_back(std::move(s));
+    } else if (is_pair_list(*v)) {
+        series s{label, {}, {}};
+        for (const auto& pair : *v) {
+            const double step = *to_double(pair[0]);
+            if (!std::isfinite(step)) continue;
+            s.xs.push_back(step);
+            s.ys.push_back(finite(*to_double(pair[1])));
         }
         mv.lists.push_back(std::move(s));
     } else {
@@ -317,6 +401,9 @@ svg .axis { stroke: #8c959f; }
 svg .bar { fill: var(--accent); }
 svg .bar:hover { fill: #f28e2b; }
 svg .series { stroke-width: 2; }
+td.status-failed, td.status-crashed { color: #cf222e; font-weight: 600; }
+td.status-running { color: #1a7f37; }
+svg .axis-label { font-style: italic; }
 .legend { list-style: none; padding: 0; margin: 6px 0 0; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
 )CSS";
@@ -383,7 +470,7 @@ std::string now_text() { return format_time(lazyscribe::now()); }
 }  // namespace
 
 int run_report(const global_options&, const report_options& o) {
-    const project p = open_project(o.project);
+    const project p = open_project(o.project, o.selection.crashed_after);
     const auto chosen = select(p, o.selection);
 
     // Metrics to chart and to show as columns: given, or every one holding numbers or number lists.
@@ -392,7 +479,10 @@ int run_report(const global_options&, const report_options& o) {
         std::set<std::string> names;
         for (const auto* e : chosen) {
             for (const auto& [key, value] : e->metrics().items()) {
-                if (is_number(value) || is_number_list(value)) names.insert(key);
+                if (chartable(value)) names.insert(key);
+            }
+            if (e->live_run()) {
+                for (const auto& [key, history] : e->histories()) names.insert(key);
             }
         }
         metrics.assign(names.begin(), names.end());
@@ -407,7 +497,7 @@ int run_report(const global_options&, const report_options& o) {
             auto& names = test_metrics[t.name()];
             for (const auto& [key, value] : t.metrics().items()) {
                 const bool wanted = o.metrics.empty()
-                                        ? (is_number(value) || is_number_list(value))
+                                        ? chartable(value)
                                         : std::find(o.metrics.begin(), o.metrics.end(), key) != o.metrics.end();
                 if (wanted) {
                     names.insert(key);
@@ -435,7 +525,8 @@ int run_report(const global_options&, const report_options& o) {
         "<section id=\"experiments-section\"><h2>Experiments</h2>\n<div class=\"table-wrap\">"
         "<table id=\"experiments\" class=\"sortable\"><thead><tr>"
         "<th data-type=\"text\">Name</th><th data-type=\"text\">Slug</th><th data-type=\"text\">Author</th>"
-        "<th data-type=\"text\">Created</th><th data-type=\"text\">Tags</th><th data-type=\"number\" "
+        "<th data-type=\"text\">Created</th><th data-type=\"text\">Status</th><th data-type=\"text\">Tags</th>"
+        "<th data-type=\"number\" "
         "class=\"num\">Tests</th>";
     for (const auto& m : metrics) out += "<th data-type=\"number\" class=\"num\">" + h(m) + "</th>";
     out += "</tr></thead>\n<tbody>\n";
@@ -443,9 +534,11 @@ int run_report(const global_options&, const report_options& o) {
         const auto& e = *chosen[i];
         out += "<tr class=\"experiment\" data-index=\"" + std::to_string(i) + "\" data-slug=\"" + h(e.slug()) + "\">";
         out += "<td>" + h(e.name()) + "</td><td><code>" + h(e.slug()) + "</code></td><td>" + h(e.author()) +
-               "</td><td>" + format_time(e.created_at()) + "</td><td data-sort=\"";
+               "</td><td>" + format_time(e.created_at()) + "</td>";
+        const std::string status(to_string(e.status()));
+        out += "<td class=\"status status-" + status + "\">" + status + "</td><td data-sort=\"";
         std::string tags_key, tags_html;
-        for (const auto& tag : e.tags()) {
+        for (const auto& tag : shown_tags(e.tags())) {
             tags_key += (tags_key.empty() ? "" : ",") + tag;
             tags_html += "<span class=\"tag\">" + h(tag) + "</span>";
         }
@@ -490,7 +583,7 @@ int run_report(const global_options&, const report_options& o) {
         metric_values mv;
         for (const auto* e : chosen) {
             const auto it = e->metrics().find(m);
-            collect(mv, *e, it == e->metrics().end() ? nullptr : &*it);
+            collect(mv, *e, it == e->metrics().end() ? nullptr : &*it, history_of(*e, m));
         }
         out += figure("chart metric-chart", m, h(m), mv);
     }

@@ -1,5 +1,6 @@
 // export (rows of experiments or tests, CSV or JSON) and merge (writes a new project file).
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -47,11 +48,12 @@ struct rows {
 
 rows experiment_rows(const std::vector<const experiment*>& chosen) {
     rows r;
-    r.fixed = {"name", "slug",        "short_slug", "author", "created_at", "last_updated", "last_updated_by",
-               "tags", "dependencies"};
+    r.fixed = {"name", "slug",         "short_slug", "author", "created_at", "last_updated", "last_updated_by",
+               "tags", "dependencies", "status"};
     for (const auto* e : chosen) {
         std::unordered_map<std::string, json> row;
         put_identity(row, *e);
+        row["status"] = std::string(to_string(e->status()));
         json deps = json::array();
         for (const auto& d : e->dependencies()) deps.push_back(d.encoded());
         row["dependencies"] = std::move(deps);
@@ -123,6 +125,59 @@ ordered_json to_json_rows(const rows& r) {
     return out;
 }
 
+// The histories of the live runs among `chosen`, in selection order, each in first-logged
+// order, each point in logged order: f(experiment, metric name, history).
+template <class F>
+void for_each_history(const std::vector<const experiment*>& chosen, F&& f) {
+    for (const auto* e : chosen) {
+        if (!e->live_run()) continue;  // only live runs have histories (a Python "history" artifact is not one)
+        for (const auto& [name, history] : e->histories()) f(*e, name, history);
+    }
+}
+
+// A double as the shortest text that reads back to it (Python's repr: 0.6, 2.0, 1e-07), nan, inf, -inf.
+std::string shortest(double v) { return number_text(json(v)); }
+
+// Long format, RFC 4180: slug,metric,step,time,value; time in Unix seconds; NaN as nan.
+std::string history_csv(const std::vector<const experiment*>& chosen) {
+    std::string out = "slug,metric,step,time,value\r\n";
+    for_each_history(chosen, [&](const experiment& e, const std::string& name, const metric_history& h) {
+        const std::string prefix = csv_field(e.slug()) + ',' + csv_field(name) + ',';
+        for (std::size_t i = 0; i < h.size(); ++i) {
+            out += prefix;
+            out += std::to_string(h.steps()[i]);
+            out += ',';
+            out += shortest(h.times()[i]);
+            out += ',';
+            out += shortest(h.values()[i]);
+            out += "\r\n";
+        }
+    });
+    return out;
+}
+
+// The same rows as strict JSON objects (NaN and infinities as null).
+std::string history_json_rows(const std::vector<const experiment*>& chosen) {
+    ordered_json rows = ordered_json::array();
+    for_each_history(chosen, [&](const experiment& e, const std::string& name, const metric_history& h) {
+        for (std::size_t i = 0; i < h.size(); ++i) {
+            ordered_json row = ordered_json::object();
+            row["slug"] = e.slug();
+            row["metric"] = name;
+            row["step"] = h.steps()[i];
+            row["time"] = h.times()[i];
+            const double v = h.values()[i];
+            row["value"] = std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr);
+            rows.push_back(std::move(row));
+        }
+    });
+    dump_options options;
+    options.indent = 2;
+    options.ensure_ascii = false;
+    options.allow_nan = false;
+    return dumps(rows, options) + "\n";
+}
+
 void write_file(const std::filesystem::path& path, std::string_view text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw failure(path.string() + ": cannot open for writing");
@@ -134,8 +189,17 @@ void write_file(const std::filesystem::path& path, std::string_view text) {
 }  // namespace
 
 int run_export(const global_options&, const export_options& o) {
-    const project p = open_project(o.project);
+    const project p = open_project(o.project, o.selection.crashed_after);
     const auto chosen = select(p, o.selection);
+    if (o.histories) {
+        const std::string text = o.format == "json" ? history_json_rows(chosen) : history_csv(chosen);
+        if (o.output) {
+            write_file(*o.output, text);
+        } else {
+            write_stdout(text);
+        }
+        return exit_ok;
+    }
     const rows r = o.tests ? test_rows(chosen) : experiment_rows(chosen);
     if (o.format == "json") {
         if (o.output) {

@@ -1,6 +1,8 @@
 // The lazyscribe command-line tool: parses the command line (CLI11) and runs a subcommand.
 // Exit codes: 0 ok, 1 failure (file, project, experiment, repository version), 2 usage (the command line).
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -32,12 +34,37 @@ void add_json_flag(CLI::App* sub, bool& json) {
     sub->add_flag("--json", json, "Print JSON instead of a table (strict JSON: NaN and Infinity become null)");
 }
 
+void add_crashed_after(CLI::App* sub, std::chrono::seconds& crashed_after) {
+    sub->add_option_function<std::int64_t>(
+           "--crashed-after", [&crashed_after](std::int64_t seconds) { crashed_after = std::chrono::seconds(seconds); },
+           "A running run whose heartbeat is older than SECONDS reads as crashed (default 120)")
+        ->check(CLI::NonNegativeNumber);
+}
+
 void add_selection(CLI::App* sub, selection_options& s, std::size_t& limit, CLI::Option*& limit_option) {
     sub->add_option("--filter,-f", s.filters,
                     "Keep experiments matching all of: tag=T, author=A, name=SUBSTRING (case-insensitive), "
                     "METRIC>N, METRIC>=N, METRIC<N, METRIC<=N (repeatable)")
         ->allow_extra_args(false)
         ->check([](const std::string& text) { return check_filter(text); }, "FILTER");
+    sub->add_option_function<std::vector<std::string>>(
+           "--status",
+           [&s](const std::vector<std::string>& texts) {
+               for (const auto& text : texts) {
+                   std::string why;
+                   const auto parsed = parse_statuses(text, why);
+                   if (parsed) s.statuses.insert(s.statuses.end(), parsed->begin(), parsed->end());
+               }
+           },
+           "Keep runs with this status: finished, running, failed, crashed (repeatable, or comma-separated)")
+        ->allow_extra_args(false)
+        ->check(
+            [](const std::string& text) {
+                std::string why;
+                return parse_statuses(text, why) ? std::string() : why;
+            },
+            "STATUS");
+    add_crashed_after(sub, s.crashed_after);
     sub->add_option("--sort,-s", s.sort_metric,
                     "Sort by this metric, ascending (experiments without a numeric value last)");
     sub->add_flag("--desc", s.descending, "Sort descending (without --sort: newest first)");
@@ -67,7 +94,7 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
     {
         auto& o = s.list;
         auto*& limit_option = s.list_limit_option;
-        auto* sub = app.add_subcommand("list", "List the experiments of a project as a table");
+        auto* sub = app.add_subcommand("list", "List the experiments of a project as a table, with each run's status");
         sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
         sub->add_option("--metric,-m", o.metrics, "Metric column (repeatable; default: the numeric metrics, at most 6)")
             ->allow_extra_args(false);
@@ -82,10 +109,11 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
     {
         auto& o = s.show;
         auto* sub = app.add_subcommand("show",
-                                       "Show everything about one experiment: metrics, parameters, "
-                                       "tests, artifacts, dependencies");
+                                       "Show everything about one experiment: status, metrics, histories, "
+                                       "parameters, tests, artifacts, dependencies, the live run's record");
         sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
         sub->add_option("slug", o.slug, "Experiment slug or short slug (the latest one wins)")->required();
+        add_crashed_after(sub, o.crashed_after);
         add_json_flag(sub, o.json);
         sub->callback([&run, &g, &s] { run = [&g, &s] { return run_show(g, s.show); }; });
     }
@@ -107,7 +135,10 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
             ->check(CLI::IsMember({"csv", "json"}))
             ->capture_default_str();
         sub->add_flag("--json", s.export_json, "Same as --format json");
-        sub->add_flag("--tests", o.tests, "One row per test instead of one per experiment");
+        auto* tests = sub->add_flag("--tests", o.tests, "One row per test instead of one per experiment");
+        sub->add_flag("--histories", o.histories,
+                      "One row per point of each live run's metric histories: slug, metric, step, time, value")
+            ->excludes(tests);
         sub->add_option("--output,-o", o.output, "Write to this file instead of standard output");
         add_selection(sub, o.selection, s.export_limit, s.export_limit_option);
         sub->callback([&run, &g, &s] {

@@ -30,20 +30,40 @@ std::filesystem::path project_file(const std::string& argument) {
     return path;
 }
 
-std::vector<experiment_summary> load_summaries(const std::string& argument) {
+namespace {
+
+project_options reading(std::chrono::seconds crashed_after) {
+    project_options options;
+    options.crashed_after = crashed_after;
+    return options;
+}
+
+}  // namespace
+
+std::vector<experiment_summary> load_summaries(const std::string& argument, std::chrono::seconds crashed_after) {
     const auto path = project_file(argument);
     const char* reader = std::getenv("LAZYSCRIBE_LIST_READER");
     if (reader != nullptr && std::string_view(reader) == "library") {
-        const project p(path, mode::read_only);
+        const project p(path, mode::read_only, reading(crashed_after));
         std::vector<experiment_summary> out;
         out.reserve(p.size());
         for (const auto& e : p) out.emplace_back(e);
         return out;
     }
-    return read_summary(path);
+    return read_summary(path, reading(crashed_after));
 }
 
-project open_project(const std::string& argument) { return project(project_file(argument), mode::read_only); }
+project open_project(const std::string& argument, std::chrono::seconds crashed_after) {
+    return project(project_file(argument), mode::read_only, reading(crashed_after));
+}
+
+std::vector<std::string> shown_tags(const std::vector<std::string>& tags) {
+    std::vector<std::string> out;
+    out.reserve(tags.size());
+    for (const auto& t : tags)
+        if (!t.starts_with(status_tag_prefix)) out.push_back(t);
+    return out;
+}
 
 const experiment& find_experiment(const project& p, const std::string& slug) {
     if (const auto* e = p.find(slug)) return *e;
@@ -104,6 +124,27 @@ std::optional<filter> parse_filter(const std::string& text, std::string& why) {
 std::string check_filter(const std::string& text) {
     std::string why;
     return parse_filter(text, why) ? std::string() : why;
+}
+
+std::optional<std::vector<run_status>> parse_statuses(const std::string& text, std::string& why) {
+    static constexpr run_status all[] = {run_status::finished, run_status::running, run_status::failed,
+                                         run_status::crashed};
+    std::vector<run_status> out;
+    std::size_t begin = 0;
+    while (true) {
+        const auto comma = text.find(',', begin);
+        const std::string_view word = std::string_view(text).substr(begin, comma - begin);
+        const auto* found =
+            std::find_if(std::begin(all), std::end(all), [&](run_status s) { return to_string(s) == word; });
+        if (found == std::end(all)) {
+            why = "--status: '" + printable(word) + "' is not a run status (finished, running, failed, crashed)";
+            return std::nullopt;
+        }
+        out.push_back(*found);
+        if (comma == std::string::npos) break;
+        begin = comma + 1;
+    }
+    return out;
 }
 
 std::vector<filter> parse_filters(const std::vector<std::string>& texts) {

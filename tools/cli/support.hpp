@@ -3,6 +3,7 @@
 // aligned tables, JSON/CSV/HTML output.
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <set>
@@ -37,10 +38,16 @@ std::filesystem::path project_file(const std::string& argument);
 /// The summaries of that project file's experiments (lazyscribe::read_summary). The
 /// environment variable LAZYSCRIBE_LIST_READER=library builds them from lazyscribe::project
 /// instead, to compare the two.
-std::vector<experiment_summary> load_summaries(const std::string& argument);
+/// `crashed_after` is project_options::crashed_after: when a "running" run reads as crashed.
+std::vector<experiment_summary> load_summaries(const std::string& argument,
+                                               std::chrono::seconds crashed_after = default_crashed_after);
 
 /// That project file, opened read-only.
-project open_project(const std::string& argument);
+project open_project(const std::string& argument, std::chrono::seconds crashed_after = default_crashed_after);
+
+/// The tags a table shows: all but the status tag ("lazyscribe.status=..."), which the STATUS
+/// column shows as status() reads it (a "running" tag may mean crashed).
+std::vector<std::string> shown_tags(const std::vector<std::string>& tags);
 
 /// The experiment with this slug or short slug; failure naming the project otherwise.
 const experiment& find_experiment(const project& p, const std::string& slug);
@@ -62,9 +69,15 @@ double sort_key(const json& metrics, const std::string& metric);
 std::vector<std::size_t> sorted_order(const std::vector<double>& keys, bool descending);
 
 /// The items `selection` keeps, in the order it asks for. E has name(), author(), tags(),
-/// metrics(): an experiment, or an experiment_summary (lazyscribe/summary.hpp).
+/// metrics(), status(): an experiment, or an experiment_summary (lazyscribe/summary.hpp).
 template <class E>
 std::vector<const E*> select(std::vector<const E*> items, const selection_options& selection) {
+    if (!selection.statuses.empty()) {
+        std::erase_if(items, [&](const E* e) {
+            return std::find(selection.statuses.begin(), selection.statuses.end(), e->status()) ==
+                   selection.statuses.end();
+        });
+    }
     const auto filters = parse_filters(selection.filters);
     if (!filters.empty()) {
         std::erase_if(items, [&](const E* e) {

@@ -1,9 +1,10 @@
 // Live runs (issue 12): the hot path of scope.log_metric(name, value, step), the flush, a whole
 // 100,000-step run, and a plain CSV logger, each against a baseline in this binary.
 //
-//   live/log_metric        paired A/B, blocks of 1,000 calls (counters as lazyscribe_bench::paired):
-//                          scope.log_metric("loss", v, step{n}) on a live run with the default
-//                          live_options, against push_back of {step, time_us, value} into a
+//   live/log_metric/<M>    paired A/B, blocks of 1,000 calls (counters as lazyscribe_bench::paired):
+//                          scope.log_metric(name, v, step{n}) on a live run with the default
+//                          live_options, M = 1 metric ("loss") or 10 in turn (the name lookup scans);
+//                          against push_back of {step, time_us, value} into a
 //                          reserved std::vector. The baseline reads std::chrono::system_clock::now()
 //                          too, as log_metric does. Between pairs the loop sleeps 2 ms (untimed), so
 //                          that points arrive at about 450,000 a second, below what the flusher takes:
@@ -122,6 +123,11 @@ constexpr int k_block = 1000;
 constexpr auto k_pace = std::chrono::milliseconds(2);
 constexpr auto k_warmup = std::chrono::milliseconds(2500);
 constexpr int k_pairs = 1000;
+constexpr int k_flushes = 30;
+
+// The metric names of a run with 10 metrics (k_names[0] alone for one).
+const char* const k_names[10] = {"loss",    "acc",  "lr",     "grad_norm",  "val/loss",
+                                 "val/acc", "top5", "tokens", "throughput", "memory"};
 
 struct point {
     std::int64_t step;
@@ -192,11 +198,13 @@ void paced_pairs(benchmark::State& state, Baseline&& baseline, Candidate&& candi
     state.counters["allocs_per_call"] = static_cast<double>(thread_allocs) / calls;
     state.counters["allocs_per_call_all"] = static_cast<double>(all_allocs) / calls;
     state.counters["allocs_all"] = static_cast<double>(all_allocs);
+    state.counters["allocs_thread"] = static_cast<double>(thread_allocs);
 }
 
 // ---- 1. log_metric against a reserved vector
 
 void bm_log_metric(benchmark::State& state) {
+    const auto metrics = static_cast<std::int64_t>(state.range(0));
     temp_dir dir;
     ls::project p(dir.path() / "project.json", ls::mode::write, bench_options());
     auto scope = p.log("bench", ls::live);
@@ -213,13 +221,14 @@ void bm_log_metric(benchmark::State& state) {
             benchmark::DoNotOptimize(plain.data());
         },
         [&] {
-            scope.log_metric("loss", 0.5 * static_cast<double>(live_step), ls::step{live_step});
+            scope.log_metric(k_names[live_step % metrics], 0.5 * static_cast<double>(live_step),
+                             ls::step{live_step / metrics});
             ++live_step;
         });
     benchmark::ClobberMemory();
     scope.finish();
 }
-BENCHMARK(bm_log_metric)->Name("live/log_metric")->Iterations(k_pairs)->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_log_metric)->Name("live/log_metric")->Arg(1)->Arg(10)->Iterations(k_pairs)->Unit(benchmark::kMillisecond);
 
 // ---- 4. a CSV line per point, the peer without a library
 
@@ -290,7 +299,12 @@ void bm_flush(benchmark::State& state) {
     state.counters["flush_wall_us"] = recording_reporter::median_of(wall) / 1e3;
     state.counters["flush_max_wall_us"] = *std::max_element(wall.begin(), wall.end()) / 1e3;
 }
-BENCHMARK(bm_flush)->Name("live/flush")->Arg(1'000)->Arg(1'000'000)->Iterations(15)->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_flush)
+    ->Name("live/flush")
+    ->Arg(1'000)
+    ->Arg(1'000'000)
+    ->Iterations(k_flushes)
+    ->Unit(benchmark::kMillisecond);
 
 // ---- 3. a 100,000-step run with 10 metrics, in a child process
 
@@ -314,8 +328,6 @@ double value_at(std::int64_t step, int metric) { return 1.0 / (1.0 + static_cast
 
 // Prints "key value" lines; `side` is "live" or "csv".
 int run_child(const std::string& side, const fs::path& folder) {
-    static const char* const names[k_metrics] = {"loss",    "acc",  "lr",     "grad_norm",  "val/loss",
-                                                 "val/acc", "top5", "tokens", "throughput", "memory"};
     // The loop without logging, same values, into a sink; best of 3.
     double bare = 1e300;
     for (int r = 0; r < 3; ++r) {
@@ -345,12 +357,21 @@ int run_child(const std::string& side, const fs::path& folder) {
                 const double v = value_at(step, m);
                 sink += v;
                 benchmark::DoNotOptimize(sink);
-                scope.log_metric(names[m], v, ls::step{step});
+                scope.log_metric(k_names[m], v, ls::step{step});
             }
         const clocks loop = clocks::now() - start;
         std::printf("loop_ms %.3f\nloop_wall_ms %.3f\n", loop.cpu_ns / 1e6, loop.wall_ns / 1e6);
         std::printf("peak_heap_loop_bytes %lld\n",
                     static_cast<long long>(alloc_stats::peak_bytes.load() - heap_before));
+        // Where the end-of-run memory goes: the last flush (checkpoint: fold the buffer into
+        // the histories and the journal text, append, heartbeat), then finish (history artifact).
+        const clocks checkpoint_start = clocks::now();
+        scope.checkpoint();
+        std::printf("checkpoint_wall_ms %.3f\n", (clocks::now() - checkpoint_start).wall_ns / 1e6);
+        std::printf("peak_heap_checkpoint_bytes %lld\n",
+                    static_cast<long long>(alloc_stats::peak_bytes.load() - heap_before));
+        std::printf("live_heap_after_checkpoint_bytes %lld\n",
+                    static_cast<long long>(alloc_stats::live_bytes.load() - heap_before));
         const clocks finish_start = clocks::now();
         scope.finish();
         std::printf("finish_wall_ms %.3f\n", (clocks::now() - finish_start).wall_ns / 1e6);
@@ -370,7 +391,7 @@ int run_child(const std::string& side, const fs::path& folder) {
                 const double v = value_at(step, m);
                 sink += v;
                 benchmark::DoNotOptimize(sink);
-                std::fprintf(csv, "%s,%lld,%lld,%.17g\n", names[m], static_cast<long long>(step),
+                std::fprintf(csv, "%s,%lld,%lld,%.17g\n", k_names[m], static_cast<long long>(step),
                              static_cast<long long>(now_us()), v);
             }
         const clocks loop = clocks::now() - start;
@@ -468,22 +489,29 @@ int main(int argc, char** argv) {
                     fmt(reporter.counter(name, "ratio_wall")).c_str(), goal > 0 ? fmt(goal, "<= %.0f").c_str() : "",
                     goal > 0 ? verdict(r, goal).c_str() : "");
     };
-    row("log_metric vs reserved vector", "live/log_metric", 3.0);
-    row("log_metric vs CSV fprintf", "live/csv_append/0", 0.0);
-    row("log_metric vs CSV fprintf+fflush", "live/csv_append/1", 0.0);
-    const auto per_call = reporter.counter("live/log_metric", "allocs_per_call");
-    const auto per_call_all = reporter.counter("live/log_metric", "allocs_per_call_all");
+    const std::string pairs = "/iterations:" + std::to_string(k_pairs);
+    const std::string flushes = "/iterations:" + std::to_string(k_flushes);
+    const std::string lm = "live/log_metric/1" + pairs;
+    const std::string lm10 = "live/log_metric/10" + pairs;
+    row("log_metric vs reserved vector", lm, 3.0);
+    row("log_metric, 10 metrics, vs vector", lm10, 3.0);
+    row("log_metric vs CSV fprintf", "live/csv_append/0" + pairs, 0.0);
+    row("log_metric vs CSV fprintf+fflush", "live/csv_append/1" + pairs, 0.0);
+    const auto per_call = reporter.counter(lm, "allocs_per_call");
+    const auto per_call_all = reporter.counter(lm, "allocs_per_call_all");
     std::printf(
-        "log_metric allocations per call: this thread %s (goal 0: %s); every thread, flusher included, %s "
-        "(%s allocations in %d calls)\n",
-        fmt(per_call, "%.6f").c_str(), per_call && *per_call == 0.0 ? "met" : "MISSED",
-        fmt(per_call_all, "%.6f").c_str(), fmt(reporter.counter("live/log_metric", "allocs_all"), "%.0f").c_str(),
-        k_pairs * k_block);
-    const auto f1k = reporter.counter("live/flush/1000", "flush_us");
-    const auto f1m = reporter.counter("live/flush/1000000", "flush_us");
+        "log_metric allocations per call: this thread %s (%s in %d calls; goal 0: %s); every thread, flusher "
+        "included, %s (%s allocations in %d calls)\n",
+        fmt(per_call, "%.7f").c_str(), fmt(reporter.counter(lm, "allocs_thread"), "%.0f").c_str(), k_pairs * k_block,
+        per_call && *per_call == 0.0 ? "met" : "MISSED", fmt(per_call_all, "%.7f").c_str(),
+        fmt(reporter.counter(lm, "allocs_all"), "%.0f").c_str(), k_pairs * k_block);
+    const auto f1k = reporter.counter("live/flush/1000" + flushes, "flush_us");
+    const auto f1m = reporter.counter("live/flush/1000000" + flushes, "flush_us");
     std::printf("flush of 10,000 new points: after 1,000 %s us (wall %s), after 1,000,000 %s us (wall %s): ratio %s\n",
-                fmt(f1k, "%.0f").c_str(), fmt(reporter.counter("live/flush/1000", "flush_wall_us"), "%.0f").c_str(),
-                fmt(f1m, "%.0f").c_str(), fmt(reporter.counter("live/flush/1000000", "flush_wall_us"), "%.0f").c_str(),
+                fmt(f1k, "%.0f").c_str(),
+                fmt(reporter.counter("live/flush/1000" + flushes, "flush_wall_us"), "%.0f").c_str(),
+                fmt(f1m, "%.0f").c_str(),
+                fmt(reporter.counter("live/flush/1000000" + flushes, "flush_wall_us"), "%.0f").c_str(),
                 fmt(lazyscribe_bench::ratio(f1m, f1k)).c_str());
 
     if (skip_runs) return 0;
@@ -514,6 +542,13 @@ int main(int argc, char** argv) {
     const auto peak_loop = m("peak_heap_loop_bytes");
     const auto peak = m("peak_heap_bytes");
     const auto rss = m("rss_delta_kb");
+    const auto peak_cp = m("peak_heap_checkpoint_bytes");
+    const auto live_cp = m("live_heap_after_checkpoint_bytes");
+    std::printf("  peak heap through the last flush (checkpoint, %s ms wall) %s MB (%s x); live heap after it %s MB\n",
+                fmt(m("checkpoint_wall_ms"), "%.1f").c_str(),
+                fmt(peak_cp ? std::optional<double>(*peak_cp / 1e6) : std::nullopt, "%.1f").c_str(),
+                fmt(peak_cp ? std::optional<double>(*peak_cp / k_raw_bytes) : std::nullopt).c_str(),
+                fmt(live_cp ? std::optional<double>(*live_cp / 1e6) : std::nullopt, "%.1f").c_str());
     std::printf(
         "  raw history %.1f MB; peak heap during the loop %s MB (%s x), including finish %s MB (%s x); "
         "max RSS delta %s MB (%s x)\n",

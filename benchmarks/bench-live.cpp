@@ -347,12 +347,21 @@ int run_child(const std::string& side, const fs::path& folder) {
     const std::int64_t heap_before = alloc_stats::live_bytes.load();
     const double process_before = process_cpu_ns();
     const auto wall_before = std::chrono::steady_clock::now();
-    if (side == "live") {
+    if (side == "live" || side == "live-warm") {
+        // live-warm: the same run, timed on its third 100,000 steps, when the buffers have grown
+        // (its memory lines are not used).
+        const std::int64_t first = side == "live-warm" ? 2 * k_steps : 0;
         ls::project p(folder / "project.json", ls::mode::write, bench_options());
         auto scope = p.log("run 100k", ls::live);
         double sink = 0.0;
+        // Two rounds, a checkpoint after each: the recorder double-buffers, so both buffers grow.
+        for (std::int64_t step = 0; step < first; ++step) {
+            for (int m = 0; m < k_metrics; ++m) scope.log_metric(k_names[m], value_at(step, m), ls::step{step});
+            if ((step + 1) % k_steps == 0) scope.checkpoint();
+        }
+        const std::uint64_t thread_allocs = alloc_stats::thread_count;
         const clocks start = clocks::now();
-        for (std::int64_t step = 0; step < k_steps; ++step)
+        for (std::int64_t step = first; step < first + k_steps; ++step)
             for (int m = 0; m < k_metrics; ++m) {
                 const double v = value_at(step, m);
                 sink += v;
@@ -360,6 +369,8 @@ int run_child(const std::string& side, const fs::path& folder) {
                 scope.log_metric(k_names[m], v, ls::step{step});
             }
         const clocks loop = clocks::now() - start;
+        std::printf("loop_thread_allocs %llu\n",
+                    static_cast<unsigned long long>(alloc_stats::thread_count - thread_allocs));
         std::printf("loop_ms %.3f\nloop_wall_ms %.3f\n", loop.cpu_ns / 1e6, loop.wall_ns / 1e6);
         std::printf("peak_heap_loop_bytes %lld\n",
                     static_cast<long long>(alloc_stats::peak_bytes.load() - heap_before));
@@ -376,7 +387,7 @@ int run_child(const std::string& side, const fs::path& folder) {
         scope.finish();
         std::printf("finish_wall_ms %.3f\n", (clocks::now() - finish_start).wall_ns / 1e6);
         const auto& h = p["run-100k"].history("loss");
-        if (h.size() != static_cast<std::size_t>(k_steps)) {
+        if (h.size() != static_cast<std::size_t>(first + k_steps)) {
             std::fprintf(stderr, "bench-live: the history of loss has %zu points\n", h.size());
             return 1;
         }
@@ -515,9 +526,10 @@ int main(int argc, char** argv) {
                 fmt(lazyscribe_bench::ratio(f1m, f1k)).c_str());
 
     if (skip_runs) return 0;
-    std::vector<child_result> live_runs, csv_runs;
+    std::vector<child_result> live_runs, warm_runs, csv_runs;
     for (int i = 0; i < runs; ++i) {
         if (auto r = spawn_child("live")) live_runs.push_back(*r);
+        if (auto r = spawn_child("live-warm")) warm_runs.push_back(*r);
         if (auto r = spawn_child("csv")) csv_runs.push_back(*r);
     }
     if (live_runs.empty()) {
@@ -536,6 +548,20 @@ int main(int argc, char** argv) {
         fmt(loop && bare ? std::optional<double>(*loop - *bare) : std::nullopt, "%.2f").c_str(),
         fmt(loop && bare ? std::optional<double>((*loop - *bare) * 1e6 / (k_steps * k_metrics)) : std::nullopt, "%.1f")
             .c_str());
+    const auto warm_loop = median_key(warm_runs, "loop_ms");
+    std::printf(
+        "  the same loop on a run's third 100,000 steps (buffers grown): %s ms CPU, %s ns per point; "
+        "%s allocations\n",
+        fmt(warm_loop, "%.2f").c_str(),
+        fmt(warm_loop && bare ? std::optional<double>((*warm_loop - *bare) * 1e6 / (k_steps * k_metrics))
+                              : std::nullopt,
+            "%.1f")
+            .c_str(),
+        fmt(median_key(warm_runs, "loop_thread_allocs"), "%.0f").c_str());
+    std::printf(
+        "  allocations on the logging thread during the loop: %s (the buffer growing: the flusher's first\n"
+        "  swap comes after flush_interval, so the loop fills one buffer of up to 1,000,000 points)\n",
+        fmt(m("loop_thread_allocs"), "%.0f").c_str());
     std::printf("  finish (history artifact, project file) %s ms wall; whole run %s ms wall, %s ms CPU (all threads)\n",
                 fmt(m("finish_wall_ms"), "%.1f").c_str(), fmt(m("total_wall_ms"), "%.1f").c_str(),
                 fmt(m("process_cpu_ms"), "%.1f").c_str());

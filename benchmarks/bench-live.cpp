@@ -157,6 +157,7 @@ void paced_pairs(benchmark::State& state, Baseline&& baseline, Candidate&& candi
         std::this_thread::sleep_for(k_pace);
     }
     std::vector<double> base_cpu, cand_cpu, ratio_cpu, ratio_wall;
+    for (auto* v : {&base_cpu, &cand_cpu, &ratio_cpu, &ratio_wall}) v->reserve(state.max_iterations);  // uncounted
     std::uint64_t thread_allocs = 0;
     const std::uint64_t all_before = alloc_stats::count.load();
     bool candidate_first = false;

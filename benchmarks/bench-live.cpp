@@ -325,6 +325,17 @@ double process_cpu_ns() {
     return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
 }
 
+// The bytes of the files under `folder` whose names end with `suffix` (and start with `prefix`).
+double files_bytes(const fs::path& folder, std::string_view suffix, std::string_view prefix = {}) {
+    double total = 0.0;
+    for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() && name.ends_with(suffix) && name.starts_with(prefix))
+            total += static_cast<double>(entry.file_size());
+    }
+    return total;
+}
+
 double value_at(std::int64_t step, int metric) { return 1.0 / (1.0 + static_cast<double>(step)) + metric; }
 
 // Prints "key value" lines; `side` is "live" or "csv".
@@ -380,6 +391,7 @@ int run_child(const std::string& side, const fs::path& folder) {
         const clocks checkpoint_start = clocks::now();
         scope.checkpoint();
         std::printf("checkpoint_wall_ms %.3f\n", (clocks::now() - checkpoint_start).wall_ns / 1e6);
+        std::printf("journal_bytes %.0f\n", files_bytes(folder, ".journal"));
         std::printf("peak_heap_checkpoint_bytes %lld\n",
                     static_cast<long long>(alloc_stats::peak_bytes.load() - heap_before));
         std::printf("live_heap_after_checkpoint_bytes %lld\n",
@@ -393,6 +405,7 @@ int run_child(const std::string& side, const fs::path& folder) {
             return 1;
         }
         p.save();
+        std::printf("history_artifact_bytes %.0f\n", files_bytes(folder, ".json", "history-"));
     } else {
         std::FILE* csv = std::fopen((folder / "metrics.csv").c_str(), "a");
         if (csv == nullptr) return 1;
@@ -576,6 +589,12 @@ int main(int argc, char** argv) {
                 fmt(peak_cp ? std::optional<double>(*peak_cp / 1e6) : std::nullopt, "%.1f").c_str(),
                 fmt(peak_cp ? std::optional<double>(*peak_cp / k_raw_bytes) : std::nullopt).c_str(),
                 fmt(live_cp ? std::optional<double>(*live_cp / 1e6) : std::nullopt, "%.1f").c_str());
+    std::printf(
+        "  journal %s MB after the last flush; history artifact %s MB\n",
+        fmt(m("journal_bytes") ? std::optional<double>(*m("journal_bytes") / 1e6) : std::nullopt, "%.1f").c_str(),
+        fmt(m("history_artifact_bytes") ? std::optional<double>(*m("history_artifact_bytes") / 1e6) : std::nullopt,
+            "%.1f")
+            .c_str());
     std::printf(
         "  raw history %.1f MB; peak heap during the loop %s MB (%s x), including finish %s MB (%s x); "
         "max RSS delta %s MB (%s x)\n",

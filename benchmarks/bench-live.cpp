@@ -359,10 +359,14 @@ int run_child(const std::string& side, const fs::path& folder) {
     const std::int64_t heap_before = alloc_stats::live_bytes.load();
     const double process_before = process_cpu_ns();
     const auto wall_before = std::chrono::steady_clock::now();
-    if (side == "live" || side == "live-warm") {
+    if (side.starts_with("live")) {
+        // *-latency: the run with every call timed (CPU): its slowest calls.
+        const bool time_calls = side.ends_with("-latency");
+        double max_call_ns = 0.0;
+        std::uint64_t calls_over_100us = 0;
         // live-warm: the same run, timed on its third 100,000 steps, when the buffers have grown
         // (its memory lines are not used).
-        const std::int64_t first = side == "live-warm" ? 2 * k_steps : 0;
+        const std::int64_t first = side.starts_with("live-warm") ? 2 * k_steps : 0;
         ls::project p(folder / "project.json", ls::mode::write, bench_options());
         auto scope = p.log("run 100k", ls::live);
         double sink = 0.0;
@@ -378,9 +382,21 @@ int run_child(const std::string& side, const fs::path& folder) {
                 const double v = value_at(step, m);
                 sink += v;
                 benchmark::DoNotOptimize(sink);
-                scope.log_metric(k_names[m], v, ls::step{step});
+                if (time_calls) {
+                    // CPU time of this thread: a preemption by other jobs is not the call's cost.
+                    const clocks t0 = clocks::now();
+                    scope.log_metric(k_names[m], v, ls::step{step});
+                    const double ns = (clocks::now() - t0).cpu_ns;
+                    max_call_ns = std::max(max_call_ns, ns);
+                    if (ns > 100e3) ++calls_over_100us;
+                } else {
+                    scope.log_metric(k_names[m], v, ls::step{step});
+                }
             }
         const clocks loop = clocks::now() - start;
+        if (time_calls)
+            std::printf("max_call_us %.1f\ncalls_over_100us %llu\n", max_call_ns / 1e3,
+                        static_cast<unsigned long long>(calls_over_100us));
         std::printf("loop_thread_allocs %llu\n",
                     static_cast<unsigned long long>(alloc_stats::thread_count - thread_allocs));
         std::printf("loop_ms %.3f\nloop_wall_ms %.3f\n", loop.cpu_ns / 1e6, loop.wall_ns / 1e6);
@@ -540,10 +556,12 @@ int main(int argc, char** argv) {
                 fmt(lazyscribe_bench::ratio(f1m, f1k)).c_str());
 
     if (skip_runs) return 0;
-    std::vector<child_result> live_runs, warm_runs, csv_runs;
+    std::vector<child_result> live_runs, warm_runs, latency_runs, warm_latency_runs, csv_runs;
     for (int i = 0; i < runs; ++i) {
         if (auto r = spawn_child("live")) live_runs.push_back(*r);
         if (auto r = spawn_child("live-warm")) warm_runs.push_back(*r);
+        if (auto r = spawn_child("live-latency")) latency_runs.push_back(*r);
+        if (auto r = spawn_child("live-warm-latency")) warm_latency_runs.push_back(*r);
         if (auto r = spawn_child("csv")) csv_runs.push_back(*r);
     }
     if (live_runs.empty()) {
@@ -562,6 +580,14 @@ int main(int argc, char** argv) {
         fmt(loop && bare ? std::optional<double>(*loop - *bare) : std::nullopt, "%.2f").c_str(),
         fmt(loop && bare ? std::optional<double>((*loop - *bare) * 1e6 / (k_steps * k_metrics)) : std::nullopt, "%.1f")
             .c_str());
+    std::printf(
+        "  the slowest single log_metric call of the cold run (thread CPU time): %s us (median over runs); calls over "
+        "100 us: %s\n",
+        fmt(median_key(latency_runs, "max_call_us"), "%.0f").c_str(),
+        fmt(median_key(latency_runs, "calls_over_100us"), "%.0f").c_str());
+    std::printf("  the same on a run's third 100,000 steps (buffers grown): %s us; calls over 100 us: %s\n",
+                fmt(median_key(warm_latency_runs, "max_call_us"), "%.0f").c_str(),
+                fmt(median_key(warm_latency_runs, "calls_over_100us"), "%.0f").c_str());
     const auto warm_loop = median_key(warm_runs, "loop_ms");
     std::printf(
         "  the same loop on a run's third 100,000 steps (buffers grown): %s ms CPU, %s ns per point; "

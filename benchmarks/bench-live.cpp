@@ -25,7 +25,10 @@
 //                          without log_metric; the peak of live heap bytes (counting operator new,
 //                          below) and the ru_maxrss delta against the history's raw size
 //                          (1,000,000 points x 24 bytes); the same 1,000,000 points as buffered CSV.
+//                          Also timed on a run's third 100,000 steps (both buffers grown), and with
+//                          every call timed (thread CPU time) for the slowest call, cold and warm.
 //
+// --runs=N sets the number of child runs of each kind (5; 0 skips them).
 // This binary replaces the global operator new/delete with counting ones (malloc + counters):
 // every allocation in the program, the library's and Google Benchmark's, is counted; sizes are
 // malloc_usable_size, what the allocator really handed out.

@@ -188,7 +188,10 @@ inline void to_json(json& j, const history_table& t) {
 inline metric_histories histories_from_json(const ordered_json& j, const std::string& where) {
     if (!j.is_object()) throw format_error(where + ": a history artifact is an object of metric name -> columns");
     metric_histories out;
-    for (const auto& [name, columns] : j.items()) {
+    for (const auto& item : j.items()) {
+        // Not a structured binding: the lambda below uses them (clang 14).
+        const std::string& name = item.key();
+        const ordered_json& columns = item.value();
         const auto column = [&](const char* key) -> const ordered_json& {
             const auto it = columns.is_object() ? columns.find(key) : columns.end();
             if (it == columns.end() || !it->is_array()) {

@@ -98,7 +98,7 @@ std::string status_text(const experiment& e, run_status s, std::chrono::seconds 
     return std::string(to_string(s));
 }
 
-// The rows of a live run's record ("run" artifact): how it ran and where (docs/format.md §11).
+// The rows of a live run's record ("run" artifact): how it ran and where (the live-run convention of docs/format.md).
 table run_rows(const json& record) {
     table t({"", ""}, false);
     const auto get = [&](const json& object, std::string_view key) -> const json* {

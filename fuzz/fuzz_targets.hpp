@@ -40,6 +40,11 @@ inline void load_project(const std::uint8_t* data, std::size_t size) {
         for (const auto& e : p) {
             (void)e.to_json();
             (void)p.find(e.slug());
+            (void)e.status();
+            try {
+                (void)e.histories();  // a live run's history artifact or journal, if its files are there
+            } catch (const lazyscribe::error&) {
+            }
             for (const auto& a : e.artifacts()) {
                 try {
                     (void)e.load_artifact<lazyscribe::json>(a.name());
@@ -72,6 +77,27 @@ inline void load_repository(const std::uint8_t* data, std::size_t size) {
             }
         }
         (void)r.to_text();
+    } catch (const lazyscribe::error&) {
+    }
+}
+
+/// Reads the bytes as a live run's journal and as a history artifact (docs/format.md §11).
+inline void load_journal(const std::uint8_t* data, std::size_t size) {
+    const std::string text(reinterpret_cast<const char*>(data), size);
+    try {
+        const auto contents = lazyscribe::detail::read_journal(text, "journal");
+        std::size_t points = 0;
+        for (const auto& entry : contents.histories) {
+            const auto& h = entry.second;
+            if (h.steps().size() != h.times().size() || h.steps().size() != h.values().size()) __builtin_trap();
+            points += h.size();
+        }
+        if (points != contents.points || contents.ignored_bytes > text.size()) __builtin_trap();
+    } catch (const lazyscribe::error&) {
+    }
+    try {
+        (void)lazyscribe::detail::histories_from_json(
+            lazyscribe::detail::pyjson::parse<lazyscribe::ordered_json>(text, "history"), "history");
     } catch (const lazyscribe::error&) {
     }
 }

@@ -11,7 +11,7 @@ out=build-fuzz
 mkdir -p "$out"
 
 status=0
-for target in project repository; do
+for target in project repository journal; do
     "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
         -Iinclude "fuzz/fuzz_${target}.cpp" -o "$out/fuzz_${target}"
     corpus="$out/corpus-${target}"

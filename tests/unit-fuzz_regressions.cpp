@@ -21,6 +21,7 @@ TEST_CASE("fuzz regressions: every saved crash input and every fixture loads or 
     const std::filesystem::path data = std::filesystem::path(LAZYSCRIBE_FIXTURES_DIR).parent_path();
     replay(data / "fuzz-regressions/project", &lazyscribe_fuzz::load_project);
     replay(data / "fuzz-regressions/repository", &lazyscribe_fuzz::load_repository);
+    replay(data / "fuzz-regressions/journal", &lazyscribe_fuzz::load_journal);
     for (const auto& entry : std::filesystem::recursive_directory_iterator(data / "fixtures")) {
         if (entry.path().extension() != ".json") continue;
         const auto bytes = lazyscribe_test::read_file(entry.path());

@@ -1,6 +1,6 @@
 // A live run with a handler list that has no json handler: its histories and run record are
 // json artifacts, and the message says so.
-#include <lazyscribe/project.hpp>
+#include <lazyscribe/live.hpp>
 
 #include <istream>
 #include <iterator>

@@ -52,46 +52,50 @@ typename basic_project<Handlers>::live_scope basic_project<Handlers>::log(std::s
     static_assert(Handlers::contains("json"),
                   "lazyscribe: live runs store their histories and run record as json artifacts: the handler "
                   "list must contain lazyscribe::json_handler");
-    if (mode_ == mode::read_only) throw read_only_error("log: project " + path().string() + " is open read-only");
-    check_live_options(options);
-    experiment_type e(std::move(name), author_, home_, clock_);
-    e.live_ = true;
-    e.live_active_ = true;
-    e.set_status_tag(run_status::running);
-    // The run's own files carry an id of their own: two runs with one slug (one name, started
-    // in the same second, by two processes of a sweep, say) share a folder.
-    const std::string run_id = detail::random_run_id();
-    const std::string journal_name = "history-" + run_id + ".journal";
-    json run{{"status", "running"},
-             {"run_id", run_id},
-             {"journal", journal_name},
-             {"started_at", format_time(e.created_at_)},
-             {"flush_interval_seconds", std::chrono::duration<double>(options.flush_interval).count()},
-             {"heartbeat_interval_seconds", std::chrono::duration<double>(options.heartbeat_interval).count()}};
-    if (options.provenance) run["provenance"] = detail::provenance(build);
-    e.template log_artifact<"json">(run_artifact_name, run, log_options{"run-" + run_id + ".json"});
-    const auto journal = e.path() / journal_name;
+    if constexpr (!Handlers::contains("json")) {
+        std::terminate();  // not reached: the assertion stops the compilation, and nothing below is instantiated
+    } else {
+        if (mode_ == mode::read_only) throw read_only_error("log: project " + path().string() + " is open read-only");
+        check_live_options(options);
+        experiment_type e(std::move(name), author_, home_, clock_);
+        e.live_ = true;
+        e.live_active_ = true;
+        e.set_status_tag(run_status::running);
+        // The run's own files carry an id of their own: two runs with one slug (one name, started
+        // in the same second, by two processes of a sweep, say) share a folder.
+        const std::string run_id = detail::random_run_id();
+        const std::string journal_name = "history-" + run_id + ".journal";
+        json run{{"status", "running"},
+                 {"run_id", run_id},
+                 {"journal", journal_name},
+                 {"started_at", format_time(e.created_at_)},
+                 {"flush_interval_seconds", std::chrono::duration<double>(options.flush_interval).count()},
+                 {"heartbeat_interval_seconds", std::chrono::duration<double>(options.heartbeat_interval).count()}};
+        if (options.provenance) run["provenance"] = detail::provenance(build);
+        e.template log_artifact<"json">(run_artifact_name, run, log_options{"run-" + run_id + ".json"});
+        const auto journal = e.path() / journal_name;
 
-    auto owned = std::make_unique<experiment_type>(std::move(e));
-    experiment_type& record = *owned;
-    {
-        std::lock_guard lock(session_.lock.mutex);
-        store_.insert(owned);
+        auto owned = std::make_unique<experiment_type>(std::move(e));
+        experiment_type& record = *owned;
+        {
+            std::lock_guard lock(session_.lock.mutex);
+            store_.insert(owned);
+        }
+        auto recorder = std::make_unique<detail::live_recorder>(
+            options, file_.files(), journal,
+            [this, &record](const detail::live_recorder& r) { live_heartbeat(record, r); });
+        try {
+            recorder->start();
+            std::lock_guard lock(session_.lock.mutex);
+            save_locked(false);  // in the project file from now on
+        } catch (...) {
+            recorder->stop();
+            std::lock_guard lock(session_.lock.mutex);
+            (void)store_.erase(record);
+            throw;
+        }
+        return live_scope(*this, record, std::move(recorder), std::move(run));
     }
-    auto recorder = std::make_unique<detail::live_recorder>(
-        options, file_.files(), journal,
-        [this, &record](const detail::live_recorder& r) { live_heartbeat(record, r); });
-    try {
-        recorder->start();
-        std::lock_guard lock(session_.lock.mutex);
-        save_locked(false);  // in the project file from now on
-    } catch (...) {
-        recorder->stop();
-        std::lock_guard lock(session_.lock.mutex);
-        (void)store_.erase(record);
-        throw;
-    }
-    return live_scope(*this, record, std::move(recorder), std::move(run));
 }
 
 // On the flusher thread: the last values and the heartbeat into the record, then the file.
@@ -114,40 +118,44 @@ void basic_project<Handlers>::live_scope::checkpoint() {
 // record into the experiment and the project file. `report`: throw what failed.
 template <class Handlers>
 void basic_project<Handlers>::live_scope::end(run_status how, std::string failure, bool report) {
-    if (ended_ != run_status::running) return;
-    ended_ = how;
-    recorder_->stop();
-    try {
-        recorder_->flush();
-    } catch (const lazyscribe::error&) {
-        // The journal missed the last points; the history artifact below has them all.
+    // (Only lists with the json handler get here: log() refuses the others at compile time.)
+    if constexpr (Handlers::contains("json")) {
+        if (ended_ != run_status::running) return;
+        ended_ = how;
+        recorder_->stop();
+        try {
+            recorder_->flush();
+        } catch (const lazyscribe::error&) {
+            // The journal missed the last points; the history artifact below has them all.
+        }
+        recorder_->release_buffers();  // before the history artifact is written
+        std::exception_ptr error;
+        try {
+            const auto histories = recorder_->histories();
+            run_record_["status"] = std::string(to_string(how));
+            run_record_["ended_at"] = format_time(project_->clock_());
+            run_record_["failure"] = failure.empty() ? json(nullptr) : json(failure);
+            run_record_["points"] = recorder_->points();
+            run_record_["dropped_points"] = recorder_->dropped_points();
+            std::lock_guard lock(project_->session_.lock.mutex);
+            experiment_type& e = *record_;
+            for (const auto& [metric, h] : *histories)
+                if (!h.empty()) e.metrics_[metric] = h.last();
+            e.set_status_tag(how);
+            const std::string& run_id = run_record_["run_id"].get_ref<const std::string&>();
+            e.template log_artifact<"json">(history_artifact_name, detail::history_table{histories},
+                                            log_options{"history-" + run_id + ".json", true});
+            e.template log_artifact<"json">(run_artifact_name, run_record_,
+                                            log_options{"run-" + run_id + ".json", true});
+            e.histories_ = histories;
+            e.live_active_ = false;
+            project_->session_.spent_journals.push_back(recorder_->journal());
+            project_->save_locked(false);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        if (report && error) std::rethrow_exception(error);
     }
-    recorder_->release_buffers();  // before the history artifact is written
-    std::exception_ptr error;
-    try {
-        const auto histories = recorder_->histories();
-        run_record_["status"] = std::string(to_string(how));
-        run_record_["ended_at"] = format_time(project_->clock_());
-        run_record_["failure"] = failure.empty() ? json(nullptr) : json(failure);
-        run_record_["points"] = recorder_->points();
-        run_record_["dropped_points"] = recorder_->dropped_points();
-        std::lock_guard lock(project_->session_.lock.mutex);
-        experiment_type& e = *record_;
-        for (const auto& [metric, h] : *histories)
-            if (!h.empty()) e.metrics_[metric] = h.last();
-        e.set_status_tag(how);
-        const std::string& run_id = run_record_["run_id"].get_ref<const std::string&>();
-        e.template log_artifact<"json">(history_artifact_name, detail::history_table{histories},
-                                        log_options{"history-" + run_id + ".json", true});
-        e.template log_artifact<"json">(run_artifact_name, run_record_, log_options{"run-" + run_id + ".json", true});
-        e.histories_ = histories;
-        e.live_active_ = false;
-        project_->session_.spent_journals.push_back(recorder_->journal());
-        project_->save_locked(false);
-    } catch (...) {
-        error = std::current_exception();
-    }
-    if (report && error) std::rethrow_exception(error);
 }
 
 template <class Handlers>

@@ -1133,9 +1133,9 @@ protected:
     mutable detail::member_mutex histories_mutex_;
 
     [[nodiscard]] const std::string* status_tag() const noexcept {
-        for (auto it = tags_.rbegin(); it != tags_.rend(); ++it)
-            if (it->starts_with(status_tag_prefix)) return &*it;
-        return nullptr;
+        const auto it = std::find_if(tags_.rbegin(), tags_.rend(),
+                                     [](const std::string& t) { return t.starts_with(status_tag_prefix); });
+        return it == tags_.rend() ? nullptr : &*it;
     }
     // Replaces every status tag with the one of `s`.
     void set_status_tag(run_status s) {

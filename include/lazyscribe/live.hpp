@@ -142,7 +142,7 @@ void basic_project<Handlers>::live_scope::end(run_status how, std::string failur
             for (const auto& [metric, h] : *histories)
                 if (!h.empty()) e.metrics_[metric] = h.last();
             e.set_status_tag(how);
-            const std::string& run_id = run_record_["run_id"].get_ref<const std::string&>();
+            const auto& run_id = run_record_["run_id"].template get_ref<const std::string&>();
             e.template log_artifact<"json">(history_artifact_name, detail::history_table{histories},
                                             log_options{"history-" + run_id + ".json", true});
             e.template log_artifact<"json">(run_artifact_name, run_record_,

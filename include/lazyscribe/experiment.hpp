@@ -870,6 +870,9 @@ public:
     /// experiments not logged live; crashed for a "running" one whose heartbeat
     /// (last_updated) is older than the project's crashed_after.
     [[nodiscard]] run_status status() const;
+    /// @brief What the status tag says (nullopt for an experiment not logged live): "running"
+    /// for a crashed run not recovered yet, "crashed" once a writer recovered it.
+    [[nodiscard]] std::optional<run_status> recorded_status() const noexcept;
     /// @brief Whether it was logged live (it carries a "lazyscribe.status=" tag).
     [[nodiscard]] bool live_run() const noexcept { return status_tag() != nullptr; }
     /// @brief The run's step-indexed histories, in first-logged order: from its history
@@ -1137,6 +1140,11 @@ protected:
                                      [](const std::string& t) { return t.starts_with(status_tag_prefix); });
         return it == tags_.rend() ? nullptr : &*it;
     }
+    // Each history's last value into metrics, as the convention keeps them (format.md §11.1).
+    void put_last_values(const metric_histories& histories) {
+        for (const auto& [metric, h] : histories)
+            if (!h.empty()) this->metrics_[metric] = h.last();
+    }
     // Replaces every status tag with the one of `s`.
     void set_status_tag(run_status s) {
         std::erase_if(tags_, [](const std::string& t) { return t.starts_with(status_tag_prefix); });
@@ -1150,18 +1158,22 @@ protected:
 };
 
 template <class Handlers>
-run_status basic_experiment<Handlers>::status() const {
-    if (live_active_) return run_status::running;
+std::optional<run_status> basic_experiment<Handlers>::recorded_status() const noexcept {
     const std::string* tag = status_tag();
-    if (tag == nullptr) return run_status::finished;
+    if (tag == nullptr) return std::nullopt;
     const std::string_view word = std::string_view(*tag).substr(status_tag_prefix.size());
-    if (word == "running") {
-        const auto& home = this->artifacts_.home();
-        return this->clock_() - last_updated_ > home->crashed_after ? run_status::crashed : run_status::running;
-    }
-    for (const auto s : {run_status::failed, run_status::crashed})
+    for (const auto s : {run_status::running, run_status::failed, run_status::crashed})
         if (word == to_string(s)) return s;
     return run_status::finished;
+}
+
+template <class Handlers>
+run_status basic_experiment<Handlers>::status() const {
+    if (live_active_) return run_status::running;
+    const auto recorded = recorded_status();
+    if (recorded != run_status::running) return recorded.value_or(run_status::finished);
+    const auto& home = this->artifacts_.home();
+    return this->clock_() - last_updated_ > home->crashed_after ? run_status::crashed : run_status::running;
 }
 
 template <class Handlers>

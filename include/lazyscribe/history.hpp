@@ -132,7 +132,7 @@ public:
             if (key == name) return h;
         return entries_.emplace_back(std::string(name), metric_history{}).second;
     }
-    /// @brief The history at `index` (in first-logged order), created empty up to it.
+    /// @brief The history at `index` (in first-logged order); std::out_of_range past the end.
     metric_history& at_index(std::size_t index) { return entries_.at(index).second; }
     friend bool operator==(const metric_histories&, const metric_histories&) = default;
 

@@ -64,7 +64,8 @@ typename basic_project<Handlers>::live_scope basic_project<Handlers>::log(std::s
         // The run's own files carry an id of their own: two runs with one slug (one name, started
         // in the same second, by two processes of a sweep, say) share a folder.
         const std::string run_id = detail::random_run_id();
-        const std::string journal_name = "history-" + run_id + ".journal";
+        const detail::run_files files{run_id};
+        const std::string journal_name = files.journal();
         json run{{"status", "running"},
                  {"run_id", run_id},
                  {"journal", journal_name},
@@ -72,7 +73,7 @@ typename basic_project<Handlers>::live_scope basic_project<Handlers>::log(std::s
                  {"flush_interval_seconds", std::chrono::duration<double>(options.flush_interval).count()},
                  {"heartbeat_interval_seconds", std::chrono::duration<double>(options.heartbeat_interval).count()}};
         if (options.provenance) run["provenance"] = detail::provenance(build);
-        e.template log_artifact<"json">(run_artifact_name, run, log_options{"run-" + run_id + ".json"});
+        e.template log_artifact<"json">(run_artifact_name, run, log_options{files.record()});
         const auto journal = e.path() / journal_name;
 
         auto owned = std::make_unique<experiment_type>(std::move(e));
@@ -139,14 +140,12 @@ void basic_project<Handlers>::live_scope::end(run_status how, std::string failur
             run_record_["dropped_points"] = recorder_->dropped_points();
             std::lock_guard lock(project_->session_.lock.mutex);
             experiment_type& e = *record_;
-            for (const auto& [metric, h] : *histories)
-                if (!h.empty()) e.metrics_[metric] = h.last();
+            e.put_last_values(*histories);
             e.set_status_tag(how);
-            const auto& run_id = run_record_["run_id"].template get_ref<const std::string&>();
+            const detail::run_files files{run_record_["run_id"].template get_ref<const std::string&>()};
             e.template log_artifact<"json">(history_artifact_name, detail::history_table{histories},
-                                            log_options{"history-" + run_id + ".json", true});
-            e.template log_artifact<"json">(run_artifact_name, run_record_,
-                                            log_options{"run-" + run_id + ".json", true});
+                                            log_options{files.history(), true});
+            e.template log_artifact<"json">(run_artifact_name, run_record_, log_options{files.record(), true});
             e.histories_ = histories;
             e.live_active_ = false;
             project_->session_.spent_journals.push_back(recorder_->journal());

@@ -649,9 +649,11 @@ template <class Handlers>
 void basic_project<Handlers>::recover_crashed_runs() {
     for (auto& owned : store_.all) {
         experiment_type& e = *owned;
-        if (e.live_ || !e.from_disk_ || e.status() != run_status::crashed) continue;
-        const std::string* tag = e.status_tag();
-        if (tag == nullptr || !tag->ends_with("=running")) continue;  // already marked crashed
+        // Says running, reads as crashed: not recovered yet.
+        if (e.live_ || !e.from_disk_ || e.recorded_status() != run_status::running ||
+            e.status() != run_status::crashed) {
+            continue;
+        }
         detail::journal_contents contents;
         std::optional<std::filesystem::path> journal;
         try {
@@ -661,13 +663,13 @@ void basic_project<Handlers>::recover_crashed_runs() {
             // No readable run record or journal: the run is marked crashed with no histories.
         }
         auto histories = std::make_shared<const metric_histories>(std::move(contents.histories));
-        for (const auto& [metric, h] : *histories)
-            if (!h.empty()) e.metrics_[metric] = h.last();
+        e.put_last_values(*histories);
         e.set_status_tag(run_status::crashed);
         const time_point recovered_at = clock_();
-        const std::string stem = journal ? journal->stem().string() : std::string(history_artifact_name);
-        e.artifacts_.template log_artifact_at<"json">(
-            recovered_at, history_artifact_name, detail::history_table{histories}, log_options{stem + ".json", true});
+        const std::string fname =
+            journal ? detail::run_files::history_of(*journal) : std::string(history_artifact_name) + ".json";
+        e.artifacts_.template log_artifact_at<"json">(recovered_at, history_artifact_name,
+                                                      detail::history_table{histories}, log_options{fname, true});
         e.artifacts_.save(file_.durable());  // a loaded record's files are otherwise never written
         e.histories_ = std::move(histories);
         e.last_updated_ = recovered_at;

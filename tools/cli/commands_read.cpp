@@ -81,14 +81,12 @@ ordered_json history_json(const metric_history& h) {
 // The status line of `show`: the word, and for a running or crashed run how old its heartbeat is.
 std::string status_text(const experiment& e, run_status s, std::chrono::seconds crashed_after) {
     const std::string when = format_time(e.last_updated());
-    const std::string recovered = std::string(status_tag_prefix) + std::string(to_string(run_status::crashed));
     switch (s) {
     case run_status::running:
         return "running (heartbeat " + when + ")";
     case run_status::crashed:
         // Recovered: a writer found it stale and wrote the crash down; else only this reader sees it.
-        if (std::find(e.tags().begin(), e.tags().end(), recovered) != e.tags().end())
-            return "crashed (recovered " + when + ")";
+        if (e.recorded_status() == run_status::crashed) return "crashed (recovered " + when + ")";
         return "crashed (status running, last heartbeat " + when + ", older than " +
                std::to_string(crashed_after.count()) + " s)";
     case run_status::failed:

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -27,6 +28,19 @@
 namespace lazyscribe::detail {
 
 inline constexpr std::string_view journal_header = "lazyscribe-journal 1\n";
+
+/// The names of one live run's own files in the experiment's folder (format.md §11.2, §11.3),
+/// from its run id: the history artifact is the journal's name with ".json" for ".journal".
+struct run_files {
+    std::string_view id;
+    [[nodiscard]] std::string record() const { return "run-" + std::string(id) + ".json"; }
+    [[nodiscard]] std::string journal() const { return "history-" + std::string(id) + ".journal"; }
+    [[nodiscard]] std::string history() const { return "history-" + std::string(id) + ".json"; }
+    /// The history artifact's name for the journal `journal` (a crashed run's, at recovery).
+    [[nodiscard]] static std::string history_of(const std::filesystem::path& journal) {
+        return journal.stem().string() + ".json";
+    }
+};
 
 /// One logged point, as the hot path stores it.
 struct live_point {

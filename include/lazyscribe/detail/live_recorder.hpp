@@ -57,18 +57,16 @@ public:
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
         std::unique_lock lock(buffer_mutex_);
-        if (stopped_) throw read_only_error("log_metric: '" + std::string(name) + "': the live run has ended");
-        const std::uint32_t id = id_of(name);
-        if (pending_.size() >= options_.max_buffered_points) {
+        if (!stopped_ && pending_.size() >= options_.max_buffered_points) {
             if (options_.on_full == when_full::drop) {
                 ++dropped_;
                 return;
             }
             request_flush();
             space_.wait(lock, [&] { return pending_.size() < options_.max_buffered_points || stopped_; });
-            if (stopped_) throw read_only_error("log_metric: '" + std::string(name) + "': the live run has ended");
         }
-        pending_.push_back(live_point{id, step, time_us, value});
+        if (stopped_) throw read_only_error("log_metric: '" + std::string(name) + "': the live run has ended");
+        pending_.push_back(live_point{id_of(name), step, time_us, value});
     }
 
     /// Moves what is buffered to the journal and the in-memory histories, on this thread.

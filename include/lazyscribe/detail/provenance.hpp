@@ -8,16 +8,16 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 
+#include <lazyscribe/detail/files.hpp>
 #include <lazyscribe/detail/time.hpp>
 #include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/history.hpp>
+#include <lazyscribe/errors.hpp>
 #include <lazyscribe/json.hpp>
 
 #if defined(__unix__) || defined(__APPLE__)
@@ -26,10 +26,14 @@
 
 namespace lazyscribe::detail {
 
+// A file of .git or /proc through the project's reader; provenance is best effort, so a file
+// that cannot be read counts as absent.
 inline std::optional<std::string> read_small_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    try {
+        return read_if_exists(file);
+    } catch (const lazyscribe::error&) {
+        return std::nullopt;
+    }
 }
 
 inline std::string trimmed(std::string text) {

@@ -27,6 +27,36 @@
 
 namespace lazyscribe {
 
+/// @brief A file's bytes with the version the backend gave them (an S3 ETag, a counter in
+/// memory): what a conditional write names to replace only what was read.
+struct versioned_bytes {
+    std::optional<std::string> bytes;  ///< nullopt when the file does not exist
+    std::string version;               ///< empty when the file does not exist
+};
+
+/// @brief What a conditional write must find: `version` nullopt means the file must not exist
+/// (create only, S3's `If-None-Match: *`); a value means the file must still be that version
+/// (S3's `If-Match`).
+struct write_condition {
+    std::optional<std::string> version;
+    [[nodiscard]] static write_condition create_only() { return {}; }
+    [[nodiscard]] static write_condition replace(std::string version) { return {std::move(version)}; }
+};
+
+/// @brief How a conditional write ended.
+enum class write_outcome {
+    written,               ///< the bytes are stored; `version` is theirs
+    condition_failed,      ///< another writer got there first (412, 409); nothing was stored
+    outcome_unknown,       ///< a timeout or a 5xx: the bytes may or may not be stored
+};
+
+/// @brief A conditional write's result; `reason` is the backend's word for a failure.
+struct write_result {
+    write_outcome outcome = write_outcome::written;
+    std::string version;
+    std::string reason;
+};
+
 /// @brief The file operations lazyscribe needs. Implementations must make `write` atomic:
 /// a reader sees the old bytes or the new ones, never a mix, and a failed write leaves the
 /// old bytes. All errors are lazyscribe errors (save_error when writing).
@@ -66,6 +96,25 @@ public:
     }
     /// @brief Holds an exclusive lock among writers of `file` until the returned object dies.
     virtual std::shared_ptr<void> lock(const std::filesystem::path& file) = 0;
+    /// @brief True when write_if() is a compare-and-swap that holds across machines (object
+    /// storage). Saves then use it, re-reading and merging on a lost race, instead of lock().
+    [[nodiscard]] virtual bool conditional_writes() const { return false; }
+    /// @brief The whole file and its version (for write_if()); the default has no versions.
+    virtual versioned_bytes read_versioned(const std::filesystem::path& file) { return {read(file), {}}; }
+    /// @brief Writes `file` only if it meets `condition`, atomically. Throws save_error when the
+    /// write certainly failed for another reason. The default, for backends without
+    /// conditional_writes(), checks and writes under lock() (correct among lazyscribe writers
+    /// that lock).
+    virtual write_result write_if(const std::filesystem::path& file, const write_condition& condition, bool binary,
+                                  const std::function<void(std::ostream&)>& body, bool durable) {
+        const auto writers = lock(file);
+        const auto current = read_versioned(file);
+        const bool meets = condition.version ? (current.bytes && current.version == *condition.version)
+                                             : !current.bytes;
+        if (!meets) return {write_outcome::condition_failed, current.version, "the file changed"};
+        write(file, binary, body, durable);
+        return {write_outcome::written, read_versioned(file).version, {}};
+    }
     /// @brief Throws format_error when `file`, resolved as the backend resolves it (symbolic
     /// links, say), lies outside `root`.
     virtual void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) {
@@ -268,8 +317,34 @@ inline std::shared_ptr<memory_storage> memory() {
     return instance;
 }
 
+/// @brief Makes a storage for one protocol ("s3"), on the first path that names it.
+using storage_factory = std::function<std::shared_ptr<storage>()>;
+
+namespace detail {
+struct protocol_registry {
+    std::mutex mutex;
+    std::map<std::string, storage_factory, std::less<>> factories;
+    std::map<std::string, std::shared_ptr<storage>, std::less<>> made;
+};
+inline protocol_registry& protocols() {
+    static protocol_registry registry;
+    return registry;
+}
+}  // namespace detail
+
+/// @brief Serves "`protocol`://" paths with the storage `factory` makes (once, on first use):
+/// how an optional backend such as lazyscribe::s3 plugs in. Registering a protocol again
+/// replaces its factory and forgets the storage the old one made.
+inline void register_protocol(std::string protocol, storage_factory factory) {
+    auto& registry = detail::protocols();
+    std::lock_guard guard(registry.mutex);
+    registry.made.erase(protocol);
+    registry.factories.insert_or_assign(std::move(protocol), std::move(factory));
+}
+
 /// @brief Splits "protocol://path" as Python's lazyscribe does: "file://" and bare paths are
-/// local, "memory://" is memory(); another protocol needs an explicit storage.
+/// local, "memory://" is memory(), a protocol given to register_protocol() its storage;
+/// another protocol needs an explicit storage.
 inline std::pair<std::shared_ptr<storage>, std::filesystem::path> resolve_storage(const std::filesystem::path& location,
                                                                                   std::shared_ptr<storage> given) {
     const std::string text = location.string();
@@ -280,6 +355,16 @@ inline std::pair<std::shared_ptr<storage>, std::filesystem::path> resolve_storag
     if (given) return {std::move(given), rest};
     if (protocol == "file") return {local(), rest};
     if (protocol == "memory") return {memory(), rest};
+    {
+        auto& registry = detail::protocols();
+        std::lock_guard guard(registry.mutex);
+        if (const auto made = registry.made.find(protocol); made != registry.made.end()) return {made->second, rest};
+        if (const auto factory = registry.factories.find(protocol); factory != registry.factories.end()) {
+            auto files = factory->second();
+            registry.made.emplace(protocol, files);
+            return {std::move(files), rest};
+        }
+    }
     throw format_error("no storage for protocol '" + protocol + "' in " + text +
                        "; pass one in the options (see docs/storage.md)");
 }

@@ -40,6 +40,10 @@ struct probe_result {
     /// @brief True when CompleteMultipartUpload honours If-None-Match too, so write_if() can
     /// stream a body larger than multipart_threshold; otherwise such a body is sent in one PUT.
     bool multipart_conditions = false;
+    /// @brief True when If-Match takes the ETag only in double quotes (`"abc"`, as AWS shows
+    /// it); false when it takes it bare (Ceph RGW refuses the quoted form). write_if() sends
+    /// the form the probe found (bare when the probe is off).
+    bool quoted_etags = false;
 };
 
 /// @brief A storage on an S3-compatible object store (AWS S3, Ceph RGW, MinIO, ...).

@@ -217,9 +217,16 @@ response perform(const request& r, const transfer_options& options, std::size_t 
     const CURLcode code = curl_easy_perform(handle);
     if (code != CURLE_OK) {
         out.failure = classify(code, handle);
-        out.transport_error = curl_easy_strerror(code);
-        if (error_text[0] != '\0' && out.transport_error != error_text) {
-            out.transport_error += std::string(" (") + error_text + ")";
+        // curl's detail ("Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to
+        // server") when it names the failure, else the failure with the detail after it.
+        const std::string failure = curl_easy_strerror(code);
+        const std::string detail = error_text;
+        if (detail.find(failure) != std::string::npos) {
+            out.transport_error = detail;
+        } else if (!detail.empty()) {
+            out.transport_error = failure + " (" + detail + ")";
+        } else {
+            out.transport_error = failure;
         }
         out.status = 0;
         out.body.clear();

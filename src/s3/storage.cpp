@@ -457,16 +457,30 @@ struct s3_storage::impl {
 
     // ---- single requests ----
 
-    // PutObject under `condition` (none: unconditional, retried as idempotent).
-    write_result put(const object& o, const std::optional<write_condition>& condition, std::string_view body) const {
-        call c{"PutObject", "PUT", o, {}, {}, body, !condition.has_value(), small_reserve};
-        if (condition) {
-            if (condition->version) {
-                c.headers.push_back({"If-Match", *condition->version});
-            } else {
-                c.headers.push_back({"If-None-Match", "*"});
-            }
+    // If-Match or If-None-Match for `condition`; `quote` puts the ETag in double quotes (as AWS
+    // documents it; Ceph RGW wants it bare: the probe finds out which the store takes).
+    static void add_condition(std::vector<http::header>& headers, const std::optional<write_condition>& condition,
+                              bool quote) {
+        if (!condition) return;
+        if (condition->version) {
+            headers.push_back({"If-Match", quote ? "\"" + *condition->version + "\"" : *condition->version});
+        } else {
+            headers.push_back({"If-None-Match", "*"});
         }
+    }
+
+    // Whether the bucket's probe found that If-Match wants a quoted ETag (false when unprobed).
+    bool quotes_etags(const std::string& bucket) {
+        std::lock_guard guard(probe_mutex);
+        const auto known = probes.find(bucket);
+        return known != probes.end() && known->second.quoted_etags;
+    }
+
+    // PutObject under `condition` (none: unconditional, retried as idempotent).
+    write_result put(const object& o, const std::optional<write_condition>& condition, std::string_view body,
+                     bool quote = false) const {
+        call c{"PutObject", "PUT", o, {}, {}, body, !condition.has_value(), small_reserve};
+        add_condition(c.headers, condition, quote);
         const auto out = send(c);
         return settle(c, out, condition.has_value(), strip_quotes(out.response.header_value("etag").value_or("")));
     }
@@ -538,7 +552,7 @@ struct s3_storage::impl {
 
     write_result complete_upload(const object& o, const std::string& upload_id,
                                  const std::vector<std::string>& part_etags,
-                                 const std::optional<write_condition>& condition) const {
+                                 const std::optional<write_condition>& condition, bool quote = false) const {
         std::string xml = "<CompleteMultipartUpload>";
         for (std::size_t i = 0; i < part_etags.size(); ++i) {
             xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + xml_escape(part_etags[i]) +
@@ -546,13 +560,7 @@ struct s3_storage::impl {
         }
         xml += "</CompleteMultipartUpload>";
         call c{"CompleteMultipartUpload", "POST", o, {{"uploadId", upload_id}}, {}, xml, !condition, small_reserve};
-        if (condition) {
-            if (condition->version) {
-                c.headers.push_back({"If-Match", *condition->version});
-            } else {
-                c.headers.push_back({"If-None-Match", "*"});
-            }
-        }
+        add_condition(c.headers, condition, quote);
         const auto out = send(c);
         return settle(c, out, condition.has_value(), strip_quotes(xml_first(out.response.body, "ETag").value_or("")));
     }
@@ -579,11 +587,13 @@ using impl_ptr = std::shared_ptr<s3_storage::impl>;
 
 class upload_buffer final : public std::streambuf {
 public:
-    upload_buffer(impl_ptr owner, object target, std::optional<write_condition> condition, bool multipart_allowed)
+    upload_buffer(impl_ptr owner, object target, std::optional<write_condition> condition, bool multipart_allowed,
+                  bool quote = false)
         : owner_(std::move(owner)),
           target_(std::move(target)),
           condition_(std::move(condition)),
-          multipart_allowed_(multipart_allowed) {
+          multipart_allowed_(multipart_allowed),
+          quote_(quote) {
         const auto cap = multipart_allowed_ ? std::max(multipart_from(), owner_->part_size) : max_single_put;
         max_area_ = static_cast<std::size_t>(cap);
     }
@@ -597,7 +607,7 @@ public:
             std::size_t n = used();
             write_result result;
             if (upload_id_.empty()) {
-                result = owner_->put(target_, condition_, std::string_view(area_.data(), n));
+                result = owner_->put(target_, condition_, std::string_view(area_.data(), n), quote_);
             } else {
                 std::size_t offset = 0;
                 while (n - offset > 0) {
@@ -605,7 +615,7 @@ public:
                     send_part(std::string_view(area_.data() + offset, take));
                     offset += take;
                 }
-                result = owner_->complete_upload(target_, upload_id_, part_etags_, condition_);
+                result = owner_->complete_upload(target_, upload_id_, part_etags_, condition_, quote_);
                 if (result.outcome == write_outcome::written) {
                     upload_id_.clear();  // completed: nothing to abort
                 } else if (result.outcome == write_outcome::condition_failed) {
@@ -695,6 +705,7 @@ private:
     object target_;
     std::optional<write_condition> condition_;
     bool multipart_allowed_;
+    bool quote_;
     std::size_t max_area_ = 0;
     std::string area_;  // the put area: [data, data + size)
     std::string upload_id_;
@@ -784,11 +795,16 @@ private:
                                  target_,
                                  {},
                                  {{"Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(last)},
-                                  {"If-Match", etag_}},
+                                  {"If-Match", quoted_ ? "\"" + etag_ + "\"" : etag_}},
                                  {},
                                  true,
                                  static_cast<std::size_t>(last - offset + 1)};
         auto out = owner_->send(c);
+        if (out.status() == 412 && !quoted_) {  // a store that takes the ETag only in double quotes?
+            c.headers.back().value = "\"" + etag_ + "\"";
+            out = owner_->send(c);
+            quoted_ = out.status() != 412;
+        }
         const auto status = out.status();
         if (status == 412) {
             throw path_error("cannot read " + target_.uri() + ": the object changed while it was read (its ETag is no longer " +
@@ -823,6 +839,7 @@ private:
     std::uint64_t total_;
     std::uint64_t start_ = 0;  // the object offset of buffer_[0]
     std::string buffer_;
+    bool quoted_ = false;  // If-Match goes in double quotes (found on the first 412)
 };
 
 class owning_istream final : public std::istream {
@@ -897,8 +914,13 @@ probe_result s3_storage::impl::probe_once(const std::string& bucket, const std::
     const auto stale = put(scratch, write_condition::replace("0123456789abcdef0123456789abcdef"), "lazyscribe probe 3");
     if (stale.outcome == write_outcome::written) current = stale.version;
     if (!check(stale, write_outcome::condition_failed, "the store ignored If-Match with a wrong ETag")) return result;
-    const auto matched = put(scratch, write_condition::replace(current), "lazyscribe probe 4");
-    if (!check(matched, write_outcome::written, "the store refused If-Match with the object's current ETag")) {
+    auto matched = put(scratch, write_condition::replace(current), "lazyscribe probe 4");
+    if (matched.outcome == write_outcome::condition_failed) {  // perhaps only in double quotes
+        matched = put(scratch, write_condition::replace(current), "lazyscribe probe 4", true);
+        result.quoted_etags = matched.outcome == write_outcome::written;
+    }
+    if (!check(matched, write_outcome::written,
+               "the store refused If-Match with the object's current ETag, bare and in double quotes")) {
         return result;
     }
     result.passed = true;
@@ -907,7 +929,8 @@ probe_result s3_storage::impl::probe_once(const std::string& bucket, const std::
     const std::string upload_id = create_upload(scratch);
     try {
         const auto part = upload_part(scratch, upload_id, 1, "lazyscribe probe 5");
-        const auto completed = complete_upload(scratch, upload_id, {part}, write_condition::create_only());
+        const auto completed =
+            complete_upload(scratch, upload_id, {part}, write_condition::create_only(), result.quoted_etags);
         result.multipart_conditions = completed.outcome == write_outcome::condition_failed;
         if (completed.outcome != write_outcome::written) abort_upload(scratch, upload_id);
     } catch (...) {
@@ -998,6 +1021,7 @@ write_result s3_storage::write_if(const std::filesystem::path& file, const write
                                   const std::function<void(std::ostream&)>& body, bool) {
     auto target = locate_or_throw<save_error>(file);
     bool multipart = false;
+    bool quote = false;
     if (impl_->config.probe_conditional_writes) {
         const auto probed = impl_->probe(object{target.bucket, parent_prefix(target.key)});
         if (!probed.passed) {
@@ -1008,8 +1032,9 @@ write_result s3_storage::write_if(const std::filesystem::path& file, const write
                              "(s3_config::probe_conditional_writes = false trusts the store)");
         }
         multipart = probed.multipart_conditions;
+        quote = probed.quoted_etags;
     }
-    upload_buffer up(impl_, target, condition, multipart);
+    upload_buffer up(impl_, target, condition, multipart, quote);
     run_body(up, target, body);
     return up.finish();
 }
@@ -1057,7 +1082,7 @@ void s3_storage::append(const std::filesystem::path& file, std::string_view byte
         joined.append(bytes);
         const auto condition =
             current.bytes ? write_condition::replace(current.version) : write_condition::create_only();
-        const auto result = impl_->put(target, condition, joined);
+        const auto result = impl_->put(target, condition, joined, impl_->quotes_etags(target.bucket));
         if (result.outcome == write_outcome::written) return;
         if (result.outcome == write_outcome::outcome_unknown) {
             std::optional<std::string> now;

@@ -950,6 +950,43 @@ TEST_CASE("s3: a store that takes If-Match only in double quotes is found out by
     CHECK(files.read("bucket/p/f.json") == "twothree");
 }
 
+TEST_CASE("s3: a part the store refuses fails the write with save_error and aborts the upload") {
+    fake_s3 server([](const fake_request& r) {
+        if (r.method == "POST") {
+            return fake_response{200, "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>", {}};
+        }
+        if (r.method == "PUT") return s3_error(403, "AccessDenied", "no parts for you");
+        return fake_response{204, "", {}};
+    });
+    auto config = fake_config(server);
+    config.part_size = 5 * mib;
+    config.multipart_threshold = 5 * mib;
+    ls::s3_storage files(config);
+    const std::string slice(1 * mib, 'p');
+    bool body_saw_the_error = false;
+    CHECK_THROWS_WITH(files.write(
+                          "bucket/big.bin", true,
+                          [&](std::ostream& out) {
+                              try {
+                                  for (int i = 0; i < 12; ++i) out.write(slice.data(), static_cast<std::streamsize>(slice.size()));
+                              } catch (const ls::save_error&) {
+                                  body_saw_the_error = true;
+                                  throw;
+                              }
+                          },
+                          true),
+                      Catch::Contains("UploadPart") && Catch::Contains("AccessDenied") &&
+                          Catch::Contains("s3://bucket/big.bin"));
+    CHECK(body_saw_the_error);  // the stream throws at the write that could not go out
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 3);
+    CHECK(requests[0].target == "/bucket/big.bin?uploads");
+    CHECK(requests[1].target == "/bucket/big.bin?partNumber=1&uploadId=up-1");
+    CHECK(requests[1].body.size() == 5 * mib);
+    CHECK(requests[2].method == "DELETE");
+    CHECK(requests[2].target == "/bucket/big.bin?uploadId=up-1");
+}
+
 TEST_CASE("s3: check_inside compares normalised keys") {
     ls::s3_config config;
     config.endpoint = "http://127.0.0.1:1";

@@ -807,6 +807,7 @@ TEST_CASE("s3: Ceph's 500 UnknownError on a conditional PUT is outcome_unknown; 
         if (r.method == "PUT") {
             if (status == 500) return s3_error(500, "UnknownError", "");
             if (status == 409) return s3_error(409, "ConditionalRequestConflict", "try again");
+            if (status == 501) return s3_error(501, "NotImplemented", "A header you provided implies functionality that is not implemented");
             return s3_error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
         }
         return fake_response{404, "", {}};
@@ -824,6 +825,9 @@ TEST_CASE("s3: Ceph's 500 UnknownError on a conditional PUT is outcome_unknown; 
     CHECK(write_text_if(files, "b/k", ls::write_condition::create_only(), "x").outcome ==
           ls::write_outcome::condition_failed);
     CHECK(server.requests().size() == 3);  // none retried
+    status = 501;  // a store without conditional writes: certainly not written
+    CHECK_THROWS_WITH(write_text_if(files, "b/k", ls::write_condition::create_only(), "x"),
+                      Catch::Contains("HTTP 501 NotImplemented"));
 }
 
 TEST_CASE("s3: a store that ignores conditions fails the probe, and write_if refuses to rely on it") {

@@ -498,6 +498,8 @@ struct s3_storage::impl {
         if (r.status == 412 || r.status == 409) return {write_outcome::condition_failed, {}, reason};
         // If-Match on an object that is gone: it is not that version any more.
         if (r.status == 404 && code == "NoSuchKey") return {write_outcome::condition_failed, {}, reason};
+        // 501: the store does not implement the condition; nothing was stored.
+        if (r.status == 501) fail_write(c, out);
         if (r.status == 0 && r.failure == http::transport_failure::maybe_sent) {
             return {write_outcome::outcome_unknown, {}, reason};
         }

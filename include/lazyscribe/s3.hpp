@@ -105,6 +105,9 @@ public:
     /// retried: the caller reads back). The first write_if() on a bucket runs
     /// probe_conditional_writes() there (unless s3_config::probe_conditional_writes is false)
     /// and throws save_error, naming the check that failed, when the store ignores conditions.
+    /// A body above multipart_threshold streams as a multipart upload only where the probe found
+    /// that CompleteMultipartUpload honours the condition (AWS); elsewhere (Ceph RGW 16, or the
+    /// probe off) it is held in memory and sent as one conditional PUT (at most 5 GiB).
     write_result write_if(const std::filesystem::path& file, const write_condition& condition, bool binary,
                           const std::function<void(std::ostream&)>& body, bool durable) override;
     /// @brief Throws format_error unless `file`'s normalised key lies under `root`'s (lexically:

@@ -686,6 +686,35 @@ TEST_CASE("s3: a project saves to and loads from s3://bucket/prefix/project.json
     for (const auto& key : keys) files.remove(base + key);
 }
 
+TEST_CASE("s3: 8 writers appending to one project at once lose nothing") {
+    const auto server = s3_server();
+    if (!server) return;
+    ls::register_s3(ls::s3_config::from_environment());
+    const std::string location = "s3://" + server->at("shared/project.json");
+    constexpr int writers = 8;
+    std::latch start(writers);
+    std::vector<std::string> failures(writers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                ls::project p(location, ls::mode::append, ls::project_options{"writer " + std::to_string(i)});
+                p.log("run " + std::to_string(i), [&](auto& e) { e.log_metric("i", i); });
+                start.arrive_and_wait();
+                p.save();
+            } catch (const std::exception& e) {
+                failures[static_cast<std::size_t>(i)] = e.what();
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& f : failures) CHECK(f.empty());
+    ls::project p(location, ls::mode::read_only);
+    CHECK(p.size() == writers);
+    ls::s3_storage files(ls::s3_config::from_environment());
+    for (const auto& key : files.list(server->bucket + "/" + server->prefix)) files.remove(key);
+}
+
 TEST_CASE("s3: including s3.hpp registers s3:// from the environment") {
     const auto server = s3_server();
     if (!server) return;

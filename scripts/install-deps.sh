@@ -3,7 +3,7 @@
 # Idempotent and non-interactive; runs as root, or through sudo otherwise.
 set -euo pipefail
 
-packages=(cmake g++ make libboost-dev nlohmann-json3-dev libcereal-dev catch2 libbenchmark-dev libcli11-dev libtomlplusplus-dev chromium clang libclang-rt-14-dev
+packages=(cmake g++ make libboost-dev nlohmann-json3-dev libcereal-dev catch2 libbenchmark-dev libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev libssl-dev chromium clang libclang-rt-14-dev
           # Python lazyscribe's own dependencies, for the interop tests (tests/python_oracle.hpp)
           python3-fsspec python3-slugify python3-attr python3-text-unidecode python3-unidecode python3-yaml)
 

@@ -19,6 +19,9 @@
 #include <cstdint>
 #include <functional>
 #include <random>
+#include <set>
+#include <thread>
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -423,4 +426,251 @@ TEST_CASE("storage: the next save removes temporary files a killed save left, ne
     CHECK_FALSE(std::filesystem::exists(live));
     CHECK(read_file(folder / "next.json") == "1");
     for (const auto& name : others) CHECK(read_file(folder / name) == "keep");
+}
+
+// ---- Conditional writes: the many-writers protocol of object storage, run on the memory
+// backend (a real compare-and-swap) and on faults injected around it.
+
+namespace {
+
+// The memory backend with the retry policy's waits shortened, so that tests of lost races run fast.
+class quick_retry_storage final : public ls::storage {
+public:
+    explicit quick_retry_storage(std::shared_ptr<ls::storage> inner, ls::save_retry policy = {16, std::chrono::microseconds(200), std::chrono::microseconds(5'000)})
+        : inner_(std::move(inner)), policy_(policy) {}
+    std::optional<std::string> read(const std::filesystem::path& f) override { return inner_->read(f); }
+    std::unique_ptr<std::istream> open(const std::filesystem::path& f, bool b) override { return inner_->open(f, b); }
+    void write(const std::filesystem::path& f, bool b, const std::function<void(std::ostream&)>& body,
+               bool d) override {
+        inner_->write(f, b, body, d);
+    }
+    bool exists(const std::filesystem::path& f) override { return inner_->exists(f); }
+    void remove(const std::filesystem::path& f) override { inner_->remove(f); }
+    std::shared_ptr<void> lock(const std::filesystem::path& f) override { return inner_->lock(f); }
+    [[nodiscard]] bool conditional_writes() const override { return inner_->conditional_writes(); }
+    [[nodiscard]] ls::save_retry retry_policy() const override { return policy_; }
+    ls::versioned_bytes read_versioned(const std::filesystem::path& f) override { return inner_->read_versioned(f); }
+    ls::write_result write_if(const std::filesystem::path& f, const ls::write_condition& c, bool b,
+                              const std::function<void(std::ostream&)>& body, bool d) override {
+        ++conditional_writes_seen;
+        if (before_write_if) before_write_if(f);
+        return inner_->write_if(f, c, b, body, d);
+    }
+    std::function<void(const std::filesystem::path&)> before_write_if;
+    std::size_t conditional_writes_seen = 0;
+
+private:
+    std::shared_ptr<ls::storage> inner_;
+    ls::save_retry policy_;
+};
+
+ls::project_options on(std::shared_ptr<ls::storage> files, std::string author = "w") {
+    ls::project_options options;
+    options.author = std::move(author);
+    options.files = std::move(files);
+    options.durable = false;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("storage: memory_storage's write_if is a compare-and-swap", "[storage][conditional]") {
+    ls::memory_storage files;
+    const auto put = [](std::string text) {
+        return [text = std::move(text)](std::ostream& out) { out << text; };
+    };
+    CHECK(files.conditional_writes());
+    CHECK_FALSE(files.read_versioned("f").bytes);
+    const auto first = files.write_if("f", ls::write_condition::create_only(), true, put("one"), false);
+    REQUIRE(first.outcome == ls::write_outcome::written);
+    CHECK(files.write_if("f", ls::write_condition::create_only(), true, put("two"), false).outcome ==
+          ls::write_outcome::condition_failed);
+    const auto read = files.read_versioned("f");
+    CHECK(*read.bytes == "one");
+    CHECK(read.version == first.version);
+    const auto second = files.write_if("f", ls::write_condition::replace(read.version), true, put("two"), false);
+    REQUIRE(second.outcome == ls::write_outcome::written);
+    CHECK(second.version != first.version);
+    // The version read before the second write is stale now.
+    CHECK(files.write_if("f", ls::write_condition::replace(read.version), true, put("three"), false).outcome ==
+          ls::write_outcome::condition_failed);
+    CHECK(*files.read("f") == "two");
+    CHECK(files.write_if("g", ls::write_condition::replace("1"), true, put("x"), false).outcome ==
+          ls::write_outcome::condition_failed);  // replace-only of a missing file
+    CHECK_FALSE(files.exists("g"));
+}
+
+TEST_CASE("storage: a save that loses the race re-reads, merges what the winner saved, and retries",
+          "[storage][conditional]") {
+    auto base = std::make_shared<ls::memory_storage>();
+    auto files = std::make_shared<quick_retry_storage>(base);
+    {
+        project_t p("p/project.json", ls::mode::write, on(files, "a"));
+        log_sample(p, 1);
+        p.save();
+    }
+    project_t mine("p/project.json", ls::mode::append, on(files, "a"));
+    log_sample(mine, 2);
+    // Just before this session's conditional write of the project file, another writer saves.
+    bool raced = false;
+    files->before_write_if = [&](const std::filesystem::path& f) {
+        if (raced || f != "p/project.json") return;
+        raced = true;
+        project_t other("p/project.json", ls::mode::append, on(base, "b"));
+        log_sample(other, 3);
+        other.save();
+    };
+    mine.save();
+    REQUIRE(raced);
+    project_t after("p/project.json", ls::mode::read_only, on(base));
+    CHECK(after.size() == 3);
+    for (const char* slug : {"run-1", "run-2", "run-3"}) {
+        INFO(slug);
+        const auto* e = after.find(slug);
+        REQUIRE(e != nullptr);
+        CHECK(e->load_artifact<std::vector<double>>("weights").size() == 64);
+    }
+    // This session now knows the file as written: the next save merges nothing and writes once.
+    files->before_write_if = nullptr;
+    const auto writes = files->conditional_writes_seen;
+    log_sample(mine, 4);
+    mine.save();
+    CHECK(files->conditional_writes_seen - writes == 4);  // three artifacts, then the file once
+    CHECK(project_t("p/project.json", ls::mode::read_only, on(base)).size() == 4);
+}
+
+TEST_CASE("storage: a conditional write whose outcome is unknown is settled by reading the file back",
+          "[storage][conditional]") {
+    for (const auto fault : {ls::injected_fault::unknown_stored, ls::injected_fault::unknown_not_stored,
+                             ls::injected_fault::lost_race}) {
+        INFO("fault " << static_cast<int>(fault));
+        auto base = std::make_shared<ls::memory_storage>();
+        {
+            project_t p("p/project.json", ls::mode::write, on(base));
+            log_sample(p, 1);
+            p.save();
+        }
+        // The project file is the save's fourth conditional write (three artifacts first).
+        auto faulty = std::make_shared<ls::faulty_storage>(std::make_shared<quick_retry_storage>(base), 4, fault);
+        project_t p("p/project.json", ls::mode::append, on(faulty));
+        log_sample(p, 2);
+        p.save();
+        CHECK(faulty->operations() >= 4);
+        project_t after("p/project.json", ls::mode::read_only, on(base));
+        REQUIRE(after.size() == 2);  // once each: a write that landed is not written twice
+        CHECK(after["run-2"].load_artifact<ls::json>("config") == ls::json{{"run", 2}});
+    }
+}
+
+TEST_CASE("storage: a save overtaken at every attempt gives up after the bound, leaving the file as it was",
+          "[storage][conditional]") {
+    auto base = std::make_shared<ls::memory_storage>();
+    auto files = std::make_shared<quick_retry_storage>(
+        base, ls::save_retry{4, std::chrono::microseconds(100), std::chrono::microseconds(1'000)});
+    {
+        project_t p("p/project.json", ls::mode::write, on(base));
+        log_sample(p, 1);
+        p.save();
+    }
+    int others = 0;
+    files->before_write_if = [&](const std::filesystem::path& f) {
+        if (f != "p/project.json") return;
+        project_t other("p/project.json", ls::mode::append, on(base, "other"));
+        log_sample(other, 100 + others++);
+        other.save();
+    };
+    project_t mine("p/project.json", ls::mode::append, on(files));
+    log_sample(mine, 2);
+    CHECK_THROWS_WITH(mine.save(), Catch::Contains("save_error") && Catch::Contains("p/project.json") &&
+                                       Catch::Contains("4 attempts"));
+    CHECK(others == 4);
+    project_t after("p/project.json", ls::mode::read_only, on(base));
+    CHECK(after.size() == 5);  // the first run and the four others: nothing torn, nothing of theirs lost
+    CHECK(after.find("run-2") == nullptr);
+    // Kept in memory: once the others stop, save() again succeeds.
+    files->before_write_if = nullptr;
+    mine.save();
+    CHECK(project_t("p/project.json", ls::mode::read_only, on(base)).size() == 6);
+}
+
+TEST_CASE("storage: artifacts on conditional storage are created, never replaced: a taken name gets a variant",
+          "[storage][conditional]") {
+    auto base = std::make_shared<ls::memory_storage>();
+    // Another writer's file already has the name this artifact would take.
+    ls::basic_artifact_set<ls::builtin_handlers> set;
+    set.set_folder("p", "p", base);
+    set.log_artifact<"json">("config", ls::json{{"mine", true}});
+    const std::string fname = set.at("config").fname();
+    base->write(std::filesystem::path("p") / fname, false, [](std::ostream& out) { out << "theirs"; }, false);
+    set.save(false);
+    CHECK(*base->read(std::filesystem::path("p") / fname) == "theirs");
+    const std::string variant = set.at("config").fname();
+    CHECK(variant != fname);
+    CHECK(ls::json::parse(*base->read(std::filesystem::path("p") / variant)) == ls::json{{"mine", true}});
+    // The set's own file is replaced by its later writes.
+    ls::log_options again;
+    again.fname = variant;
+    again.overwrite = true;
+    set.log_artifact<"json">("config", ls::json{{"mine", 2}}, again);
+    set.save(false);
+    CHECK(ls::json::parse(*base->read(std::filesystem::path("p") / variant)) == ls::json{{"mine", 2}});
+}
+
+TEST_CASE("storage: many writers on one conditional store lose nothing: projects and repositories",
+          "[storage][conditional]") {
+    constexpr int writers = 8;
+    constexpr int saves = 25;
+    auto base = std::make_shared<ls::memory_storage>();
+    auto files = std::make_shared<quick_retry_storage>(base, ls::save_retry{64, std::chrono::microseconds(100), std::chrono::microseconds(20'000)});
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back([&, w] {
+            try {
+                project_t p("many/project.json", ls::mode::append, on(files, "writer" + std::to_string(w)));
+                ls::repository repo("many/repo/repository.json", ls::mode::edit,
+                                    ls::repository_options{{}, false, files});
+                for (int i = 0; i < saves; ++i) {
+                    auto e = p.log("w" + std::to_string(w) + " i" + std::to_string(i));  // same second: same slug stem
+                    e.log_metric("writer", w);
+                    e.log_metric("save", i);
+                    e.log_artifact<"json">("config", ls::json{{"w", w}, {"i", i}});
+                    e.commit();
+                    p.save();
+                    repo.log_artifact<"json">("model", ls::json{{"w", w}, {"i", i}});
+                    repo.save();
+                }
+            } catch (const std::exception& ex) {
+                UNSCOPED_INFO("writer " << w << ": " << ex.what());
+                ++failures;
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    REQUIRE(failures == 0);
+    project_t p("many/project.json", ls::mode::read_only, on(base));
+    CHECK(p.size() == writers * saves);
+    std::set<std::pair<int, int>> seen;
+    for (const auto& e : p) {
+        const auto config = e.load_artifact<ls::json>("config");
+        CHECK(config["w"].get<double>() == e.metric("writer"));
+        seen.emplace(config["w"].get<int>(), config["i"].get<int>());
+    }
+    CHECK(seen.size() == static_cast<std::size_t>(writers * saves));
+    ls::repository repo("many/repo/repository.json", ls::mode::read_only, ls::repository_options{{}, false, base});
+    std::set<long long> versions;
+    std::set<std::pair<int, int>> contents;
+    std::set<std::string> fnames;
+    for (const auto& a : repo) {
+        versions.insert(a.version());
+        fnames.insert(a.fname());
+        ls::repository_load_options which;
+        which.version = a.version();
+        const auto j = repo.load_artifact<ls::json>("model", which);
+        contents.emplace(j["w"].get<int>(), j["i"].get<int>());
+    }
+    CHECK(versions.size() == static_cast<std::size_t>(writers * saves));  // no version number twice
+    CHECK(*versions.rbegin() == writers * saves - 1);
+    CHECK(fnames.size() == static_cast<std::size_t>(writers * saves));    // no file written twice
+    CHECK(contents.size() == static_cast<std::size_t>(writers * saves));
 }

@@ -171,6 +171,12 @@ private:
     bool null_version_ = false;  // the file says "version": null
     json fields_ = json::object();
     bool dirty_ = false;
+    // This session created the artifact's file: on storage with conditional writes, the first
+    // write is create-only (another writer's file is never replaced), later ones replace it.
+    bool created_here_ = false;
+    // A repository's version logged or promoted since its last successful save: kept through
+    // the merges of a save that has to retry, even once its file is written.
+    bool pending_ = false;
     detail::erased_value value_;
     json write_kwargs_ = json::object();
 
@@ -469,9 +475,13 @@ void artifact_codec<Handlers>::write(artifact& a, const std::filesystem::path& f
     Handlers::visit(a.handler_, [&](auto h) {
         using H = typename decltype(h)::type;
         try {
-            files.write(
-                file, H::binary, [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); },
-                durable);
+            const auto body = [&](std::ostream& out) { a.value_.write(a.value_.value.get(), out, a.write_kwargs_); };
+            if (files.conditional_writes() && !a.created_here_) {
+                a.fname_ = detail::write_new_file(files, folder, a.fname_, H::binary, body, durable);
+            } else {
+                files.write(file, H::binary, body, durable);
+            }
+            a.created_here_ = true;
         } catch (const save_error& e) {
             // The storage names the file and the OS reason; the artifact is named here
             // (the inner message without its id, which the outer one repeats).
@@ -761,6 +771,8 @@ const artifact& basic_artifact_set<Handlers>::insert(artifact entry, std::string
     (void)detail::resolve_inside(folder(), fname, "artifact '" + entry.name_ + "': fname", root());
     entry.fname_ = std::move(fname);
     if (existing != entries_.end()) {
+        // The file this session created stays its own to replace (create-only is for others' files).
+        entry.created_here_ = existing->created_here_ && existing->fname_ == entry.fname_;
         *existing = std::move(entry);  // replaced in place, as Python does
         return *existing;
     }

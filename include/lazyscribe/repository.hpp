@@ -152,6 +152,7 @@ public:
         require_writable("log_artifact");
         artifact a = codec::template make<Alias>(clock_(), name, std::forward<T>(value), std::move(options.kwargs));
         a.version_ = next_version(a.name_);
+        a.pending_ = true;
         return entries_[add(std::move(a), std::move(options.fname))];
     }
 
@@ -392,6 +393,7 @@ void basic_repository<Handlers>::save() {
             text = to_text();  // before the file is opened: a record that cannot be written fails first
         },
         [&](detail::file_lifecycle::text_sink sink) { sink(text); });
+    for (auto& a : entries_) a.pending_ = false;
     expiry_changes_.clear();
 }
 
@@ -419,6 +421,8 @@ void basic_repository<Handlers>::promote(const artifact& a, const std::filesyste
     copy.version_ = next_version(a.name_);
     copy.null_version_ = false;  // a repository numbers every version
     copy.expiry_.reset();
+    copy.created_here_ = false;  // the repository's copy is a new file
+    copy.pending_ = true;
     const std::size_t index = add(std::move(copy), a.fname_);
     const artifact& added = entries_[index];
     const auto source = detail::resolve_inside(source_folder, a.fname_, "artifact '" + a.name_ + "': fname");
@@ -428,16 +432,23 @@ void basic_repository<Handlers>::promote(const artifact& a, const std::filesyste
             const auto target = detail::resolve_inside(artifact_folder(added), added.fname_, "promoted fname");
             try {
                 files()->check_inside(folder(), target);
-                files()->write(
-                    target, true,
-                    [&](std::ostream& out) { out.write(bytes->data(), static_cast<std::streamsize>(bytes->size())); },
-                    file_.durable());
+                const auto copy_bytes = [&](std::ostream& out) {
+                    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+                };
+                if (files()->conditional_writes()) {
+                    entries_[index].fname_ = detail::write_new_file(*files(), target.parent_path(),
+                                                                    target.filename().string(), true, copy_bytes,
+                                                                    file_.durable());
+                } else {
+                    files()->write(target, true, copy_bytes, file_.durable());
+                }
             } catch (...) {
                 remove_entry(index);
                 throw;
             }
             entries_[index].dirty_ = false;
-            copied = target;
+            entries_[index].created_here_ = true;
+            copied = detail::resolve_inside(artifact_folder(entries_[index]), entries_[index].fname_, "promoted fname");
         }
     }
     try {
@@ -616,7 +627,7 @@ void basic_repository<Handlers>::merge_from_disk(const std::string& text) {
         }
     }
     for (auto& a : mine) {
-        if (!a.dirty_) continue;  // saved before: it is in the file already
+        if (!a.pending_) continue;  // saved before: it is in the file already
         a.version_ = next_version(a.name_);
         std::string fname = std::move(a.fname_);
         add(std::move(a), std::move(fname));

@@ -5,6 +5,7 @@
 /// say) can be added without touching them. See docs/storage.md.
 
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -26,6 +27,15 @@
 #include <lazyscribe/errors.hpp>
 
 namespace lazyscribe {
+
+/// @brief How a save on a storage with conditional writes retries when other writers save
+/// first: up to `attempts` rounds of read, merge and conditional write, with a random wait
+/// below min(cap, base × 2^round) between them (full jitter); then save_error.
+struct save_retry {
+    std::size_t attempts = 16;
+    std::chrono::microseconds base{5'000};
+    std::chrono::microseconds cap{1'000'000};
+};
 
 /// @brief A file's bytes with the version the backend gave them (an S3 ETag, a counter in
 /// memory): what a conditional write names to replace only what was read.
@@ -99,6 +109,8 @@ public:
     /// @brief True when write_if() is a compare-and-swap that holds across machines (object
     /// storage). Saves then use it, re-reading and merging on a lost race, instead of lock().
     [[nodiscard]] virtual bool conditional_writes() const { return false; }
+    /// @brief How saves retry on this storage after losing a race (conditional_writes() only).
+    [[nodiscard]] virtual save_retry retry_policy() const { return {}; }
     /// @brief The whole file and its version (for write_if()); the default has no versions.
     virtual versioned_bytes read_versioned(const std::filesystem::path& file) { return {read(file), {}}; }
     /// @brief Writes `file` only if it meets `condition`, atomically. Throws save_error when the
@@ -181,14 +193,11 @@ public:
 };
 
 /// @brief Files in memory, for tests and scratch projects ("memory://" paths). Thread-safe.
+/// Each write gives a file a new version, and write_if() is a real compare-and-swap, so saves
+/// here take the same path as on object storage (read, merge, conditional write, retry).
 class memory_storage final : public storage {
 public:
-    std::optional<std::string> read(const std::filesystem::path& file) override {
-        std::lock_guard guard(mutex_);
-        const auto it = files_.find(key(file));
-        if (it == files_.end()) return std::nullopt;
-        return it->second;
-    }
+    std::optional<std::string> read(const std::filesystem::path& file) override { return read_versioned(file).bytes; }
     std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool) override {
         auto bytes = read(file);
         if (!bytes) return nullptr;
@@ -198,7 +207,7 @@ public:
         std::ostringstream out;
         body(out);  // if it throws, nothing is stored
         std::lock_guard guard(mutex_);
-        files_[key(file)] = std::move(out).str();
+        store(key(file), std::move(out).str());
     }
     bool exists(const std::filesystem::path& file) override {
         std::lock_guard guard(mutex_);
@@ -210,7 +219,9 @@ public:
     }
     void append(const std::filesystem::path& file, std::string_view bytes, bool) override {
         std::lock_guard guard(mutex_);
-        files_[key(file)].append(bytes);
+        auto& f = files_[key(file)];
+        f.bytes.append(bytes);
+        f.version = ++generation_;
     }
     std::shared_ptr<void> lock(const std::filesystem::path& file) override {
         std::mutex* m = nullptr;
@@ -221,25 +232,69 @@ public:
         m->lock();
         return std::shared_ptr<void>(m, [](void* p) { static_cast<std::mutex*>(p)->unlock(); });
     }
+    [[nodiscard]] bool conditional_writes() const override { return true; }
+    versioned_bytes read_versioned(const std::filesystem::path& file) override {
+        std::lock_guard guard(mutex_);
+        const auto it = files_.find(key(file));
+        if (it == files_.end()) return {};
+        return {it->second.bytes, std::to_string(it->second.version)};
+    }
+    write_result write_if(const std::filesystem::path& file, const write_condition& condition, bool,
+                          const std::function<void(std::ostream&)>& body, bool) override {
+        std::ostringstream out;
+        body(out);  // if it throws, nothing is stored
+        std::lock_guard guard(mutex_);
+        const auto k = key(file);
+        const auto it = files_.find(k);
+        if (condition.version ? it == files_.end() || std::to_string(it->second.version) != *condition.version
+                              : it != files_.end()) {
+            return {write_outcome::condition_failed, {},
+                    condition.version ? "the file is no longer the version read" : "the file exists"};
+        }
+        return {write_outcome::written, std::to_string(store(k, std::move(out).str())), {}};
+    }
     /// @brief Every file, by path (for tests).
     std::map<std::string, std::string> files() const {
         std::lock_guard guard(mutex_);
-        return files_;
+        std::map<std::string, std::string> out;
+        for (const auto& [name, f] : files_) out.emplace(name, f.bytes);
+        return out;
     }
 
 private:
+    struct stored {
+        std::string bytes;
+        std::uint64_t version = 0;
+    };
     static std::string key(const std::filesystem::path& file) { return file.lexically_normal().generic_string(); }
+    std::uint64_t store(const std::string& k, std::string bytes) {
+        auto& f = files_[k];
+        f.bytes = std::move(bytes);
+        f.version = ++generation_;
+        return f.version;
+    }
     mutable std::mutex mutex_;
-    std::map<std::string, std::string> files_;
+    std::map<std::string, stored> files_;
     std::map<std::string, std::mutex> locks_;
+    std::uint64_t generation_ = 0;
 };
 
-/// @brief Wraps a storage and fails its k-th mutating operation (write or remove, counted
-/// from 1) with save_error, for crash-safety tests. A failing write may first deliver part of
-/// its body to nowhere, as a crash mid-write would.
+/// @brief What faulty_storage does at its failing operation.
+enum class injected_fault {
+    error,               ///< throws save_error (a crash mid-write: part of the body goes nowhere)
+    lost_race,           ///< a conditional write reports condition_failed, storing nothing
+    unknown_not_stored,  ///< a conditional write reports outcome_unknown, storing nothing
+    unknown_stored,      ///< a conditional write stores the bytes, then reports outcome_unknown
+};
+
+/// @brief Wraps a storage and fails its k-th mutating operation (write, write_if, append or
+/// remove, counted from 1), for crash-safety and retry tests. With `injected_fault::error` a
+/// failing write may first deliver part of its body to nowhere, as a crash mid-write would;
+/// the others answer a conditional write as a lost race or an unknown outcome would.
 class faulty_storage final : public storage {
 public:
-    faulty_storage(std::shared_ptr<storage> inner, std::size_t fail_at) : inner_(std::move(inner)), fail_at_(fail_at) {}
+    faulty_storage(std::shared_ptr<storage> inner, std::size_t fail_at, injected_fault fault = injected_fault::error)
+        : inner_(std::move(inner)), fail_at_(fail_at), fault_(fault) {}
 
     std::optional<std::string> read(const std::filesystem::path& file) override { return inner_->read(file); }
     std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool binary) override {
@@ -266,6 +321,34 @@ public:
         inner_->append(file, bytes, durable);
     }
     std::shared_ptr<void> lock(const std::filesystem::path& file) override { return inner_->lock(file); }
+    [[nodiscard]] bool conditional_writes() const override { return inner_->conditional_writes(); }
+    [[nodiscard]] save_retry retry_policy() const override { return inner_->retry_policy(); }
+    versioned_bytes read_versioned(const std::filesystem::path& file) override { return inner_->read_versioned(file); }
+    write_result write_if(const std::filesystem::path& file, const write_condition& condition, bool binary,
+                          const std::function<void(std::ostream&)>& body, bool durable) override {
+        if (++count_ != fail_at_) return inner_->write_if(file, condition, binary, body, durable);
+        const std::string reason = "injected at operation " + std::to_string(count_);
+        switch (fault_) {
+            case injected_fault::error: {
+                std::ostringstream discarded;
+                body(discarded);
+                throw save_error("injected failure writing " + file.string() + " (operation " +
+                                 std::to_string(count_) + ")");
+            }
+            case injected_fault::lost_race:
+            case injected_fault::unknown_not_stored: {
+                std::ostringstream discarded;
+                body(discarded);
+                return {fault_ == injected_fault::lost_race ? write_outcome::condition_failed
+                                                            : write_outcome::outcome_unknown,
+                        {}, reason};
+            }
+            case injected_fault::unknown_stored:
+                (void)inner_->write_if(file, condition, binary, body, durable);
+                return {write_outcome::outcome_unknown, {}, reason};
+        }
+        return {write_outcome::outcome_unknown, {}, reason};
+    }
     void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) override {
         inner_->check_inside(root, file);
     }
@@ -275,6 +358,7 @@ public:
 private:
     std::shared_ptr<storage> inner_;
     std::size_t fail_at_;
+    injected_fault fault_;
     std::size_t count_ = 0;
 };
 
@@ -294,6 +378,27 @@ inline std::optional<std::string> read_bounded(storage& files, const std::filesy
 }
 
 namespace detail {
+// Creates folder/fname with what `body` writes, never replacing a file: when another writer
+// has that name (or a write's outcome is unknown), the next free variant (name-1.ext, ...) is
+// taken instead. Returns the fname written.
+inline std::string write_new_file(storage& files, const std::filesystem::path& folder, std::string fname, bool binary,
+                                  const std::function<void(std::ostream&)>& body, bool durable) {
+    std::string last_reason;
+    const std::size_t attempts = files.retry_policy().attempts;
+    for (std::size_t attempt = 0; attempt < attempts; ++attempt) {
+        const auto file = folder / fname;
+        const auto result = files.write_if(file, write_condition::create_only(), binary, body, durable);
+        if (result.outcome == write_outcome::written) return fname;
+        last_reason = result.reason;
+        const std::string refused = fname;
+        fname = unique_variant(fname, [&](const std::string& candidate) {
+            return candidate == refused || files.exists(folder / candidate);
+        });
+    }
+    throw save_error("cannot create a new file for " + (folder / fname).string() + " after " +
+                     std::to_string(attempts) + " attempts (last: " + last_reason + ")");
+}
+
 // read_bounded for a save that must first see what other writers saved: any failure to
 // re-read fails the save (save_error).
 inline std::optional<std::string> reread_for_save(storage& files, const std::filesystem::path& file) {

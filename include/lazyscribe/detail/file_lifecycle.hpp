@@ -4,6 +4,9 @@
 // re-read it to merge what another writer saved meanwhile, then replace it atomically.
 // Not a template of the handler list: it is compiled once, whatever records the file holds.
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -16,6 +19,8 @@
 
 #include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/storage.hpp>
+
+#include <time.h>  // nanosleep: <thread> would cost every project translation unit its compile time
 
 namespace lazyscribe::detail {
 
@@ -73,6 +78,10 @@ public:
     /// atomically by what `write(sink)` hands the sink, hashed as it streams.
     void save(bool merge_others, function_ref<void(const std::string&)> merge, function_ref<void()> prepare,
               function_ref<void(text_sink)> write) {
+        if (storage_->conditional_writes()) {
+            save_conditionally(merge_others, merge, prepare, write);
+            return;
+        }
         const auto writers = storage_->lock(path_);  // makes read-merge-write one step across processes
         if (merge_others) {
             if (auto current = reread_for_save(*storage_, path_);
@@ -96,6 +105,101 @@ public:
     }
 
 private:
+    // Object storage has no locks: read the file with its version, merge, write only if it is
+    // still that version (create only if there was none); a lost race re-reads, merges again and
+    // retries after a jittered back-off. A write whose outcome is unknown (a timeout, a 5xx) is
+    // settled by reading the file back: our bytes there mean it landed.
+    void save_conditionally(bool merge_others, function_ref<void(const std::string&)> merge,
+                            function_ref<void()> prepare, function_ref<void(text_sink)> write) {
+        std::string last_reason;
+        const save_retry policy = storage_->retry_policy();
+        save_backoff backoff(this, policy);
+        for (std::size_t attempt = 1; attempt <= policy.attempts; ++attempt) {
+            versioned_bytes current;
+            try {
+                current = storage_->read_versioned(path_);
+            } catch (const error& e) {
+                throw save_error(std::string("cannot re-read before saving: ") + e.what());
+            }
+            if (current.bytes && current.bytes->size() > max_file_bytes) {
+                throw save_error(path_.string() + ": the file has " + std::to_string(current.bytes->size()) +
+                                 " bytes, more than lazyscribe reads");
+            }
+            if (current.bytes) {
+                const auto seen = content_signature(*current.bytes);
+                if (merge_others && seen != signature_) merge(*current.bytes);
+                signature_ = seen;  // merged (or, in write mode, deliberately replaced)
+            }
+            prepare();
+            content_hasher hasher;
+            const auto condition = current.bytes ? write_condition::replace(current.version)
+                                                 : write_condition::create_only();
+            const auto result = storage_->write_if(
+                path_, condition, true,
+                [&](std::ostream& out) {
+                    hasher = content_hasher{};  // should a storage call this again
+                    write([&](std::string_view slice) {
+                        hasher.update(slice);
+                        out.write(slice.data(), static_cast<std::streamsize>(slice.size()));
+                    });
+                },
+                durable_);
+            const auto written = hasher.digest();
+            if (result.outcome == write_outcome::written) {
+                signature_ = written;
+                return;
+            }
+            if (result.outcome == write_outcome::outcome_unknown) {
+                std::optional<std::string> now;
+                try {
+                    now = storage_->read(path_);
+                } catch (const error& e) {
+                    throw save_error("save: " + path_.string() + ": the write's outcome is unknown (" + result.reason +
+                                     ") and reading the file back failed: " + e.what());
+                }
+                if (now && content_signature(*now) == written) {
+                    signature_ = written;
+                    return;
+                }
+            }
+            last_reason = result.reason;
+            if (attempt < policy.attempts) backoff.wait(attempt);
+        }
+        throw save_error("save: " + path_.string() + ": " + std::to_string(policy.attempts) +
+                         " attempts, each overtaken by another writer's save (last: " + last_reason +
+                         "); nothing of this save was lost from memory: save() again");
+    }
+
+    // Full jitter (each wait uniform in [0, min(cap, base * 2^attempt))), so that writers that
+    // collided once do not collide again in step. No <random>: a splitmix of the clock and this
+    // object's address is enough to separate processes and threads.
+    class save_backoff {
+    public:
+        save_backoff(const void* self, const save_retry& policy)
+            : policy_(policy),
+              state_(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                     static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(self))) {}
+        void wait(std::size_t attempt) {
+            const auto base = static_cast<std::uint64_t>(policy_.base.count());
+            const auto ceiling = std::min<std::uint64_t>(static_cast<std::uint64_t>(policy_.cap.count()),
+                                                         base << std::min<std::size_t>(attempt, 20));
+            const std::uint64_t wait_us = next() % (ceiling + 1);
+            timespec wait{static_cast<time_t>(wait_us / 1'000'000), static_cast<long>(wait_us % 1'000'000) * 1'000};
+            while (::nanosleep(&wait, &wait) != 0 && errno == EINTR) {
+            }
+        }
+
+    private:
+        std::uint64_t next() {
+            std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+            z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+            z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+            return z ^ (z >> 31U);
+        }
+        save_retry policy_;
+        std::uint64_t state_;
+    };
+
     std::filesystem::path path_;
     std::shared_ptr<storage> storage_;
     bool durable_ = true;

@@ -250,7 +250,7 @@ int run_list(const global_options& g, const list_options& o) {
 
 namespace {
 
-void artifact_rows(table& t, const basic_artifact_set<builtin_handlers>& set, const std::string& owner,
+void artifact_rows(table& t, storage& files, const basic_artifact_set<builtin_handlers>& set, const std::string& owner,
                    const std::filesystem::path& experiment_folder, bool& unknown_handler);
 
 }  // namespace
@@ -282,7 +282,7 @@ int run_show(const global_options& g, const show_options& o) {
 
     if (o.json) {
         ordered_json doc = strict(e.to_json());
-        doc["folder"] = e.path().generic_string();
+        doc["folder"] = shown_path(*p.files(), e.path());
         doc["status"] = std::string(to_string(status));
         const json* failure = field("failure");
         doc["failure"] = failure != nullptr ? strict(*failure) : ordered_json(nullptr);
@@ -315,7 +315,7 @@ int run_show(const global_options& g, const show_options& o) {
         if (const json* failure = field("failure")) t.add_row({{"failure"}, {full_text(*failure)}});
         const auto tags = shown_tags(e.tags());
         t.add_row({{"tags"}, {tags.empty() ? "(none)" : printable(join(tags, ", "))}});
-        t.add_row({{"folder"}, {printable(e.path().generic_string())}});
+        t.add_row({{"folder"}, {printable(shown_path(*p.files(), e.path()))}});
         if (e.dependencies().empty()) {
             t.add_row({{"dependencies"}, {"(none)"}});
         } else {
@@ -378,9 +378,9 @@ int run_show(const global_options& g, const show_options& o) {
         out += "  (none)\n";
     } else {
         table t({"OWNER", "NAME", "HANDLER", "FILE", "CREATED", "VERSION", "EXISTS"});
-        artifact_rows(t, e.artifacts(), "experiment", e.path(), unknown_handler);
+        artifact_rows(t, *p.files(), e.artifacts(), "experiment", e.path(), unknown_handler);
         for (const auto& test : e.tests())
-            artifact_rows(t, test.artifacts(), "test: " + test.name(), e.path(), unknown_handler);
+            artifact_rows(t, *p.files(), test.artifacts(), "test: " + test.name(), e.path(), unknown_handler);
         t.print(out, false, 64, "  ");
     }
 
@@ -390,7 +390,7 @@ int run_show(const global_options& g, const show_options& o) {
         out += "  " + printable(test.name()) + '\n';
         table t({"", ""}, false);
         t.add_row({{"description"}, {test.description() ? printable(*test.description()) : "(none)"}});
-        t.add_row({{"folder"}, {printable(test.path().generic_string())}});
+        t.add_row({{"folder"}, {printable(shown_path(*p.files(), test.path()))}});
         t.print(out, false, std::string::npos, "    ");
         out += "    metrics\n";
         if (test.metrics().empty())
@@ -414,27 +414,28 @@ int run_show(const global_options& g, const show_options& o) {
 
 namespace {
 
-void artifact_rows(table& t, const basic_artifact_set<builtin_handlers>& set, const std::string& owner,
+void artifact_rows(table& t, storage& files, const basic_artifact_set<builtin_handlers>& set, const std::string& owner,
                    const std::filesystem::path& experiment_folder, bool& unknown_handler) {
     for (const auto& a : set) {
-        const auto file = inspect(set.folder(), a);
+        const auto file = inspect(files, set.folder(), a);
         const bool known = builtin_handlers::contains(a.handler());
         unknown_handler = unknown_handler || !known;
-        auto shown = file.path.lexically_relative(experiment_folder);
-        if (shown.empty()) shown = file.path;
+        const auto relative = file.path.lexically_relative(experiment_folder);
+        const std::string shown = relative.empty() ? shown_path(files, file.path) : relative.generic_string();
         t.add_row({{printable(owner)},
                    {printable(a.name())},
                    {printable(a.handler()) + (known ? "" : "*")},
-                   {printable(shown.generic_string())},
+                   {printable(shown)},
                    {format_time(a.created_at())},
                    {std::to_string(a.version()), true},
                    {file.exists ? "yes" : "no"}});
     }
 }
 
-void artifact_json(ordered_json& rows, const basic_artifact_set<builtin_handlers>& set, const test* owner) {
+void artifact_json(ordered_json& rows, storage& files, const basic_artifact_set<builtin_handlers>& set,
+                   const test* owner) {
     for (const auto& a : set) {
-        const auto file = inspect(set.folder(), a);
+        const auto file = inspect(files, set.folder(), a);
         ordered_json row = ordered_json::object();
         row["owner"] = owner == nullptr ? "experiment" : "test";
         row["test"] = owner == nullptr ? ordered_json(nullptr) : ordered_json(owner->name());
@@ -442,7 +443,7 @@ void artifact_json(ordered_json& rows, const basic_artifact_set<builtin_handlers
         row["handler"] = a.handler();
         row["builtin_handler"] = builtin_handlers::contains(a.handler());
         row["fname"] = a.fname();
-        row["path"] = file.path.generic_string();
+        row["path"] = shown_path(files, file.path);
         row["exists"] = file.exists;
         row["size"] = file.size ? ordered_json(*file.size) : ordered_json(nullptr);
         row["created_at"] = format_time(a.created_at());
@@ -461,8 +462,8 @@ int run_artifacts(const global_options& g, const artifacts_options& o) {
 
     if (o.json) {
         ordered_json rows = ordered_json::array();
-        artifact_json(rows, e.artifacts(), nullptr);
-        for (const auto& t : e.tests()) artifact_json(rows, t.artifacts(), &t);
+        artifact_json(rows, *p.files(), e.artifacts(), nullptr);
+        for (const auto& t : e.tests()) artifact_json(rows, *p.files(), t.artifacts(), &t);
         print_json(rows);
         return exit_ok;
     }
@@ -471,15 +472,15 @@ int run_artifacts(const global_options& g, const artifacts_options& o) {
     bool unknown_handler = false;
     const auto add = [&](const basic_artifact_set<builtin_handlers>& set, const std::string& owner) {
         for (const auto& a : set) {
-            const auto file = inspect(set.folder(), a);
+            const auto file = inspect(*p.files(), set.folder(), a);
             const bool known = builtin_handlers::contains(a.handler());
             unknown_handler = unknown_handler || !known;
-            auto shown = file.path.lexically_relative(e.path());
-            if (shown.empty()) shown = file.path;
+            const auto relative = file.path.lexically_relative(e.path());
+            const std::string shown = relative.empty() ? shown_path(*p.files(), file.path) : relative.generic_string();
             t.add_row({{printable(owner)},
                        {printable(a.name())},
                        {printable(a.handler()) + (known ? "" : "*")},
-                       {printable(shown.generic_string())},
+                       {printable(shown)},
                        {file.size ? human_size(*file.size) : "-", true},
                        {file.exists ? "yes" : "no", false, !file.exists}});
         }
@@ -487,7 +488,7 @@ int run_artifacts(const global_options& g, const artifacts_options& o) {
     add(e.artifacts(), "experiment");
     for (const auto& test : e.tests()) add(test.artifacts(), "test: " + test.name());
 
-    std::string out = "Files of " + printable(e.slug()) + " in " + printable(e.path().generic_string()) + "\n";
+    std::string out = "Files of " + printable(e.slug()) + " in " + printable(shown_path(*p.files(), e.path())) + "\n";
     if (t.rows() == 0) {
         out += "(no artifacts)\n";
     } else {

@@ -50,19 +50,10 @@ version_spec diff_version(const std::string& text) {
 
 // ---- the repository -------------------------------------------------------------------------
 
-// The repository file `argument` names: a directory means <directory>/repository.json. A missing
-// file is a failure here (the library would treat it as an empty repository).
-std::filesystem::path repository_file(const std::string& argument) {
-    std::filesystem::path path(argument);
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) path /= "repository.json";
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status)) throw failure(path.string() + ": no such repository file");
-    if (std::filesystem::is_directory(status)) {
-        throw failure(path.string() + ": is a directory, not a repository file");
-    }
-    return path;
-}
+// The repository file `argument` names, locally or in an object store: a folder means
+// <folder>/repository.json. A missing file is a failure here (the library would treat it as an
+// empty repository).
+std::filesystem::path repository_file(const std::string& argument) { return existing_file(argument, "repository"); }
 
 repository open_repository(const std::string& argument) {
     return repository(repository_file(argument), mode::read_only);
@@ -76,7 +67,7 @@ struct version_file {
 };
 
 version_file inspect(const repository& repo, const artifact& a) {
-    const artifact_file file = cli::inspect(repo.artifact_folder(a), a);  // the shared one, not this overload
+    const artifact_file file = cli::inspect(*repo.files(), repo.artifact_folder(a), a);  // the shared one
     return version_file{file.path, a.name() + "/" + a.fname(), file.exists, file.size};
 }
 
@@ -191,7 +182,7 @@ int run_repo_list(const global_options& g, const repo_list_options& o) {
             row["handler"] = a->handler();
             row["builtin_handler"] = builtin_handlers::contains(a->handler());
             row["fname"] = a->fname();
-            row["path"] = file.path.generic_string();
+            row["path"] = shown_path(*repo.files(), file.path);
             row["exists"] = file.exists;
             row["size"] = file.size ? ordered_json(*file.size) : ordered_json(nullptr);
             row["fields"] = strict(a->fields());
@@ -255,7 +246,7 @@ int run_repo_show(const global_options& g, const repo_show_options& o) {
     if (o.json) {
         ordered_json doc = ordered_json::object();
         doc["metadata"] = strict(metadata);
-        doc["path"] = file.path.generic_string();
+        doc["path"] = shown_path(*repo.files(), file.path);
         doc["exists"] = file.exists;
         doc["size"] = file.size ? ordered_json(*file.size) : ordered_json(nullptr);
         doc["expired"] = expired;

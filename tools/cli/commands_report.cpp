@@ -470,6 +470,7 @@ std::string now_text() { return format_time(lazyscribe::now()); }
 }  // namespace
 
 int run_report(const global_options&, const report_options& o) {
+    require_local_output(o.output);  // before reading the project
     const project p = open_project(o.project, o.selection.crashed_after);
     const auto chosen = select(p, o.selection);
 
@@ -515,7 +516,7 @@ int run_report(const global_options&, const report_options& o) {
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"generator\" content=\"lazyscribe " LAZYSCRIBE_VERSION "\">\n<title>" +
         h(title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n";
-    out += "<header><h1>" + h(title) + "</h1>\n<p class=\"meta\">Project <code>" + h(p.path().generic_string()) +
+    out += "<header><h1>" + h(title) + "</h1>\n<p class=\"meta\">Project <code>" + h(shown_path(*p.files(), p.path())) +
            "</code> &middot; <span id=\"experiment-count\">" + std::to_string(chosen.size()) + "</span> of " +
            std::to_string(p.size()) + " experiments &middot; generated " + now_text() +
            " UTC by lazyscribe " LAZYSCRIBE_VERSION "</p></header>\n";

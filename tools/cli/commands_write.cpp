@@ -3,7 +3,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <system_error>
@@ -11,6 +13,8 @@
 #include <vector>
 
 #include <lazyscribe/json.hpp>
+#include <lazyscribe/paths.hpp>
+#include <lazyscribe/storage.hpp>
 #include <lazyscribe/time.hpp>
 
 #include "cli.hpp"
@@ -186,9 +190,61 @@ void write_file(const std::filesystem::path& path, std::string_view text) {
     if (!out) throw failure(path.string() + ": write failed");
 }
 
+// Copies the files of experiment `e`'s folder `source` in `from` to `target` in `to` (one of
+// them not local), keeping files already there; false when the source folder has no files.
+// Stores that cannot list their files give the files the experiment's artifacts name.
+bool copy_folder(const experiment& e, storage& from, storage& to, const std::filesystem::path& target) {
+    const auto& source = e.path();
+    auto files = files_below(from, source);
+    if (!files) {
+        files.emplace();
+        const auto add = [&](const basic_artifact_set<builtin_handlers>& set) {
+            for (const auto& a : set) files->push_back(resolve_inside(set.folder(), a.fname(), "artifact"));
+        };
+        add(e.artifacts());
+        for (const auto& t : e.tests()) add(t.artifacts());
+    }
+    const auto normal_source = source.lexically_normal();
+    bool any = false;
+    for (const auto& file : *files) {
+        const auto relative = file.lexically_normal().lexically_relative(normal_source);
+        if (relative.empty() || *relative.begin() == "..") continue;
+        const auto destination = target / relative;
+        const auto failed = [&](const std::string& why) {
+            return failure("cannot copy " + shown_path(from, file) + " to " + shown_path(to, destination) + ": " +
+                           why);
+        };
+        try {
+            if (to.exists(destination)) {
+                any = true;
+                continue;
+            }
+            auto in = from.open(file, true);
+            if (!in) continue;  // gone since it was listed, or an artifact without a file
+            any = true;
+            to.write(
+                destination, true,
+                [&](std::ostream& out) {
+                    std::vector<char> buffer(1U << 16U);
+                    while (in->read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in->gcount() > 0) {
+                        out.write(buffer.data(), in->gcount());
+                    }
+                    if (in->bad()) throw failure("read failed");
+                },
+                true);
+        } catch (const lazyscribe::error& x) {
+            throw failed(x.what());
+        } catch (const failure& x) {
+            throw failed(x.what());
+        }
+    }
+    return any;
+}
+
 }  // namespace
 
 int run_export(const global_options&, const export_options& o) {
+    if (o.output) require_local_output(*o.output);  // before reading the project
     const project p = open_project(o.project, o.selection.crashed_after);
     const auto chosen = select(p, o.selection);
     if (o.histories) {
@@ -229,11 +285,21 @@ int run_merge(const global_options&, const merge_options& o) {
         inputs.push_back(open_project(in));
         total += inputs.back().size();
     }
+    // OUT locally or in an object store: out_path as the library opens it (with its protocol),
+    // out_file as its storage names it.
+    const auto [out_files, out_where] = locate(o.output);
     std::filesystem::path out_path(o.output);
+    std::filesystem::path out_file = out_where;
     std::error_code ec;
-    if (std::filesystem::is_directory(out_path, ec)) out_path /= "project.json";
-    const auto out_folder = out_path.parent_path();
-    if (!out_folder.empty()) {
+    const bool out_local = is_local(*out_files);
+    if (out_local ? std::filesystem::is_directory(out_file, ec)
+                  : names_folder(out_file) ||
+                        (!out_files->exists(out_file) && out_files->exists(out_file / "project.json"))) {
+        out_path /= "project.json";
+        out_file /= "project.json";
+    }
+    const auto out_folder = out_file.parent_path();
+    if (out_local && !out_folder.empty()) {
         std::filesystem::create_directories(out_folder, ec);
         if (ec) throw failure(out_folder.string() + ": cannot create folder: " + ec.message());
     }
@@ -247,23 +313,34 @@ int run_merge(const global_options&, const merge_options& o) {
     if (o.copy_artifacts) {
         for (const auto& e : merged) {
             const auto& source = e.path();
-            if (!std::filesystem::is_directory(source, ec)) continue;
+            storage& source_files = *e.artifacts().files();
             const auto target = out_folder / e.slug();
-            if (std::filesystem::exists(target, ec) && std::filesystem::equivalent(source, target, ec)) {
+            if (out_local && is_local(source_files)) {
+                if (!std::filesystem::is_directory(source, ec)) continue;
+                if (std::filesystem::exists(target, ec) && std::filesystem::equivalent(source, target, ec)) {
+                    continue;  // the same folder: OUT sits next to this input
+                }
+                std::filesystem::create_directories(target, ec);
+                if (ec) throw failure(target.string() + ": cannot create folder: " + ec.message());
+                std::filesystem::copy(source, target,
+                                      std::filesystem::copy_options::recursive |
+                                          std::filesystem::copy_options::skip_existing,
+                                      ec);
+                if (ec) {
+                    throw failure("cannot copy " + source.string() + " to " + target.string() + ": " + ec.message());
+                }
+                ++copied_folders;
+                continue;
+            }
+            if (&source_files == out_files.get() && source.lexically_normal() == target.lexically_normal()) {
                 continue;  // the same folder: OUT sits next to this input
             }
-            std::filesystem::create_directories(target, ec);
-            if (ec) throw failure(target.string() + ": cannot create folder: " + ec.message());
-            std::filesystem::copy(
-                source, target, std::filesystem::copy_options::recursive | std::filesystem::copy_options::skip_existing,
-                ec);
-            if (ec) throw failure("cannot copy " + source.string() + " to " + target.string() + ": " + ec.message());
-            ++copied_folders;
+            if (copy_folder(e, source_files, *out_files, target)) ++copied_folders;
         }
     }
     merged.save();
 
-    std::string message = "wrote " + out_path.string() + ": " + std::to_string(merged.size()) + " experiment" +
+    std::string message = "wrote " + shown_path(*out_files, out_file) + ": " + std::to_string(merged.size()) + " experiment" +
                           (merged.size() == 1 ? "" : "s") + " from " + std::to_string(inputs.size()) + " project" +
                           (inputs.size() == 1 ? "" : "s");
     if (total > merged.size()) {

@@ -15,20 +15,126 @@
 
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/paths.hpp>
+#include <lazyscribe/storage.hpp>
+
+// The one source that includes s3.hpp: including it registers the "s3" protocol (configured
+// from the environment on the first s3:// path), so every command can read s3:// paths.
+#ifdef LAZYSCRIBE_CLI_WITH_S3
+#include <lazyscribe/s3.hpp>
+#endif
 
 namespace lazyscribe::cli {
 
-// ---- projects and experiments -------------------------------------------------------------
+// ---- where files are ----------------------------------------------------------------------
 
-std::filesystem::path project_file(const std::string& argument) {
-    std::filesystem::path path(argument);
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) path /= "project.json";
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status)) throw failure(path.string() + ": no such project file");
-    if (std::filesystem::is_directory(status)) throw failure(path.string() + ": is a directory, not a project file");
+std::pair<std::shared_ptr<storage>, std::filesystem::path> locate(const std::string& argument) {
+    if (const auto sep = argument.find("://"); sep != std::string::npos) {
+        const std::string protocol = argument.substr(0, sep);
+#ifdef LAZYSCRIBE_CLI_WITH_S3
+        constexpr bool with_s3 = true;
+#else
+        constexpr bool with_s3 = false;
+#endif
+        if (protocol == "s3" && !with_s3) {
+            throw failure(argument + ": this lazyscribe was built without S3 support (lazyscribe::s3), so it "
+                                     "cannot read s3:// paths");
+        }
+        if (protocol != "file" && protocol != "memory" && protocol != "s3") {
+            throw failure(argument + ": unknown protocol '" + printable(protocol) + "://' (lazyscribe reads local paths" +
+                          (with_s3 ? " and s3:// paths)" : ")"));
+        }
+    }
+    return resolve_storage(std::filesystem::path(argument), nullptr);
+}
+
+bool is_local(const storage& files) noexcept { return &files == local().get(); }
+
+bool names_folder(const std::filesystem::path& path) {
+    const std::string text = path.generic_string();
+    const auto start = text.find_first_not_of('/');
+    return start == std::string::npos || text.back() == '/' || text.find('/', start) == std::string::npos;
+}
+
+std::filesystem::path existing_file(const std::string& argument, std::string_view kind) {
+    const std::string name = std::string(kind) + ".json";
+    const auto [files, where] = locate(argument);
+    std::filesystem::path path(argument);  // as the library opens it (and messages name it)
+    std::filesystem::path file = where;    // as `files` names it
+    const auto missing = [&] { return failure(path.string() + ": no such " + std::string(kind) + " file"); };
+    if (is_local(*files)) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(file, ec)) {
+            path /= name;
+            file /= name;
+        }
+        if (!files->exists(file)) throw missing();
+        if (std::filesystem::is_directory(file, ec)) {
+            throw failure(path.string() + ": is a directory, not a " + std::string(kind) + " file");
+        }
+        return path;
+    }
+    // An object store has no folders: an object by that name is the file; else a prefix
+    // holding <name> is the folder.
+    if (!names_folder(file)) {
+        if (files->exists(file)) return path;
+        if (!files->exists(file / name)) throw missing();
+        return path / name;
+    }
+    path /= name;
+    file /= name;
+    if (!files->exists(file)) throw missing();
     return path;
 }
+
+std::filesystem::path project_file(const std::string& argument) { return existing_file(argument, "project"); }
+
+std::string shown_path(const storage& files, const std::filesystem::path& path) {
+    std::string protocol;
+    if (&files == memory().get()) protocol = "memory://";
+#ifdef LAZYSCRIBE_CLI_WITH_S3
+    if (dynamic_cast<const s3_storage*>(&files) != nullptr) protocol = "s3://";
+#endif
+    return protocol + path.generic_string();
+}
+
+void require_local_output(const std::string& path) {
+    if (path.find("://") != std::string::npos) {
+        throw failure(path + ": not a local path (reports and exports are written to local files, wherever the "
+                             "project is)");
+    }
+}
+
+std::optional<std::vector<std::filesystem::path>> files_below(storage& files, const std::filesystem::path& folder) {
+    std::vector<std::filesystem::path> out;
+    if (is_local(files)) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(folder, ec)) return out;
+        for (std::filesystem::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+            if (it->is_regular_file(ec)) out.push_back(it->path());
+        }
+        if (ec) throw failure(folder.string() + ": cannot list the files: " + ec.message());
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    const std::string prefix = folder.lexically_normal().generic_string() + "/";
+    if (auto* in_memory = dynamic_cast<memory_storage*>(&files)) {
+        for (const auto& [name, bytes] : in_memory->files()) {
+            if (name.starts_with(prefix) && name.size() > prefix.size()) out.emplace_back(name);
+        }
+        return out;
+    }
+#ifdef LAZYSCRIBE_CLI_WITH_S3
+    if (auto* s3 = dynamic_cast<s3_storage*>(&files)) {
+        for (const auto& key : s3->list(folder.generic_string())) {
+            if (key.starts_with(prefix) && key.size() > prefix.size() && key.back() != '/') out.emplace_back(key);
+        }
+        return out;
+    }
+#endif
+    return std::nullopt;
+}
+
+// ---- projects and experiments -------------------------------------------------------------
 
 namespace {
 
@@ -67,7 +173,8 @@ std::vector<std::string> shown_tags(const std::vector<std::string>& tags) {
 
 const experiment& find_experiment(const project& p, const std::string& slug) {
     if (const auto* e = p.find(slug)) return *e;
-    throw failure(p.path().string() + ": no experiment with slug or short slug '" + printable(slug) + "'");
+    throw failure(shown_path(*p.files(), p.path()) + ": no experiment with slug or short slug '" + printable(slug) +
+                  "'");
 }
 
 namespace {
@@ -557,16 +664,13 @@ std::string human_size(std::uintmax_t bytes) {
     return buffer;
 }
 
-artifact_file inspect(const std::filesystem::path& folder, const artifact& a) {
+artifact_file inspect(storage& files, const std::filesystem::path& folder, const artifact& a) {
     artifact_file f;
     f.path = resolve_inside(folder, a.fname(), "artifact '" + a.name() + "': fname");
-    std::error_code ec;
-    const auto status = std::filesystem::status(f.path, ec);
-    f.exists = std::filesystem::is_regular_file(status);
-    if (f.exists) {
-        const auto size = std::filesystem::file_size(f.path, ec);
-        if (!ec) f.size = size;
-    }
+    // Locally only a regular file has a size (a folder by that name is not the artifact's file);
+    // an object store knows the size of every object it has.
+    f.size = files.size(f.path);
+    f.exists = f.size.has_value() || (!is_local(files) && files.exists(f.path));
     return f;
 }
 

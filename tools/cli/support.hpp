@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <optional>
 #include <ostream>
@@ -17,6 +18,7 @@
 
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/project.hpp>
+#include <lazyscribe/storage.hpp>
 #include <lazyscribe/summary.hpp>
 #include <lazyscribe/time.hpp>
 
@@ -31,9 +33,40 @@ bool is_number(const json& v) noexcept;  // declared again, documented, below
 
 // ---- projects and experiments -------------------------------------------------------------
 
-/// The project file `argument` names: a directory means <directory>/project.json. A missing
-/// file is a failure here (the library would treat it as an empty project).
+/// Where the file a command-line argument names lives: the storage lazyscribe::resolve_storage
+/// picks for it (the local file system, or S3 for "s3://bucket/key" when the tool is built with
+/// lazyscribe::s3) and the path there. A protocol this program cannot read is a failure naming
+/// the argument.
+std::pair<std::shared_ptr<storage>, std::filesystem::path> locate(const std::string& argument);
+
+/// True for the local file system (bare paths and file:// ones).
+bool is_local(const storage& files) noexcept;
+
+/// True when `path`, in an object store (not the local file system), names a folder rather than
+/// an object: a bucket alone ("bucket"), or a path ending in '/' ("bucket/prefix/").
+bool names_folder(const std::filesystem::path& path);
+
+/// The file `argument` names, a `kind` file ("project", "repository"), as the library should
+/// open it (with its protocol): a folder means <folder>/<kind>.json. Locally a folder is a
+/// directory; in an object store a bucket, a path ending in '/', or a prefix that is no object
+/// but holds <prefix>/<kind>.json. A missing file is a failure ("<path>: no such <kind> file";
+/// the library would treat it as an empty project or repository).
+std::filesystem::path existing_file(const std::string& argument, std::string_view kind);
+
+/// existing_file(argument, "project").
 std::filesystem::path project_file(const std::string& argument);
+
+/// How the tool shows a path of `files` to the user: with its protocol in an object store
+/// ("s3://bucket/prefix/slug"), as it is on the local file system.
+std::string shown_path(const storage& files, const std::filesystem::path& path);
+
+/// A failure unless `path` (report -o, export --output) is a local path: what the tool writes
+/// for the user stays local, wherever the project is.
+void require_local_output(const std::string& path);
+
+/// Every file below `folder` in `files` (any depth), or nullopt when that storage cannot list
+/// its files.
+std::optional<std::vector<std::filesystem::path>> files_below(storage& files, const std::filesystem::path& folder);
 
 /// The summaries of that project file's experiments (lazyscribe::read_summary). The
 /// environment variable LAZYSCRIBE_LIST_READER=library builds them from lazyscribe::project
@@ -196,8 +229,9 @@ struct artifact_file {
     std::optional<std::uintmax_t> size;
 };
 
-/// Locates artifact `a` in `folder` (refusing an fname that leaves it) and looks at the file.
-artifact_file inspect(const std::filesystem::path& folder, const artifact& a);
+/// Locates artifact `a` in `folder` of `files` (refusing an fname that leaves it) and looks at
+/// the file there. `path` is the storage's (shown_path() shows it).
+artifact_file inspect(storage& files, const std::filesystem::path& folder, const artifact& a);
 
 /// The fields that identify an experiment (an experiment or a summary), as the rows of
 /// `list --json` and `export` carry them; `Row` is any JSON object or map of JSON values.

@@ -20,7 +20,7 @@
 #include <lazyscribe/detail/xxh64.hpp>
 #include <lazyscribe/storage.hpp>
 
-#include <time.h>  // nanosleep: <thread> would cost every project translation unit its compile time
+#include <ctime>  // ::nanosleep (POSIX): <thread> would cost every project translation unit its compile time
 
 namespace lazyscribe::detail {
 

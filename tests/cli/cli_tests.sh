@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Tests of the `lazyscribe` command-line tool, one CTest entry per case:
-#   bash cli_tests.sh CASE LAZYSCRIBE JSON_QUERY SOURCE_DIR WORK_DIR [LIVE_PROJECT]
+#   bash cli_tests.sh CASE LAZYSCRIBE JSON_QUERY SOURCE_DIR WORK_DIR [LIVE_PROJECT [S3_COPY]]
 # Each case runs the built binary on the Python-written fixtures (tests/data/fixtures) and on
 # tests/cli/data, from the fixtures folder, and checks exit codes, output (golden files in
 # tests/cli/expected), JSON parsed back (json_query: strict JSON), CSV, merge and the HTML report.
 # The live_* cases read a project of live runs in every state that LIVE_PROJECT (live_project.cpp)
 # writes through the library: finished, failed, crashed (killed, heartbeat an hour old), running.
+# The s3_commands case uploads the fixtures and the live runs to an S3 server with S3_COPY
+# (s3_copy.cpp) and checks that every command gives on s3:// paths what it gives on the local
+# copy; it is skipped (LAZYSCRIBE-SKIP, exit 77) unless AWS_ENDPOINT_URL and
+# LAZYSCRIBE_S3_TEST_BUCKET name one (scripts/s3-server.sh start DIR; source DIR/env).
 # UPDATE_GOLDEN=1 rewrites the golden files instead of comparing them.
 # Exit 77 = skipped (CTest SKIP_RETURN_CODE), e.g. the Chromium case without Chromium.
 set -euo pipefail
@@ -16,6 +20,7 @@ JSON_QUERY=$3
 SOURCE=$4
 WORK=$5
 LIVE_PROJECT=${6:-}
+S3_COPY=${7:-}
 FIXTURES=$SOURCE/tests/data/fixtures
 DATA=$SOURCE/tests/cli/data
 EXPECTED=$SOURCE/tests/cli/expected
@@ -840,6 +845,210 @@ live_errors)
     has "$WORK/out" "run record: [lazyscribe.artifact_load_error] artifact 'run'"
     has "$WORK/out" "[lazyscribe.parse_error] json artifact:1:12"
     grep -qE '^  loss +3 ' "$WORK/out" || fail "the history is not shown"
+    ;;
+
+# ---- S3: every command on s3:// paths, as on the local copy ---------------------------------------
+s3_commands)
+    if [ -z "${AWS_ENDPOINT_URL:-}" ] || [ -z "${LAZYSCRIBE_S3_TEST_BUCKET:-}" ]; then
+        echo "LAZYSCRIBE-SKIP: no S3 server: set AWS_ENDPOINT_URL and LAZYSCRIBE_S3_TEST_BUCKET" \
+            "(scripts/s3-server.sh start DIR; source DIR/env)"
+        exit 77
+    fi
+    [ -x "$S3_COPY" ] || fail "no s3_copy program (7th argument)"
+    S3=s3://$LAZYSCRIBE_S3_TEST_BUCKET/cli-$$-$(date +%s)
+    trap '"$S3_COPY" remove "$S3" >/dev/null 2>&1 || true' EXIT
+    echo "s3_commands: the copy on S3 is $S3 (removed at the end)"
+    # The same tree locally (LOCAL) and on S3 (S3), byte for byte: fixtures and live runs.
+    make_live
+    LOCAL=$WORK/tree
+    mkdir -p "$LOCAL"
+    cp -r 01_basic 02_tests 03_artifacts 05_repository 07_unicode 08_edge_cases "$DATA/hostile" "$LOCAL/"
+    cp -r "$L" "$LOCAL/live"
+    "$S3_COPY" put "$LOCAL" "$S3" || fail "cannot upload $LOCAL to $S3"
+    FOREVER=100000000  # --crashed-after: the running run stays running, however long this takes
+
+    # same ARGS...: lazyscribe with "@/PATH" as $LOCAL/PATH, then as $S3/PATH, and "%OUT" as a
+    # local output file of each: both succeed with the same stdout, stderr and output file once
+    # the two roots read ROOT and the two output files OUT (and a report's time is taken out).
+    normalise() {  # normalise FILE ROOT OUTFILE
+        local root out
+        root=$(printf '%s' "$2" | sed 's/[][\.*^$/]/\\&/g')
+        out=$(printf '%s' "$3" | sed 's/[][\.*^$/]/\\&/g')
+        sed -e "s/$root/ROOT/g" -e "s/$out/OUT/g" -e 's/generated [0-9T:-]\{19\} UTC/generated TIME UTC/' "$1"
+    }
+    same() {
+        local a local_args=() s3_args=() where
+        last_args="$*"
+        for a in "$@"; do
+            case "$a" in
+            @/*) local_args+=("$LOCAL/${a#@/}"); s3_args+=("$S3/${a#@/}") ;;
+            %OUT) local_args+=("$WORK/local.file"); s3_args+=("$WORK/s3.file") ;;
+            *) local_args+=("$a"); s3_args+=("$a") ;;
+            esac
+        done
+        rm -f "$WORK/local.file" "$WORK/s3.file"
+        touch "$WORK/local.file" "$WORK/s3.file"
+        for where in local s3; do
+            if [ "$where" = local ]; then run "${local_args[@]}"; else run "${s3_args[@]}"; fi
+            [ "$rc" -eq 0 ] || fail "expected exit code 0, got $rc ($where: lazyscribe $last_args)"
+            local root=$LOCAL
+            [ "$where" = s3 ] && root=$S3
+            normalise "$WORK/out" "$root" "$WORK/$where.file" >"$WORK/$where.out"
+            normalise "$WORK/err" "$root" "$WORK/$where.file" >"$WORK/$where.err"
+            normalise "$WORK/$where.file" "$root" "$WORK/$where.file" >"$WORK/$where.written"
+        done
+        local part
+        for part in out err written; do
+            cmp -s "$WORK/local.$part" "$WORK/s3.$part" || {
+                diff -u "$WORK/local.$part" "$WORK/s3.$part" | head -40 >&2
+                fail "on S3 the $part differs: lazyscribe $last_args"
+            }
+        done
+    }
+
+    # list: a project file, a folder (with and without '/'), both readers, every selection
+    for reader in "" library; do
+        export LAZYSCRIBE_LIST_READER=$reader
+        same list @/01_basic
+        same list @/01_basic/project.json --json
+        same list @/07_unicode
+        same list @/08_edge_cases/special_numbers --json
+        same list @/08_edge_cases/duplicates --json
+        same list @/hostile
+        same list @/live --crashed-after "$FOREVER"
+        same list @/live --json --crashed-after "$FOREVER"
+        same list @/live --status crashed,failed --sort loss --desc --crashed-after "$FOREVER"
+        same list @/01_basic --filter tag=v1 --metric accuracy
+    done
+    unset LAZYSCRIBE_LIST_READER
+    same list @/08_edge_cases/special_numbers  # a note on stderr
+    has "$WORK/s3.err" "2 more numeric metrics are not shown"
+    ok list "$S3/01_basic/"
+    cp "$WORK/out" "$WORK/slash"
+    ok list "$LOCAL/01_basic"
+    cmp -s "$WORK/out" "$WORK/slash" || fail "list s3://.../01_basic/ differs from the local list"
+    # show, compare, artifacts
+    same show @/02_tests churn-model
+    same show @/02_tests/project.json churn-model-20240201120000 --json
+    same show @/03_artifacts feature-pipeline
+    same show @/07_unicode shi-yan-yi
+    same show @/08_edge_cases/special_numbers special-numbers --json
+    same show @/live finished-sweep
+    same show @/live crashed-run  # its history from the journal
+    same show @/live recovered-run --json
+    same show @/live diverged
+    same show @/live live-run --crashed-after "$FOREVER"
+    ok show "$S3/02_tests" churn-model --json
+    eq "$(q /folder /tests/0/name)" "$S3/02_tests/churn-model-20240201120000"$'\nHoldout Set (2023)'
+    same compare @/01_basic baseline tuned-model
+    same compare @/01_basic baseline tuned-model --json
+    same compare @/02_tests churn-model --json
+    same artifacts @/03_artifacts feature-pipeline
+    same artifacts @/03_artifacts feature-pipeline --json
+    same artifacts @/02_tests churn-model --json
+    ok artifacts "$S3/03_artifacts" feature-pipeline --json
+    eq "$(q /2/exists /2/size /2/path)" \
+        $'true\n75\n'"$S3/03_artifacts/feature-pipeline-20240310140000/scaler-20240310140200.pkl"
+    # export and report: read from S3, written locally
+    same export @/01_basic
+    same export @/01_basic --format json --output %OUT
+    same export @/02_tests --tests
+    same export @/07_unicode --format json
+    same export @/hostile
+    same export @/live --histories --crashed-after "$FOREVER"
+    same export @/live --status crashed --format json --crashed-after "$FOREVER"
+    same report @/01_basic -o %OUT
+    same report @/hostile -o %OUT --title 'hostile <b>'
+    same report @/live -o %OUT --crashed-after "$FOREVER"
+    has "$WORK/s3.file" "Project <code>$S3/live/project.json</code>"
+    # repositories
+    same repo list @/05_repository
+    same repo list @/05_repository/repository.json --json
+    same repo show @/05_repository model-config
+    same repo show @/05_repository model-config --version 0 --json
+    same repo show @/05_repository model-config --asof 2024-05-03T00:00:00
+    same repo show @/05_repository 'Feature List' --json
+    same repo diff @/05_repository model-config 0 2
+    same repo diff @/05_repository model-config 1 --json
+    # a missing artifact file is reported, as locally
+    rm "$LOCAL/02_tests/churn-model-20240201120000/thresholds-20240201120000.json"
+    "$S3_COPY" remove "$S3/02_tests/churn-model-20240201120000/thresholds-20240201120000.json" || fail "remove"
+    same artifacts @/02_tests churn-model --json
+    eq "$(q /0/exists /0/size /1/exists)" $'false\nnull\ntrue'
+    same artifacts @/02_tests churn-model
+    same show @/02_tests churn-model
+
+    # missing projects and repositories: the local failures, naming the s3:// path
+    for missing in "$S3/nope" "$S3/nope/project.json" "s3://$LAZYSCRIBE_S3_TEST_BUCKET-no-such-bucket/p/project.json"; do
+        run list "$missing"
+        expect_rc 1
+        eq "$(cat "$WORK/err")" "lazyscribe: error: $missing: no such project file"
+        eq "$(cat "$WORK/out")" ""
+    done
+    run show "$S3/nope/" x
+    expect_rc 1
+    eq "$(cat "$WORK/err")" "lazyscribe: error: $S3/nope/project.json: no such project file"
+    run export "$S3/nope"
+    expect_rc 1
+    has "$WORK/err" "$S3/nope: no such project file"
+    run repo list "$S3/01_basic"
+    expect_rc 1
+    eq "$(cat "$WORK/err")" "lazyscribe: error: $S3/01_basic: no such repository file"
+    run show "$S3/01_basic" no-such-slug
+    expect_rc 1
+    has "$WORK/err" "$S3/01_basic/project.json: no experiment with slug or short slug 'no-such-slug'"
+    run report "$S3/01_basic" -o "$S3/report.html"  # what the tool writes for the user stays local
+    expect_rc 1
+    has "$WORK/err" "$S3/report.html: not a local path"
+    run export "$S3/01_basic" --output "$S3/x.csv"
+    expect_rc 1
+    has "$WORK/err" "$S3/x.csv: not a local path"
+
+    # merge: from S3 and local projects into S3, from S3 into a local folder
+    ok merge "$S3/merged/project.json" "$S3/01_basic" 02_tests "$S3/03_artifacts/project.json" \
+        "$S3/08_edge_cases/duplicates"
+    eq "$(cat "$WORK/out")" "wrote $S3/merged/project.json: 6 experiments from 4 projects (1 older version of a slug dropped); copied 2 experiment folders"
+    ok merge "$LOCAL/merged/project.json" "$LOCAL/01_basic" 02_tests "$LOCAL/03_artifacts/project.json" \
+        "$LOCAL/08_edge_cases/duplicates"
+    "$S3_COPY" cat "$S3/merged/project.json" >"$WORK/merged.json" || fail "no merged project on S3"
+    cmp "$WORK/merged.json" "$LOCAL/merged/project.json" || fail "the merged project on S3 differs"
+    same list @/merged --json
+    same artifacts @/merged feature-pipeline --json
+    same artifacts @/merged churn-model --json
+    "$S3_COPY" cat "$S3/merged/feature-pipeline-20240310140000/scaler-20240310140200.pkl" >"$WORK/scaler.pkl"
+    cmp "$WORK/scaler.pkl" 03_artifacts/feature-pipeline-20240310140000/scaler-20240310140200.pkl \
+        || fail "the pickle file changed on its way to S3"
+    ok merge "$S3/merged/" "$S3/merged"  # a folder; into itself: the same bytes
+    "$S3_COPY" cat "$S3/merged/project.json" >"$WORK/again.json"
+    cmp "$WORK/again.json" "$WORK/merged.json" || fail "merging a project on S3 into itself changed it"
+    ok merge "$WORK/from-s3/project.json" "$S3/03_artifacts" "$S3/live"  # every file of the folders, as locally
+    sed "s#/from-s3/#/from-local/#" "$WORK/out" >"$WORK/from-s3.out"
+    ok merge "$WORK/from-local/project.json" "$LOCAL/03_artifacts" "$LOCAL/live"
+    cmp "$WORK/out" "$WORK/from-s3.out" || fail "merge from S3 says otherwise than from the local copy"
+    has "$WORK/out" "copied "
+    # (project.json aside: writing it records the crashed runs' recovery, at the time of each merge)
+    diff -r -x project.json "$WORK/from-local" "$WORK/from-s3" >&2 \
+        || fail "merge from S3 copied other files than from the local copy"
+    journal=$(cd "$L" && ls crashed-run-20240601140000/history-*.journal)
+    cmp "$WORK/from-s3/$journal" "$L/$journal" || fail "the crashed run's journal did not come along"
+    ok show "$WORK/from-s3" finished-sweep --json  # its history artifact came along
+    eq "$(q /histories/loss/points)" 11
+    run merge "$S3/failed.json" 01_basic "$S3/no/such.json"
+    expect_rc 1
+    has "$WORK/err" "$S3/no/such.json: no such project file"
+    "$S3_COPY" cat "$S3/failed.json" >/dev/null 2>&1 && fail "a failed merge wrote its output"
+    ;;
+
+s3_unsupported)
+    run list s3://bucket/prefix
+    expect_rc 1
+    has "$WORK/err" "lazyscribe: error: s3://bucket/prefix: this lazyscribe was built without S3 support"
+    run repo list s3://bucket/prefix/repository.json
+    expect_rc 1
+    has "$WORK/err" "built without S3 support"
+    run list gs://bucket/prefix
+    expect_rc 1
+    has "$WORK/err" "unknown protocol 'gs://'"
     ;;
 
 *)

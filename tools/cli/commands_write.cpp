@@ -211,8 +211,7 @@ bool copy_folder(const experiment& e, storage& from, storage& to, const std::fil
         if (relative.empty() || *relative.begin() == "..") continue;
         const auto destination = target / relative;
         const auto failed = [&](const std::string& why) {
-            return failure("cannot copy " + shown_path(from, file) + " to " + shown_path(to, destination) + ": " +
-                           why);
+            return failure("cannot copy " + shown_path(from, file) + " to " + shown_path(to, destination) + ": " + why);
         };
         try {
             if (to.exists(destination)) {
@@ -322,10 +321,9 @@ int run_merge(const global_options&, const merge_options& o) {
                 }
                 std::filesystem::create_directories(target, ec);
                 if (ec) throw failure(target.string() + ": cannot create folder: " + ec.message());
-                std::filesystem::copy(source, target,
-                                      std::filesystem::copy_options::recursive |
-                                          std::filesystem::copy_options::skip_existing,
-                                      ec);
+                std::filesystem::copy(
+                    source, target,
+                    std::filesystem::copy_options::recursive | std::filesystem::copy_options::skip_existing, ec);
                 if (ec) {
                     throw failure("cannot copy " + source.string() + " to " + target.string() + ": " + ec.message());
                 }
@@ -340,9 +338,9 @@ int run_merge(const global_options&, const merge_options& o) {
     }
     merged.save();
 
-    std::string message = "wrote " + shown_path(*out_files, out_file) + ": " + std::to_string(merged.size()) + " experiment" +
-                          (merged.size() == 1 ? "" : "s") + " from " + std::to_string(inputs.size()) + " project" +
-                          (inputs.size() == 1 ? "" : "s");
+    std::string message = "wrote " + shown_path(*out_files, out_file) + ": " + std::to_string(merged.size()) +
+                          " experiment" + (merged.size() == 1 ? "" : "s") + " from " + std::to_string(inputs.size()) +
+                          " project" + (inputs.size() == 1 ? "" : "s");
     if (total > merged.size()) {
         message += " (" + std::to_string(total - merged.size()) + " older version" +
                    (total - merged.size() == 1 ? "" : "s") + " of a slug dropped)";

@@ -36,12 +36,13 @@ std::pair<std::shared_ptr<storage>, std::filesystem::path> locate(const std::str
         constexpr bool with_s3 = false;
 #endif
         if (protocol == "s3" && !with_s3) {
-            throw failure(argument + ": this lazyscribe was built without S3 support (lazyscribe::s3), so it "
-                                     "cannot read s3:// paths");
+            throw failure(argument +
+                          ": this lazyscribe was built without S3 support (lazyscribe::s3), so it "
+                          "cannot read s3:// paths");
         }
         if (protocol != "file" && protocol != "memory" && protocol != "s3") {
-            throw failure(argument + ": unknown protocol '" + printable(protocol) + "://' (lazyscribe reads local paths" +
-                          (with_s3 ? " and s3:// paths)" : ")"));
+            throw failure(argument + ": unknown protocol '" + printable(protocol) +
+                          "://' (lazyscribe reads local paths" + (with_s3 ? " and s3:// paths)" : ")"));
         }
     }
     return resolve_storage(std::filesystem::path(argument), nullptr);
@@ -99,8 +100,9 @@ std::string shown_path(const storage& files, const std::filesystem::path& path) 
 
 void require_local_output(const std::string& path) {
     if (path.find("://") != std::string::npos) {
-        throw failure(path + ": not a local path (reports and exports are written to local files, wherever the "
-                             "project is)");
+        throw failure(path +
+                      ": not a local path (reports and exports are written to local files, wherever the "
+                      "project is)");
     }
 }
 

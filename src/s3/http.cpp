@@ -2,6 +2,7 @@
 #include "http.hpp"
 
 #include <curl/curl.h>
+#include <unistd.h>  // getpid: a forked child makes handles of its own
 
 #include <algorithm>
 #include <cctype>
@@ -26,20 +27,37 @@ void global_init() {
 
 // This thread's easy handle: kept for the thread's life so that its connection cache (keep-alive,
 // TLS sessions) serves every request the thread sends, whichever s3_storage sends it.
+//
+// A process forked from this one inherits the handle, and with it the parent's open connections:
+// parent and children would then send requests down one socket and read each other's answers (a
+// 412 taken for a 200, say). So the handle belongs to the process that made it, and a forked
+// child makes its own at its first request. The inherited one is left as it is, never cleaned up:
+// that could write to the parent's connections (a TLS close_notify); its memory and descriptors
+// are the child's cost, once per thread that forked.
 class thread_handle {
 public:
     thread_handle() {
         global_init();
-        handle_ = curl_easy_init();
-        if (handle_ == nullptr) throw std::runtime_error("lazyscribe::s3: curl_easy_init failed");
+        open();
     }
-    ~thread_handle() { curl_easy_cleanup(handle_); }
+    ~thread_handle() {
+        if (owner_ == ::getpid()) curl_easy_cleanup(handle_);
+    }
     thread_handle(const thread_handle&) = delete;
     thread_handle& operator=(const thread_handle&) = delete;
-    [[nodiscard]] CURL* get() const noexcept { return handle_; }
+    [[nodiscard]] CURL* get() {
+        if (owner_ != ::getpid()) open();  // forked since: the inherited handle stays the parent's
+        return handle_;
+    }
 
 private:
+    void open() {
+        handle_ = curl_easy_init();
+        if (handle_ == nullptr) throw std::runtime_error("lazyscribe::s3: curl_easy_init failed");
+        owner_ = ::getpid();
+    }
     CURL* handle_ = nullptr;
+    pid_t owner_ = 0;
 };
 
 CURL* this_thread_handle() {

@@ -6,6 +6,8 @@
 
 #include "http.hpp"
 
+#include <unistd.h>  // getpid: a forked child seeds its own random numbers
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -160,8 +162,21 @@ std::string amz_date_now() {
     return std::string(text, n);
 }
 
-std::string random_hex(std::size_t bytes) {
+// This thread's generator, seeded afresh in each process: a child forked from this one must not
+// draw its parent's numbers (nor its siblings'), or children probing one prefix at once would
+// share a scratch object and fail each other's probes, and back off in step.
+std::mt19937_64& random_generator() {
     thread_local std::mt19937_64 generator{std::random_device{}()};
+    thread_local pid_t seeded_in = ::getpid();
+    if (seeded_in != ::getpid()) {
+        generator.seed(std::random_device{}());
+        seeded_in = ::getpid();
+    }
+    return generator;
+}
+
+std::string random_hex(std::size_t bytes) {
+    auto& generator = random_generator();
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;
     for (std::size_t i = 0; i < bytes; ++i) {
@@ -173,7 +188,7 @@ std::string random_hex(std::size_t bytes) {
 }
 
 void sleep_before_attempt(int attempt) {  // attempt: the one about to be made (2, 3, ...)
-    thread_local std::mt19937_64 generator{std::random_device{}()};
+    auto& generator = random_generator();
     const int doublings = std::min(attempt - 2, 16);
     const auto ceiling = std::min<std::chrono::milliseconds::rep>(backoff_cap.count(),
                                                                   backoff_base.count() << doublings);

@@ -30,7 +30,8 @@ namespace lazyscribe {
 
 /// @brief How a save on a storage with conditional writes retries when other writers save
 /// first: up to `attempts` rounds of read, merge and conditional write, with a random wait
-/// below min(cap, base × 2^round) between them (full jitter); then save_error.
+/// below min(cap', base' × 2^round) between them (full jitter), where base' and cap' are
+/// `base` and `cap` raised to one and eight times the round's own duration; then save_error.
 struct save_retry {
     std::size_t attempts = 16;
     std::chrono::microseconds base{5'000};

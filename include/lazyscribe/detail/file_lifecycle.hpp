@@ -115,6 +115,7 @@ private:
         const save_retry policy = storage_->retry_policy();
         save_backoff backoff(this, policy);
         for (std::size_t attempt = 1; attempt <= policy.attempts; ++attempt) {
+            const auto started = std::chrono::steady_clock::now();
             versioned_bytes current;
             try {
                 current = storage_->read_versioned(path_);
@@ -163,26 +164,33 @@ private:
                 }
             }
             last_reason = result.reason;
-            if (attempt < policy.attempts) backoff.wait(attempt);
+            if (attempt < policy.attempts) {
+                backoff.wait(attempt, std::chrono::duration_cast<std::chrono::microseconds>(
+                                          std::chrono::steady_clock::now() - started));
+            }
         }
         throw save_error("save: " + path_.string() + ": " + std::to_string(policy.attempts) +
                          " attempts, each overtaken by another writer's save (last: " + last_reason +
                          "); nothing of this save was lost from memory: save() again");
     }
 
-    // Full jitter (each wait uniform in [0, min(cap, base * 2^attempt))), so that writers that
-    // collided once do not collide again in step. No <random>: a splitmix of the clock and this
-    // object's address is enough to separate processes and threads.
+    // Full jitter: each wait uniform in [0, ceiling), the ceiling doubling with each attempt from
+    // the larger of the policy's base and the attempt's own duration, up to the larger of the
+    // policy's cap and 8 attempts' duration. Scaling with the duration spreads writers of a
+    // large file (whose read-merge-write takes a second) as far apart as those of a small one;
+    // with a fixed cap they kept colliding (docs/performance.md, 8 writers). No <random>: a
+    // splitmix of the clock and this object's address separates processes and threads.
     class save_backoff {
     public:
         save_backoff(const void* self, const save_retry& policy)
             : policy_(policy),
               state_(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
                      static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(self))) {}
-        void wait(std::size_t attempt) {
-            const auto base = static_cast<std::uint64_t>(policy_.base.count());
-            const auto ceiling = std::min<std::uint64_t>(static_cast<std::uint64_t>(policy_.cap.count()),
-                                                         base << std::min<std::size_t>(attempt, 20));
+        void wait(std::size_t attempt, std::chrono::microseconds attempt_took) {
+            const auto took = static_cast<std::uint64_t>(std::max<std::int64_t>(attempt_took.count(), 0));
+            const auto base = std::max<std::uint64_t>(static_cast<std::uint64_t>(policy_.base.count()), took);
+            const auto cap = std::max<std::uint64_t>(static_cast<std::uint64_t>(policy_.cap.count()), 8 * took);
+            const auto ceiling = std::min<std::uint64_t>(cap, base << std::min<std::size_t>(attempt, 20));
             const std::uint64_t wait_us = next() % (ceiling + 1);
             timespec wait{static_cast<time_t>(wait_us / 1'000'000), static_cast<long>(wait_us % 1'000'000) * 1'000};
             while (::nanosleep(&wait, &wait) != 0 && errno == EINTR) {

@@ -26,7 +26,7 @@ TEST_CASE("history: columns, last, min and max leave NaN out") {
     CHECK(h.last() == -2.0);
 }
 
-TEST_CASE("history: a run's histories keep first-logged order; a missing name lists the others") {
+TEST_CASE("history: a run's histories keep first-logged order, a missing name lists the others") {
     ls::metric_histories all;
     all["z"].append(0, 0, 1);
     all["a"].append(0, 0, 2);
@@ -49,7 +49,7 @@ TEST_CASE("history: status words") {
     CHECK(ls::default_crashed_after >= 4 * ls::max_heartbeat_interval);
 }
 
-TEST_CASE("history: the journal keeps whole lines; a torn tail is left out") {
+TEST_CASE("history: the journal keeps whole lines, a torn tail is left out") {
     std::string text(ls::detail::journal_header);
     ls::detail::append_journal_declaration(text, 0, "loss");
     ls::detail::append_journal_point(text, {0, 3, 1'700'000'000'123'456, 0.25});

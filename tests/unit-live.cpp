@@ -149,7 +149,7 @@ TEST_CASE("live: the history artifact is json.dump's text, read back as columns"
     CHECK(e.history("b").steps()[1] == 7);
 }
 
-TEST_CASE("live: an exception leaving the scope keeps the run, failed; project.log(name) still discards") {
+TEST_CASE("live: an exception leaving the scope keeps the run, failed, project.log(name) still discards") {
     temp_dir dir;
     const auto file = dir / "p.json";
     ls::project project(file);

@@ -385,7 +385,7 @@ TEST_CASE("project: a test whose scope cannot join its experiment is reported wh
     CHECK(project.size() == 1);
 }
 
-TEST_CASE("project: copies are independent and indexed; swap and assignment exchange whole projects") {
+TEST_CASE("project: copies are independent and indexed, swap and assignment exchange whole projects") {
     project_t a("copies/a.json", ls::mode::write, private_memory());
     a.log("one", [](experiment_t&) {});
     project_t b = a;
@@ -706,7 +706,7 @@ TEST_CASE("project: a dependency read by path is written with the key its projec
     ls::project_registry::clear();
 }
 
-TEST_CASE("project: nesting up to the documented limit loads; deeper is a typed error, not a crash") {
+TEST_CASE("project: nesting up to the documented limit loads, deeper is a typed error, not a crash") {
     temp_dir dir;
     // [ { "parameters": { "p": <value> } } ]: the value's containers come after 3 levels.
     const auto file_with_depth = [&](std::size_t total) {

@@ -113,7 +113,7 @@ TEST_CASE("release_from_toml: the deprecated format key makes the tag as Python'
     CHECK_THROWS_WITH(tag("version}"), Catch::Contains("single '}'"));
 }
 
-TEST_CASE("release_from_toml: bad configurations are typed errors naming the file and the key; nothing is written") {
+TEST_CASE("release_from_toml: bad configurations are typed errors naming the file and the key, nothing is written") {
     temp_dir dir;
     make_repositories(dir.path());
     const auto file = dir / "pyproject.toml";

@@ -91,7 +91,7 @@ TEST_CASE("repository: fixture 05 loads, answers every look-up, and re-saves byt
     CHECK(read_file(dir / "copy/repository.json") == read_file(root / "repository.json"));
 }
 
-TEST_CASE("repository: versions number per name; same-second versions get their own files") {
+TEST_CASE("repository: versions number per name, same-second versions get their own files") {
     temp_dir dir;
     set_now("2024-05-01T09:00:00");
     repository_t repo(dir / "repository.json", ls::mode::write, {&fake_clock});

@@ -815,7 +815,7 @@ TEST_CASE("s3: virtual-host style puts the bucket in the host") {
     CHECK(requests[0].headers.at("host") == "bucket." + config.endpoint.substr(7));
 }
 
-TEST_CASE("s3: 503 SlowDown is retried for reads up to max_attempts; a conditional PUT is not retried") {
+TEST_CASE("s3: 503 SlowDown is retried for reads up to max_attempts, a conditional PUT is not retried") {
     fake_s3 server([](const fake_request&) { return s3_error(503, "SlowDown", "Please reduce your request rate."); });
     auto config = fake_config(server);
     config.probe_conditional_writes = false;
@@ -830,7 +830,7 @@ TEST_CASE("s3: 503 SlowDown is retried for reads up to max_attempts; a condition
     CHECK(server.requests().back().headers.at("if-none-match") == "*");
 }
 
-TEST_CASE("s3: Ceph's 500 UnknownError on a conditional PUT is outcome_unknown; 412 and 409 are condition_failed") {
+TEST_CASE("s3: Ceph's 500 UnknownError on a conditional PUT is outcome_unknown, 412 and 409 are condition_failed") {
     std::atomic<int> status{500};
     fake_s3 server([&](const fake_request& r) {
         if (r.method == "PUT") {

@@ -1001,7 +1001,7 @@ public:
     /// the file is copied and the repository saved, and the copy undone if that save fails.
     template <class Repository>
     void promote_artifact(Repository& repo, std::string_view name) const {
-        repo.promote(this->artifacts_.at(name), path());
+        repo.promote(this->artifacts_.at(name), path(), this->artifacts_.files().get());  // the project's storage
     }
 
     /// @brief The object written in the project file (docs/format.md §4.1), keys sorted on output.

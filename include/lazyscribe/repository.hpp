@@ -270,8 +270,9 @@ public:
     /// @brief Adds `a`, an artifact of an experiment or test stored in `source_folder`, as a
     /// new version (Python's promote_artifact): refused unless it is newer than the latest
     /// version; its file is copied when it is on disk and the repository saved, and the copy
-    /// is undone if that save fails. Never reuses a version number.
-    void promote(const artifact& a, const std::filesystem::path& source_folder);
+    /// is undone if that save fails. Never reuses a version number. `source_files` is the
+    /// storage the experiment's files are in (by default the repository's own).
+    void promote(const artifact& a, const std::filesystem::path& source_folder, storage* source_files = nullptr);
 
 private:
     // Look-ups work on one name's indices, sorted by time: binary searches, not scans of
@@ -406,7 +407,8 @@ std::string basic_repository<Handlers>::to_text() const {
 }
 
 template <class Handlers>
-void basic_repository<Handlers>::promote(const artifact& a, const std::filesystem::path& source_folder) {
+void basic_repository<Handlers>::promote(const artifact& a, const std::filesystem::path& source_folder,
+                                         storage* source_files) {
     require_writable("promote_artifact");
     if (const auto it = by_name_.find(a.name_); it != by_name_.end() && !it->second.empty()) {
         const artifact& latest = entries_[it->second.back()];
@@ -428,7 +430,7 @@ void basic_repository<Handlers>::promote(const artifact& a, const std::filesyste
     const auto source = detail::resolve_inside(source_folder, a.fname_, "artifact '" + a.name_ + "': fname");
     std::optional<std::filesystem::path> copied;
     if (!a.dirty_) {
-        if (auto bytes = files()->read(source)) {
+        if (auto bytes = (source_files != nullptr ? *source_files : *files()).read(source)) {
             const auto target = detail::resolve_inside(artifact_folder(added), added.fname_, "promoted fname");
             try {
                 files()->check_inside(folder(), target);

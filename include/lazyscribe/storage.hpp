@@ -33,7 +33,7 @@ namespace lazyscribe {
 /// below min(cap', base' × 2^round) between them (full jitter), where base' and cap' are
 /// `base` and `cap` raised to one and eight times the round's own duration; then save_error.
 struct save_retry {
-    std::size_t attempts = 16;
+    std::size_t attempts = 32;
     std::chrono::microseconds base{5'000};
     std::chrono::microseconds cap{1'000'000};
 };

@@ -674,3 +674,40 @@ TEST_CASE("storage: many writers on one conditional store lose nothing: projects
     CHECK(fnames.size() == static_cast<std::size_t>(writers * saves));    // no file written twice
     CHECK(contents.size() == static_cast<std::size_t>(writers * saves));
 }
+
+TEST_CASE("storage: a project registered by a protocol path is found by its key, as a local one",
+          "[storage][registry]") {
+    const std::string up_location = "memory://registry-test/upstream/project.json";
+    {
+        project_t up(up_location, ls::mode::write, "u");
+        up.log("feature set", [](auto&) {});
+        up.save();
+        project_t down("memory://registry-test/downstream/project.json", ls::mode::write, "d");
+        down.log("model", [&](auto& e) { e.add_dependency(*up.begin()); });
+        ls::project_registry::clear();
+        ls::project_registry::add("features", up_location);
+        down.save();  // the dependency is written with the key
+    }
+    const auto text = *ls::memory()->read("registry-test/downstream/project.json");
+    CHECK(text.find("\"features|feature-set-") != std::string::npos);
+    // The key resolves to the registered protocol path, read through the downstream's storage.
+    project_t down("memory://registry-test/downstream/project.json", ls::mode::read_only);
+    const auto deps = down.begin()->dependencies();
+    REQUIRE(deps.size() == 1);
+    ls::project_registry::clear();
+}
+
+TEST_CASE("storage: minimal_repository_from_release writes to a protocol location, reading the repository's",
+          "[storage][release]") {
+    temp_dir dir;
+    ls::repository repo(dir / "repo/repository.json", ls::mode::write);
+    repo.log_artifact<"json">("model", ls::json{{"w", 1}});
+    repo.save();
+    const ls::repository saved(dir / "repo/repository.json", ls::mode::read_only);
+    const auto rel = ls::create_release(saved, "1.0.0");
+    const auto minimal = ls::minimal_repository_from_release("memory://minimal-test/m", saved, rel);
+    CHECK(minimal.load_artifact<ls::json>("model") == ls::json{{"w", 1}});
+    CHECK(ls::memory()->read("minimal-test/m/repository.json"));
+    CHECK_FALSE(std::filesystem::exists(dir / "memory:"));
+    CHECK_FALSE(std::filesystem::exists("memory:"));
+}

@@ -280,14 +280,21 @@ public:
         return it->second;
     }
     /// @brief The key a project file is registered under, if any. Paths compare as Python's
-    /// Path objects do: `./a//b.json` is `a/b.json`.
+    /// Path objects do: `./a//b.json` is `a/b.json`; a registered "s3://b/p.json" is the
+    /// project whose storage path is "b/p.json".
     static std::optional<std::string> key_of(const std::filesystem::path& project_file) {
         const std::string wanted = python_path_text(project_file);
         std::lock_guard lock(mutex());
         for (const auto& [key, path] : entries()) {
-            if (python_path_text(path) == wanted) return key;
+            if (python_path_text(without_protocol(path)) == wanted) return key;
         }
         return std::nullopt;
+    }
+    /// @brief "b/p.json" of "s3://b/p.json": the path within its storage.
+    [[nodiscard]] static std::filesystem::path without_protocol(const std::filesystem::path& p) {
+        const std::string s = p.string();
+        const auto sep = s.find("://");
+        return sep == std::string::npos ? p : std::filesystem::path(s.substr(sep + 3));
     }
 
     /// @brief `str(pathlib.PurePosixPath(p))`: repeated '/' and '.' parts dropped, no trailing

@@ -1000,7 +1000,9 @@ void basic_project<Handlers>::resolve_dependencies(experiment_type& e, const std
     for (auto& d : deps) {
         auto it = upstream_.find(d.project);
         if (it == upstream_.end()) {
-            std::filesystem::path file = project_registry::find(d.project).value_or(std::filesystem::path(d.project));
+            // A registered "s3://b/p.json" is read, as the downstream project is, through its storage.
+            std::filesystem::path file = project_registry::without_protocol(
+                project_registry::find(d.project).value_or(std::filesystem::path(d.project)));
             if (!file_.files()->exists(file)) {
                 throw format_error(where + ": dependency '" + d.encoded() + "': project file " + file.string() +
                                    " does not exist (relative paths are resolved against the working directory, "

@@ -200,11 +200,16 @@ inline std::vector<release> load_releases(const std::filesystem::path& file) {
 /// @brief Copies the versions a release pins into `location` (`<location>/<name>/<fname>`)
 /// and writes `<location>/repository.json`, keeping version, fname, created_at and expiry
 /// (Python's minimal_repository_from_release). Returns the new repository, open read-only.
+/// A `location` with a protocol ("s3://bucket/minimal") is on that protocol's storage; a bare
+/// one on the repository's.
 template <class Handlers>
-basic_repository<Handlers> minimal_repository_from_release(const std::filesystem::path& location,
+basic_repository<Handlers> minimal_repository_from_release(const std::filesystem::path& given_location,
                                                            const basic_repository<Handlers>& repo, const release& rel) {
+    const auto [target_files, location] = resolve_storage(
+        given_location, given_location.string().find("://") == std::string::npos ? repo.files() : nullptr);
     const auto file = location / "repository.json";
-    storage& files = *repo.files();
+    storage& source_files = *repo.files();
+    storage& files = *target_files;
     json entries = json::array();
     for (const auto& [name, version] : rel.artifacts) {
         const artifact& a = repo.find_version(name, version);
@@ -212,7 +217,7 @@ basic_repository<Handlers> minimal_repository_from_release(const std::filesystem
         const auto source = detail::resolve_inside(repo.artifact_folder(a), a.fname(), "artifact fname");
         const auto target = detail::resolve_inside(detail::resolve_inside(location, a.name(), "artifact name"),
                                                    a.fname(), "artifact fname");
-        auto bytes = files.read(source);
+        auto bytes = source_files.read(source);
         if (!bytes) throw save_error("minimal_repository_from_release: cannot open " + source.string());
         files.write(
             target, true,
@@ -227,7 +232,7 @@ basic_repository<Handlers> minimal_repository_from_release(const std::filesystem
         file, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
         true);
     repository_options open_options;
-    open_options.files = repo.files();
+    open_options.files = target_files;
     return basic_repository<Handlers>(file, mode::read_only, open_options);
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -91,20 +92,23 @@ public:
         }
         prepare();
         content_hasher signature;
-        storage_->write(
-            path_, true,
-            [&](std::ostream& out) {
-                signature = content_hasher{};  // should a storage call this again
-                write([&](std::string_view slice) {
-                    signature.update(slice);
-                    out.write(slice.data(), static_cast<std::streamsize>(slice.size()));
-                });
-            },
-            durable_);
+        storage_->write(path_, true, hashed_body(write, signature), durable_);
         signature_ = signature.digest();
     }
 
 private:
+    // The storage's body: what `write` hands the sink goes to the file and into `hasher`.
+    static std::function<void(std::ostream&)> hashed_body(function_ref<void(text_sink)> write,
+                                                          content_hasher& hasher) {
+        return [write, &hasher](std::ostream& out) {
+            hasher = content_hasher{};  // should a storage call this again
+            write([&](std::string_view slice) {
+                hasher.update(slice);
+                out.write(slice.data(), static_cast<std::streamsize>(slice.size()));
+            });
+        };
+    }
+
     // Object storage has no locks: read the file with its version, merge, write only if it is
     // still that version (create only if there was none); a lost race re-reads, merges again and
     // retries after a jittered back-off. A write whose outcome is unknown (a timeout, a 5xx) is
@@ -135,16 +139,7 @@ private:
             content_hasher hasher;
             const auto condition = current.bytes ? write_condition::replace(current.version)
                                                  : write_condition::create_only();
-            const auto result = storage_->write_if(
-                path_, condition, true,
-                [&](std::ostream& out) {
-                    hasher = content_hasher{};  // should a storage call this again
-                    write([&](std::string_view slice) {
-                        hasher.update(slice);
-                        out.write(slice.data(), static_cast<std::streamsize>(slice.size()));
-                    });
-                },
-                durable_);
+            const auto result = storage_->write_if(path_, condition, true, hashed_body(write, hasher), durable_);
             const auto written = hasher.digest();
             if (result.outcome == write_outcome::written) {
                 signature_ = written;

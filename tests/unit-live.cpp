@@ -21,9 +21,6 @@
 
 namespace ls = lazyscribe;
 using lazyscribe_test::python_ok;
-using lazyscribe_test::read_file;
-using lazyscribe_test::temp_dir;
-using lazyscribe_test::write_file;
 
 namespace {
 
@@ -61,7 +58,7 @@ const std::string& only_status_tag(const ls::experiment& e) {
 }  // namespace
 
 TEST_CASE("live: the issue's training loop, as written") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "runs/project.json";
     {
         ls::project project(file);
@@ -112,7 +109,7 @@ TEST_CASE("live: the issue's training loop, as written") {
     CHECK(e.artifacts().contains("run"));
     // The journal is spent once the history artifact is in the file.
     const auto run = e.load_artifact<ls::json>("run");
-    CHECK_FALSE(std::filesystem::exists(e.path() / run["journal"].get<std::string>()));
+    CHECK_FALSE(dir.exists(e.path() / run["journal"].get<std::string>()));
     CHECK(run["journal"].get<std::string>().ends_with(".journal"));
     CHECK(run["status"] == "finished");
     CHECK(run["points"] == 5005);
@@ -125,7 +122,7 @@ TEST_CASE("live: the issue's training loop, as written") {
 }
 
 TEST_CASE("live: the history artifact is json.dump's text, read back as columns") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "p.json";
     ls::project project(file);
     {
@@ -137,7 +134,7 @@ TEST_CASE("live: the history artifact is json.dump's text, read back as columns"
     project.save();
     const ls::project ro(file, ls::mode::read_only);
     const auto& e = *ro.begin();
-    const std::string text = read_file(e.path() / e.artifacts().at("history").fname());
+    const std::string text = dir.read(e.path() / e.artifacts().at("history").fname());
     // First-logged order, json.dump's separators, float repr, NaN as Python writes it.
     CHECK(text.starts_with("{\"b\": {\"steps\": [0, 7], \"times\": ["));
     CHECK(text.find("\"values\": [0.5, 2.0]}, \"a\": {\"steps\": [3]") != std::string::npos);
@@ -150,7 +147,7 @@ TEST_CASE("live: the history artifact is json.dump's text, read back as columns"
 }
 
 TEST_CASE("live: an exception leaving the scope keeps the run, failed, project.log(name) still discards") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "p.json";
     ls::project project(file);
     try {
@@ -194,14 +191,14 @@ TEST_CASE("live: an exception leaving the scope keeps the run, failed, project.l
 }
 
 TEST_CASE("live: a save() inside the loop writes the running experiment") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "p.json";
     ls::project project(file);
     auto exp = project.log("in loop", ls::live);
     exp.log_parameter("batch", 64);
     exp.tag("baseline");
     project.save();
-    const std::string text = read_file(file);
+    const std::string text = dir.read(file);
     CHECK(text.find("\"lazyscribe.status=running\"") != std::string::npos);
     CHECK(text.find("\"batch\": 64") != std::string::npos);
     CHECK(project.size() == 1);
@@ -213,7 +210,7 @@ TEST_CASE("live: a save() inside the loop writes the running experiment") {
 }
 
 TEST_CASE("live: bad options, read-only projects and reserved names are refused") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "p.json";
     ls::project project(file);
     ls::live_options zero = ls::live;
@@ -223,7 +220,7 @@ TEST_CASE("live: bad options, read-only projects and reserved names are refused"
     slow.heartbeat_interval = std::chrono::minutes(5);
     CHECK_THROWS_WITH(project.log("x", slow), Catch::Contains("heartbeat_interval") && Catch::Contains("30 s"));
     CHECK(project.empty());
-    CHECK_FALSE(std::filesystem::exists(file));
+    CHECK_FALSE(dir.exists(file));
     {
         auto exp = project.log("x", ls::live);
         CHECK_THROWS_AS(exp.log_artifact<"json">("history", ls::json(1)), ls::artifact_log_error);
@@ -237,7 +234,7 @@ TEST_CASE("live: bad options, read-only projects and reserved names are refused"
 }
 
 TEST_CASE("live: provenance is opt-out") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     ls::project project(dir / "p.json");
     ls::live_options options = ls::live;
     options.provenance = false;
@@ -247,6 +244,8 @@ TEST_CASE("live: provenance is opt-out") {
     CHECK(run["status"] == "finished");
 }
 
+// On a slow memory storage: once, in the unit binary.
+#ifndef LAZYSCRIBE_TEST_ON_S3
 TEST_CASE("live: a full buffer drops, counted, or blocks, as asked") {
     // A disk that takes 20 ms per append: the loop outruns the flusher.
     class slow_storage final : public ls::storage {
@@ -292,30 +291,34 @@ TEST_CASE("live: a full buffer drops, counted, or blocks, as asked") {
         }
     }
 }
+#endif
 
+// A local .git: once, in the unit binary.
+#ifndef LAZYSCRIBE_TEST_ON_S3
 TEST_CASE("live: the git commit is read from .git, without git") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const std::string hash = "0123456789abcdef0123456789abcdef01234567";
-    write_file(dir / "repo/.git/HEAD", "ref: refs/heads/main\n");
-    write_file(dir / "repo/.git/refs/heads/main", hash + "\n");
+    dir.write(dir / "repo/.git/HEAD", "ref: refs/heads/main\n");
+    dir.write(dir / "repo/.git/refs/heads/main", hash + "\n");
     std::filesystem::create_directories(dir / "repo/src/deep");
     auto git = ls::detail::git_commit_of(dir / "repo/src/deep");
     CHECK(git["commit"] == hash);
     CHECK(git["branch"] == "main");
     // Packed refs, and a worktree's .git file.
     std::filesystem::remove(dir / "repo/.git/refs/heads/main");
-    write_file(dir / "repo/.git/packed-refs", "# pack-refs with: peeled\n" + hash + " refs/heads/main\n");
+    dir.write(dir / "repo/.git/packed-refs", "# pack-refs with: peeled\n" + hash + " refs/heads/main\n");
     CHECK(ls::detail::git_commit_of(dir / "repo")["commit"] == hash);
-    write_file(dir / "repo/.git/worktrees/wt/HEAD", "ref: refs/heads/topic\n");
-    write_file(dir / "repo/.git/worktrees/wt/commondir", "../..\n");
-    write_file(dir / "repo/.git/refs/heads/topic", std::string(40, 'f') + "\n");
-    write_file(dir / "wt/.git", "gitdir: " + (dir / "repo/.git/worktrees/wt").string() + "\n");
+    dir.write(dir / "repo/.git/worktrees/wt/HEAD", "ref: refs/heads/topic\n");
+    dir.write(dir / "repo/.git/worktrees/wt/commondir", "../..\n");
+    dir.write(dir / "repo/.git/refs/heads/topic", std::string(40, 'f') + "\n");
+    dir.write(dir / "wt/.git", "gitdir: " + (dir / "repo/.git/worktrees/wt").string() + "\n");
     git = ls::detail::git_commit_of(dir / "wt");
     CHECK(git["commit"] == std::string(40, 'f'));
     CHECK(git["branch"] == "topic");
-    write_file(dir / "detached/.git/HEAD", hash + "\n");
+    dir.write(dir / "detached/.git/HEAD", hash + "\n");
     CHECK(ls::detail::git_commit_of(dir / "detached")["branch"].is_null());
 }
+#endif
 
 // ---- crashes -------------------------------------------------------------------------------
 
@@ -323,6 +326,7 @@ namespace {
 
 // In a child process: a live run that logs until killed; after each checkpoint it reports the
 // last step that is certainly in the journal on `report` (a pipe).
+
 [[noreturn]] void run_until_killed(const std::filesystem::path& file, int report) {
     try {
         ls::project project(file);
@@ -344,7 +348,7 @@ namespace {
 }  // namespace
 
 TEST_CASE("live: kill -9 at random points loses no flushed point and damages nothing") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "p.json";
     {
         ls::project project(file);
@@ -406,7 +410,7 @@ TEST_CASE("live: kill -9 at random points loses no flushed point and damages not
             REQUIRE(h.values()[i] == loss_at(static_cast<std::int64_t>(i)));
         }
         const auto journal = crashed.path() / crashed.load_artifact<ls::json>("run")["journal"].get<std::string>();
-        CHECK(std::filesystem::exists(journal));
+        CHECK(dir.exists(journal));
 
         // Recovery, once, by the next writable save: the journal becomes the history artifact.
         for (int twice = 0; twice < 2; ++twice) {
@@ -426,17 +430,18 @@ TEST_CASE("live: kill -9 at random points loses no flushed point and damages not
                 CHECK(e.metric("loss") == h.last());
             }
         }
-        CHECK_FALSE(std::filesystem::exists(journal));
+        CHECK_FALSE(dir.exists(journal));
         CHECK(recovered == 1);
         CHECK(after["bystander"].metric("auc") == 0.9);
     }
 }
 
-// ---- what Python sees ----------------------------------------------------------------------
+// ---- what Python sees (a local folder: Python reads it in place) -------------------------
 
+#ifndef LAZYSCRIBE_TEST_ON_S3
 TEST_CASE("live: Python lazyscribe loads a live run at every state, and its histories as columns") {
     LAZYSCRIBE_REQUIRE_PYTHON();
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "p.json";
     const std::string reader = R"(
 from lazyscribe import Project
@@ -506,9 +511,10 @@ p.save()
     CHECK(crashed.begin()->status() == ls::run_status::crashed);
     CHECK(crashed.begin()->history("loss").size() == 10);
 }
+#endif
 
 TEST_CASE("live: an ended run refuses points, and says so") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     ls::project project(dir / "p.json");
     auto exp = project.log("short", ls::live);
     exp.log_metric("loss", 1.0, ls::step{0});

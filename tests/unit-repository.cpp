@@ -23,14 +23,10 @@ ls::time_point fake_clock() { return fake_now; }
 void set_now(const char* text) { fake_now = ls::detail::parse_time(text).value(); }
 ls::time_point at(const char* text) { return ls::detail::parse_time(text).value(); }
 
-repository_t::const_iterator::difference_type count_files(const std::filesystem::path& dir) {
-    return std::distance(std::filesystem::recursive_directory_iterator(dir), {});
-}
-
 }  // namespace
 
 TEST_CASE("repository: the issue's example compiles and behaves as commented") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "out/repo/repository.json";
     repository_t repo(file, ls::mode::edit, {&fake_clock});
     set_now("2024-05-01T00:00:00");
@@ -46,7 +42,7 @@ TEST_CASE("repository: the issue's example compiles and behaves as commented") {
           ls::json{{"lr", 0.1}});
     CHECK(rr.load_artifact<ls::json>("model-config", {.version = at("2024-05-04T00:00:00"),
                                                       .match = ls::match::asof}) == ls::json{{"lr", 0.2}});
-    CHECK(std::filesystem::exists(dir / "out/repo/model-config/model-config-20240501000000.json"));
+    CHECK(dir.exists(dir / "out/repo/model-config/model-config-20240501000000.json"));
     CHECK_THROWS_AS(rr.log_artifact<"json">("x", 1), ls::read_only_error);
     CHECK_THROWS_AS(rr.save(), ls::read_only_error);
 }
@@ -85,23 +81,23 @@ TEST_CASE("repository: fixture 05 loads, answers every look-up, and re-saves byt
     for (const auto& f : xr["files"]) CHECK(std::filesystem::exists(root / f.get<std::string>()));
     CHECK(repo.to_text() == read_file(root / "repository.json"));
 
-    temp_dir dir;
-    std::filesystem::copy(root, dir / "copy", std::filesystem::copy_options::recursive);
+    LAZYSCRIBE_TEST_DIR(dir);
+    dir.copy_in(root, "copy");
     repository_t(dir / "copy/repository.json").save();
-    CHECK(read_file(dir / "copy/repository.json") == read_file(root / "repository.json"));
+    CHECK(dir.read(dir / "copy/repository.json") == read_file(root / "repository.json"));
 }
 
 TEST_CASE("repository: versions number per name, same-second versions get their own files") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     set_now("2024-05-01T09:00:00");
     repository_t repo(dir / "repository.json", ls::mode::write, {&fake_clock});
     CHECK(repo.log_artifact<"text">("notes", std::string("one")).version() == 0);
     CHECK(repo.log_artifact<"text">("notes", std::string("two")).version() == 1);
     CHECK(repo.log_artifact<"text">("Other/Nested", std::string("x")).version() == 0);
     repo.save();
-    CHECK(read_file(dir / "notes/notes-20240501090000.txt") == "one");
-    CHECK(read_file(dir / "notes/notes-20240501090000-1.txt") == "two");
-    CHECK(read_file(dir / "Other/Nested/other-nested-20240501090000.txt") == "x");  // name verbatim, as Python
+    CHECK(dir.read(dir / "notes/notes-20240501090000.txt") == "one");
+    CHECK(dir.read(dir / "notes/notes-20240501090000-1.txt") == "two");
+    CHECK(dir.read(dir / "Other/Nested/other-nested-20240501090000.txt") == "x");  // name verbatim, as Python
 
     repository_t again(dir / "repository.json", ls::mode::edit, {&fake_clock});
     CHECK(again.log_artifact<"text">("notes", std::string("three")).version() == 2);
@@ -111,7 +107,7 @@ TEST_CASE("repository: versions number per name, same-second versions get their 
 }
 
 TEST_CASE("repository: expiry works after reloading the file") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "repository.json";
     {
         repository_t repo(file, ls::mode::write, {&fake_clock});
@@ -135,7 +131,7 @@ TEST_CASE("repository: expiry works after reloading the file") {
 }
 
 TEST_CASE("repository: bad version requests are typed errors that say what exists") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     repository_t repo(dir / "repository.json", ls::mode::write, {&fake_clock});
     set_now("2024-05-01T00:00:00");
     repo.log_artifact<"json">("m", 0);
@@ -152,14 +148,14 @@ TEST_CASE("repository: bad version requests are typed errors that say what exist
     CHECK_THROWS_AS(repo.load_artifact<int>("m", {.version = "2023-01-01T00:00:00", .match = ls::match::asof}),
                     ls::version_not_found_error);
     CHECK_THROWS_AS(repo.log_artifact<"json">("../escape", 1), ls::path_error);
-    lazyscribe_test::write_file(dir / "hostile.json", R"([{"created_at": "2024-01-01T00:00:00", "fname": "x.json",
+    dir.write(dir / "hostile.json", R"([{"created_at": "2024-01-01T00:00:00", "fname": "x.json",
         "handler": "json", "name": "../../outside", "version": 0}])");
     CHECK_THROWS_WITH(repository_t(dir / "hostile.json", ls::mode::read_only),
                       Catch::Contains("hostile.json: [0]: field 'name': '../../outside'"));
 }
 
 TEST_CASE("repository: get_version_diff is Python 2.2.1's text, for one version or a pair in creation order") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     repository_t repo(dir / "repository.json", ls::mode::write, {&fake_clock});
     set_now("2024-05-01T00:00:00");
     repo.log_artifact<"text">("notes", std::string("line1\nline2\nline3\n"), {.fname = "a.txt"});
@@ -197,7 +193,7 @@ TEST_CASE("repository: get_version_diff is Python 2.2.1's text, for one version 
 }
 
 TEST_CASE("repository: set_artifact_expiry finds the version as Python does, exactly or as of a time") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     const auto file = dir / "repository.json";
     repository_t repo(file, ls::mode::write, {&fake_clock});
     set_now("2024-05-01T00:00:00");
@@ -231,7 +227,7 @@ TEST_CASE("repository: set_artifact_expiry finds the version as Python does, exa
 }
 
 TEST_CASE("repository: filter gives a read-only repository as of a time or of chosen versions") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     repository_t repo(dir / "repository.json", ls::mode::write, {&fake_clock});
     set_now("2024-05-01T00:00:00");
     repo.log_artifact<"json">("a", 0);
@@ -250,7 +246,7 @@ TEST_CASE("repository: filter gives a read-only repository as of a time or of ch
 }
 
 TEST_CASE("repository: promote_artifact copies a newer experiment artifact as a new version") {
-    temp_dir dir;
+    LAZYSCRIBE_TEST_DIR(dir);
     set_now("2024-05-01T00:00:00");
     project_t project(dir / "project/project.json", ls::mode::write, ls::project_options{"p", &fake_clock});
     project.log("exp", [](auto& e) { e.template log_artifact<"text">("notes", std::string("from experiment")); });
@@ -280,16 +276,20 @@ TEST_CASE("repository: promote_artifact copies a newer experiment artifact as a 
     set_now("2024-05-04T00:00:00");
     later.log("exp3", [](auto& e) { e.template log_artifact<"text">("notes", std::string("v3")); });
     later.save();
-    const auto files_before = count_files(dir / "repo");
-    std::filesystem::rename(dir / "repo/repository.json", dir / "repo/moved.json");
-    std::filesystem::create_directories(dir / "repo/repository.json/blocker");  // the JSON cannot be replaced
-    CHECK_THROWS_AS(later["exp3"].promote_artifact(repo, "notes"), ls::save_error);
-    std::filesystem::remove_all(dir / "repo/repository.json");
-    std::filesystem::rename(dir / "repo/moved.json", dir / "repo/repository.json");
-    CHECK(count_files(dir / "repo") == files_before - 1 + 1);  // only the JSON moved back; no stray copy
-    CHECK(repo.find_version("notes").version() == 2);
+    // (A folder in the JSON's place is how a local disk refuses; on S3 see unit-s3.cpp's refusals.)
+    if constexpr (!lazyscribe_test::on_s3) {
+        const auto files_before = dir.files("repo");
+        std::filesystem::rename(dir / "repo/repository.json", dir / "repo/moved.json");
+        std::filesystem::create_directories(dir / "repo/repository.json/blocker");  // the JSON cannot be replaced
+        CHECK_THROWS_AS(later["exp3"].promote_artifact(repo, "notes"), ls::save_error);
+        std::filesystem::remove_all(dir / "repo/repository.json");
+        std::filesystem::rename(dir / "repo/moved.json", dir / "repo/repository.json");
+        CHECK(dir.files("repo") == files_before);  // only the JSON moved back; no stray copy
+        CHECK(repo.find_version("notes").version() == 2);
+    }
 }
 
+#ifndef LAZYSCRIBE_TEST_ON_S3  // on memory_storage: once, in the unit binary
 TEST_CASE("file life cycle: the merge runs only when another writer changed the file, and the text streams in slices") {
     const auto files = std::make_shared<ls::memory_storage>();
     const std::filesystem::path file = "lifecycle/repository.json";
@@ -325,3 +325,4 @@ TEST_CASE("file life cycle: the merge runs only when another writer changed the 
     save(mine, "[1, 2, 3]");  // the streamed hash is the whole file's: no merge of our own bytes
     CHECK(merges == 1);
 }
+#endif

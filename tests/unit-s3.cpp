@@ -7,6 +7,8 @@
 #include <lazyscribe/lazyscribe.hpp>
 #include <lazyscribe/s3.hpp>
 
+#include "s3_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -42,28 +44,10 @@ constexpr std::uint64_t mib = std::uint64_t{1} << 20U;
 
 // ---- the real server ------------------------------------------------------------------------
 
-struct real_server {
-    std::string bucket;
-    std::string prefix;  // unique to the test: "unit-s3/<random>"
-    [[nodiscard]] std::string at(const std::string& key) const { return bucket + "/" + prefix + "/" + key; }
-};
+using lazyscribe_test::random_name;
+using real_server = lazyscribe_test::s3_place;
 
-std::string random_name() {
-    std::random_device rd;
-    return std::to_string(rd()) + std::to_string(rd());
-}
-
-// The server the environment names, or nullopt after printing the skip marker.
-std::optional<real_server> s3_server() {
-    const char* endpoint = std::getenv("AWS_ENDPOINT_URL");
-    const char* bucket = std::getenv("LAZYSCRIBE_S3_TEST_BUCKET");
-    if (endpoint == nullptr || *endpoint == '\0' || bucket == nullptr || *bucket == '\0') {
-        std::cout << "LAZYSCRIBE-SKIP: no S3 server: set AWS_ENDPOINT_URL and LAZYSCRIBE_S3_TEST_BUCKET "
-                     "(scripts/s3-server.sh start DIR)\n";
-        return std::nullopt;
-    }
-    return real_server{bucket, "unit-s3/" + random_name()};
-}
+std::optional<real_server> s3_server() { return lazyscribe_test::s3_server("unit-s3"); }
 
 // A byte pattern that a shifted or repeated range would not match.
 char pattern(std::uint64_t i) { return static_cast<char>((i * 2654435761ULL >> 13U) ^ (i >> 20U)); }
@@ -238,7 +222,7 @@ TEST_CASE("s3: read, write, exists, size and remove round trips, unicode keys an
                                            "deep/er/still/x.bin", "percent%20not-a-space.txt"};
     std::map<std::string, std::string> written;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        const auto path = server->at(keys[i]);
+        const auto path = server->key(keys[i]);
         INFO(path);
         CHECK_FALSE(files.exists(path));
         CHECK_FALSE(files.read(path));
@@ -259,7 +243,7 @@ TEST_CASE("s3: read, write, exists, size and remove round trips, unicode keys an
         CHECK(versioned.version.find('"') == std::string::npos);
     }
     // An empty object reads, streams and sizes as empty.
-    const auto empty = server->at("empty");
+    const auto empty = server->key("empty");
     write_text(files, empty, "");
     CHECK(files.read(empty) == std::string());
     CHECK(files.size(empty) == 0U);
@@ -276,8 +260,8 @@ TEST_CASE("s3: read, write, exists, size and remove round trips, unicode keys an
     CHECK(listed == expected);
 
     // Replacing, then removing (twice: a missing object is fine).
-    write_text(files, server->at(keys[0]), "replaced");
-    CHECK(files.read(server->at(keys[0])) == "replaced");
+    write_text(files, server->key(keys[0]), "replaced");
+    CHECK(files.read(server->key(keys[0])) == "replaced");
     for (const auto& [path, text] : written) {
         files.remove(path);
         CHECK_FALSE(files.exists(path));
@@ -291,7 +275,7 @@ TEST_CASE("s3: read_versioned and write_if are a compare-and-swap") {
     const auto server = s3_server();
     if (!server) return;
     ls::s3_storage files(ls::s3_config::from_environment());
-    const auto path = server->at("cas.json");
+    const auto path = server->key("cas.json");
 
     const auto created = write_text_if(files, path, ls::write_condition::create_only(), "one");
     REQUIRE(created.outcome == ls::write_outcome::written);
@@ -314,9 +298,9 @@ TEST_CASE("s3: read_versioned and write_if are a compare-and-swap") {
 
     // If-Match on an object that is gone is not that version any more.
     const auto missing =
-        write_text_if(files, server->at("never-written.json"), ls::write_condition::replace(created.version), "x");
+        write_text_if(files, server->key("never-written.json"), ls::write_condition::replace(created.version), "x");
     CHECK(missing.outcome == ls::write_outcome::condition_failed);
-    CHECK_FALSE(files.exists(server->at("never-written.json")));
+    CHECK_FALSE(files.exists(server->key("never-written.json")));
 
     // The probe ran on the first write_if and left nothing behind.
     CHECK(files.list(server->bucket + "/" + server->prefix) == std::vector<std::string>{path});
@@ -335,7 +319,7 @@ TEST_CASE("s3: the probe passes on this server and cleans up after itself") {
     CHECK(files.list(server->bucket + "/" + server->prefix).empty());
     CHECK(files.list_uploads(server->bucket + "/" + server->prefix).empty());
     CHECK(files.conditional_writes());
-    CHECK(files.lock(server->at("x")) == nullptr);
+    CHECK(files.lock(server->key("x")) == nullptr);
 }
 
 TEST_CASE("s3: 8 threads racing a create-only write: exactly one is written") {
@@ -344,7 +328,7 @@ TEST_CASE("s3: 8 threads racing a create-only write: exactly one is written") {
     ls::s3_storage files(ls::s3_config::from_environment());
     REQUIRE(files.probe_conditional_writes(server->bucket + "/" + server->prefix).passed);
     for (int round = 0; round < 5; ++round) {
-        const auto path = server->at("race-" + std::to_string(round) + ".json");
+        const auto path = server->key("race-" + std::to_string(round) + ".json");
         constexpr int writers = 8;
         std::vector<ls::write_result> results(writers);
         std::latch start(writers);
@@ -389,7 +373,7 @@ TEST_CASE("s3: a large object streams in and out in bounded memory") {
     config.part_size = 5 * mib;
     config.multipart_threshold = 5 * mib;
     const std::uint64_t total = 24 * mib;  // more than twice the bound checked below
-    const auto path = server->at("big.bin");
+    const auto path = server->key("big.bin");
 
     {
         ls::s3_storage files(config);
@@ -476,7 +460,7 @@ TEST_CASE("s3: a write whose body throws stores nothing and aborts its multipart
     const std::string slice(1 * mib, 'x');
     for (const std::uint64_t before_throw : {std::uint64_t{1000}, 12 * mib}) {
         INFO("bytes before the throw: " << before_throw);
-        const auto path = server->at("thrown-" + std::to_string(before_throw) + ".bin");
+        const auto path = server->key("thrown-" + std::to_string(before_throw) + ".bin");
         CHECK_THROWS_WITH(files.write(
                               path, true,
                               [&](std::ostream& out) {
@@ -511,7 +495,7 @@ TEST_CASE("s3: a large conditional write") {
     config.part_size = 5 * mib;
     config.multipart_threshold = 5 * mib;
     ls::s3_storage files(config);
-    const auto path = server->at("big-cas.bin");
+    const auto path = server->key("big-cas.bin");
     const std::string big(11 * mib, 'b');
     const auto first = write_text_if(files, path, ls::write_condition::create_only(), big);
     REQUIRE(first.outcome == ls::write_outcome::written);
@@ -531,7 +515,7 @@ TEST_CASE("s3: append adds to an object, creating it") {
     const auto server = s3_server();
     if (!server) return;
     ls::s3_storage files(ls::s3_config::from_environment());
-    const auto path = server->at("journal.jsonl");
+    const auto path = server->key("journal.jsonl");
     files.append(path, "one\n", true);
     files.append(path, "two\n", true);
     CHECK(files.read(path) == "one\ntwo\n");
@@ -542,7 +526,7 @@ TEST_CASE("s3: errors name the operation, the object and the server's reason, ne
     const auto server = s3_server();
     if (!server) return;
     const auto good = ls::s3_config::from_environment();
-    const auto path = server->at("errors.json");
+    const auto path = server->key("errors.json");
 
     SECTION("a wrong secret") {
         auto config = good;
@@ -638,7 +622,7 @@ TEST_CASE("s3: a project saves to and loads from s3://bucket/prefix/project.json
         }
         p.log("Second run", [](auto& e) { e.log_metric("m", 2.0); });
     };
-    const std::string location = "s3://" + server->at("project.json");
+    const std::string location = "s3://" + server->key("project.json");
     {
         ls::project p(location, ls::mode::write, options);
         fill(p);
@@ -690,7 +674,7 @@ TEST_CASE("s3: 8 writers appending to one project at once lose nothing") {
     const auto server = s3_server();
     if (!server) return;
     ls::register_s3(ls::s3_config::from_environment());
-    const std::string location = "s3://" + server->at("shared/project.json");
+    const std::string location = "s3://" + server->key("shared/project.json");
     constexpr int writers = 8;
     std::latch start(writers);
     std::vector<std::string> failures(writers);
@@ -718,14 +702,14 @@ TEST_CASE("s3: 8 writers appending to one project at once lose nothing") {
 TEST_CASE("s3: including s3.hpp registers s3:// from the environment") {
     const auto server = s3_server();
     if (!server) return;
-    const std::string location = "s3://" + server->at("auto/project.json");
+    const std::string location = "s3://" + server->key("auto/project.json");
     {
         ls::project p(location, ls::mode::write);
         p.log("Only", [](auto& e) { e.log_metric("m", 1.0); });
         p.save();
     }
     CHECK(ls::project(location, ls::mode::read_only).size() == 1);
-    ls::s3_storage(ls::s3_config::from_environment()).remove(server->at("auto/project.json"));
+    ls::s3_storage(ls::s3_config::from_environment()).remove(server->key("auto/project.json"));
 }
 
 // Kills the gateway and starts it again while a read waits: a refused connection is retried
@@ -747,7 +731,7 @@ TEST_CASE("s3: a read outlives the gateway's restart", "[.][gateway-restart]") {
     auto config = ls::s3_config::from_environment();
     config.max_attempts = 10;  // back-off of 0.1, 0.2, 0.4, ... 5 s: about 20 s in all
     ls::s3_storage files(config);
-    const auto path = server->at("restart.json");
+    const auto path = server->key("restart.json");
     write_text(files, path, "before");
     REQUIRE(run("kill-gateway") == 0);
     std::thread restarter([&] {

@@ -1,8 +1,8 @@
 // Projects and repositories on a real S3 server (lazyscribe::s3): many processes saving into one
-// project or one repository at once, saves that the gateway's crash interrupts, the behaviours of
-// tests/unit-project.cpp and tests/unit-repository.cpp run on s3:// and on a local folder with
-// the same results, and the layout Python lazyscribe reads (checked on a downloaded copy: the
-// keys are the relative paths that Python with s3fs would open).
+// project or one repository at once, saves that the gateway's crash interrupts, scenarios run on
+// s3:// and on a local folder with the same bytes as results, and the layout Python lazyscribe
+// reads (checked on a downloaded copy: the keys are the relative paths that Python with s3fs
+// would open).
 //
 // The server: `scripts/s3-server.sh start DIR && source DIR/env`. Without AWS_ENDPOINT_URL and
 // LAZYSCRIBE_S3_TEST_BUCKET every test here prints the LAZYSCRIBE-SKIP marker and returns (ctest
@@ -16,6 +16,7 @@
 // child's work on a thread of its own, so that they test the save protocol whatever that one finds.
 #include "support.hpp"
 #include "python_oracle.hpp"
+#include "s3_support.hpp"
 
 #include <lazyscribe/s3.hpp>
 
@@ -61,50 +62,11 @@ using clock_type = std::chrono::steady_clock;
 
 // ---- the server ---------------------------------------------------------------------------
 
-std::string random_name() {
-    std::random_device rd;
-    return std::to_string(rd()) + std::to_string(rd());
-}
+using lazyscribe_test::random_name;
+using lazyscribe_test::s3_place;
+using cleanup = lazyscribe_test::s3_cleanup;
 
-// A prefix of its own in the test bucket.
-struct s3_place {
-    std::string bucket;
-    std::string prefix;  // "unit-s3_project/<random>"
-    [[nodiscard]] std::string root() const { return bucket + "/" + prefix; }
-    [[nodiscard]] std::string key(const std::string& rel) const { return root() + "/" + rel; }
-    [[nodiscard]] std::string url(const std::string& rel) const { return "s3://" + key(rel); }
-};
-
-// The server the environment names, or nullopt after printing the skip marker.
-std::optional<s3_place> s3_server() {
-    const char* endpoint = std::getenv("AWS_ENDPOINT_URL");
-    const char* bucket = std::getenv("LAZYSCRIBE_S3_TEST_BUCKET");
-    if (endpoint == nullptr || *endpoint == '\0' || bucket == nullptr || *bucket == '\0') {
-        std::cout << "LAZYSCRIBE-SKIP: no S3 server: set AWS_ENDPOINT_URL and LAZYSCRIBE_S3_TEST_BUCKET "
-                     "(scripts/s3-server.sh start DIR)\n";
-        return std::nullopt;
-    }
-    return s3_place{bucket, "unit-s3_project/" + random_name()};
-}
-
-// Removes every object under the place when the test ends, however it ends.
-class cleanup {
-public:
-    explicit cleanup(s3_place place) : place_(std::move(place)) {}
-    ~cleanup() {
-        try {
-            ls::s3_storage files(ls::s3_config::from_environment());
-            for (const auto& key : files.list(place_.root())) files.remove(key);
-        } catch (const std::exception& e) {
-            std::cout << "s3 cleanup of " << place_.root() << " failed: " << e.what() << "\n";
-        }
-    }
-    cleanup(const cleanup&) = delete;
-    cleanup& operator=(const cleanup&) = delete;
-
-private:
-    s3_place place_;
-};
+std::optional<s3_place> s3_server() { return lazyscribe_test::s3_server("unit-s3_project"); }
 
 double seconds_since(clock_type::time_point start) {
     return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -863,24 +825,10 @@ TEST_CASE(
 
 // ---- project and repository behaviours, on a local folder and on S3 -----------------------------
 //
-// What of tests/unit-project.cpp and tests/unit-repository.cpp runs here on both:
-// - project: a save/load round trip with artifacts of both built-in handlers (json, cereal),
-//   a test with its own artifact, tags, parameters, json kwargs; the modes r, a, w and w+ (as
-//   "modes follow Python's r, a, w and w+"), append merging another writer's experiments (two
-//   sessions that read the same file, as "merging another writer's save"), an artifact never read
-//   is never rewritten; dependencies between two projects on one storage, written as a path or
-//   as a registry key and resolved on load ("dependencies are written as project|slug ...").
-// - repository: versions per name and same-second files, load by version, exact time and as-of,
-//   expiry after reloading, set_artifact_expiry as of a time, filter, get_version_diff;
-//   promote_artifact from an experiment (saved, and unsaved) to a repository on one storage;
-//   create_release and minimal_repository_from_release (which write through the repository's
-//   storage).
-// Not here: what never touches storage (slugs, look-up, merge order, typed readers, the
-// fixtures' byte-for-byte re-saves, bad input), what depends on local files (lock files, the
-// working directory, a repository.json made unwritable as a folder, symbolic links),
-// dump_releases/load_releases (they take local paths, not a storage), live runs (journals on
-// storage: not covered by this file), and a project and a repository on different storages
-// (one case of that: the promote_artifact test below).
+// Every test of tests/unit-project.cpp, unit-repository.cpp, unit-live.cpp and unit-release.cpp
+// that touches storage runs on S3 as well (tests/unit-s3_on_*.cpp). The scenarios here add what
+// those cannot: one body run on a local folder and on S3 whose transcripts (every file's bytes,
+// the values loaded) must be equal, and a project and a repository on different storages.
 
 TEST_CASE("s3 project: a save/load round trip with artifacts of each built-in handler, as on a local folder",
           "[s3-project][same-as-local]") {

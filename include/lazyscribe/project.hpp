@@ -567,7 +567,7 @@ basic_project<Handlers>::basic_project(std::pair<std::shared_ptr<storage>, std::
 
 template <class Handlers>
 typename basic_project<Handlers>::experiment_scope basic_project<Handlers>::log(std::string name) {
-    if (mode_ == mode::read_only) throw read_only_error("log: project " + path().string() + " is open read-only");
+    if (mode_ == mode::read_only) throw read_only_error("log: project " + file_.display_name() + " is open read-only");
     experiment_type e(std::move(name), author_, home_, clock_);
     {
         // Room for this scope's experiment among the uncommitted ones, so that its destructor
@@ -581,7 +581,7 @@ typename basic_project<Handlers>::experiment_scope basic_project<Handlers>::log(
 
 template <class Handlers>
 void basic_project<Handlers>::append(experiment_type experiment) {
-    if (mode_ == mode::read_only) throw read_only_error("append: project " + path().string() + " is open read-only");
+    if (mode_ == mode::read_only) throw read_only_error("append: project " + file_.display_name() + " is open read-only");
     if (experiment.artifacts_.home() != home_) {  // from elsewhere: new here, its files now live here
         experiment.from_disk_ = false;
         experiment.artifacts_.place(home_, experiment.slug_);
@@ -715,7 +715,7 @@ void basic_project<Handlers>::throw_if_uncommitted() const {
     } catch (...) {
         reason = "an exception that is not a std::exception";
     }
-    throw commit_error("save: project " + path().string() + ": experiment '" + first.experiment.slug() +
+    throw commit_error("save: project " + file_.display_name() + ": experiment '" + first.experiment.slug() +
                        "' did not join the project when its scope ended (" + reason + "); " +
                        (session_.pending.size() > 1 ? std::to_string(session_.pending.size() - 1) + " more; " : "") +
                        "nothing was saved: take_uncommitted() hands the experiments back to append() them");
@@ -723,7 +723,7 @@ void basic_project<Handlers>::throw_if_uncommitted() const {
 
 template <class Handlers>
 void basic_project<Handlers>::save() {
-    if (mode_ == mode::read_only) throw read_only_error("save: project " + path().string() + " is open read-only");
+    if (mode_ == mode::read_only) throw read_only_error("save: project " + file_.display_name() + " is open read-only");
     std::lock_guard lock(session_.lock.mutex);
     save_locked(true);
 }
@@ -785,7 +785,7 @@ template <class Handlers>
 const typename basic_project<Handlers>::experiment_type& basic_project<Handlers>::operator[](
     std::string_view key) const {
     if (const auto* e = find(key)) return *e;
-    throw not_found_error("project " + path().string() + " has no experiment with slug or short slug '" +
+    throw not_found_error("project " + file_.display_name() + " has no experiment with slug or short slug '" +
                           std::string(key) + "'");
 }
 
@@ -793,7 +793,7 @@ template <class Handlers>
 typename basic_project<Handlers>::experiment_type& basic_project<Handlers>::edit(std::string_view key) {
     auto& e = const_cast<experiment_type&>(std::as_const(*this)[key]);
     if (e.read_only_) {
-        throw read_only_error("edit: experiment '" + e.slug_ + "' of " + path().string() +
+        throw read_only_error("edit: experiment '" + e.slug_ + "' of " + file_.display_name() +
                               " is read-only; open the project in edit mode");
     }
     return e;
@@ -882,7 +882,7 @@ void basic_project<Handlers>::load(bool missing_is_empty) {
     auto text = file_.read();
     if (!text) {
         if (missing_is_empty) return;  // Python's rule: an empty project
-        throw not_found_error("project file " + path().string() +
+        throw not_found_error("project file " + file_.display_name() +
                               " does not exist (opened read-only; project_options::missing_file_is_empty "
                               "reads a missing file as an empty project, as Python does)");
     }
@@ -910,7 +910,7 @@ std::vector<std::unique_ptr<typename basic_project<Handlers>::experiment_type>> 
         ~pop_on_exit() { stack.pop_back(); }
     } pop{loading};
 
-    const std::string file = path().string();
+    const std::string file = file_.display_name();
     detail::document_reader reader(text, file);
     std::vector<std::unique_ptr<experiment_type>> out;
     try {
@@ -1004,7 +1004,8 @@ void basic_project<Handlers>::resolve_dependencies(experiment_type& e, const std
             std::filesystem::path file = project_registry::without_protocol(
                 project_registry::find(d.project).value_or(std::filesystem::path(d.project)));
             if (!file_.files()->exists(file)) {
-                throw format_error(where + ": dependency '" + d.encoded() + "': project file " + file.string() +
+                throw format_error(where + ": dependency '" + d.encoded() + "': project file " +
+                                   file_.files()->display_name(file) +
                                    " does not exist (relative paths are resolved against the working directory, "
                                    "as in Python)");
             }
@@ -1018,7 +1019,7 @@ void basic_project<Handlers>::resolve_dependencies(experiment_type& e, const std
         const experiment_type* upstream = it->second->find(d.slug);
         if (upstream == nullptr) {
             throw format_error(where + ": dependency '" + d.encoded() + "': no experiment '" + d.slug + "' in " +
-                               it->second->path().string());
+                               it->second->file_.display_name());
         }
         d.short_slug = upstream->short_slug_;
         d.project_file = it->second->path();  // Python writes it through the registry at save time

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <istream>
 #include <iterator>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include <lazyscribe/errors.hpp>
 #include <lazyscribe/json.hpp>
 #include <lazyscribe/repository.hpp>
+#include <lazyscribe/storage.hpp>
 
 namespace lazyscribe {
 
@@ -153,10 +155,16 @@ inline void dump_releases(const std::vector<release>& releases, std::ostream& ou
     }
 }
 
-/// @brief Writes a releases file atomically.
+/// @brief Writes a releases file whole (a reader sees the old file or the new one), where a
+/// project's path may be: a local path, or "s3://bucket/releases.json" and the like through the
+/// storage registered for its protocol; `files` overrides the storage.
 inline void dump_releases(const std::vector<release>& releases, const std::filesystem::path& file,
-                          const json& kwargs = json::object()) {
-    detail::write_file_atomically(file, true, [&](std::ostream& out) { dump_releases(releases, out, kwargs); });
+                          const json& kwargs = json::object(), std::shared_ptr<storage> files = nullptr) {
+    const std::string text = dumps_releases(releases, kwargs);
+    const auto [target, where] = resolve_storage(file, std::move(files));
+    target->write(
+        where, true, [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+        true);
 }
 
 /// @brief Releases from the text of a releases file (Python's `lazyscribe.release.loads`): any
@@ -189,12 +197,14 @@ inline std::vector<release> load_releases(std::istream& in, const std::string& s
     return loads_releases(text, source);
 }
 
-/// @brief Reads a releases file (any layout Python's json.load accepts).
-inline std::vector<release> load_releases(const std::filesystem::path& file) {
-    const std::string where = file.string();
-    const auto text = detail::read_if_exists(file);
-    if (!text) throw path_error("releases file " + where + " does not exist");
-    return loads_releases(*text, where);
+/// @brief Reads a releases file (any layout Python's json.load accepts), local or on the
+/// storage of its protocol, as dump_releases() writes it.
+inline std::vector<release> load_releases(const std::filesystem::path& file, std::shared_ptr<storage> files = nullptr) {
+    const std::string named = file.string();
+    const auto [source, where] = resolve_storage(file, std::move(files));
+    const auto text = source->read(where);
+    if (!text) throw path_error("releases file " + named + " does not exist");
+    return loads_releases(*text, named);
 }
 
 /// @brief Copies the versions a release pins into `location` (`<location>/<name>/<fname>`)

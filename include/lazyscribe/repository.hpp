@@ -281,7 +281,7 @@ private:
 
     void require_writable(const char* operation) const {
         if (mode_ == mode::read_only) {
-            throw read_only_error(std::string(operation) + ": repository " + path().string() + " is open read-only");
+            throw read_only_error(std::string(operation) + ": repository " + file_.display_name() + " is open read-only");
         }
     }
 
@@ -339,7 +339,7 @@ basic_repository<Handlers>::basic_repository(std::pair<std::shared_ptr<storage>,
                                              mode open_mode, const repository_options& options)
     : file_(std::move(where), options.durable), mode_(open_mode), clock_(options.clock ? options.clock : &detail::now) {
     if (mode_ == mode::append) {
-        throw std::invalid_argument("repository " + path().string() +
+        throw std::invalid_argument("repository " + file_.display_name() +
                                     ": the modes are read_only, write and edit (Python's r, w and w+)");
     }
     if (mode_ != mode::write) load();
@@ -495,7 +495,7 @@ const std::vector<std::size_t>& basic_repository<Handlers>::versions_of(std::str
     if (it == by_name_.end()) {
         std::string names;
         for (const auto& [n, v] : by_name_) names += (names.empty() ? "'" : ", '") + n + "'";
-        throw version_not_found_error("repository " + path().string() + " has no artifact named '" + std::string(name) +
+        throw version_not_found_error("repository " + file_.display_name() + " has no artifact named '" + std::string(name) +
                                       "'; artifacts: " + (names.empty() ? "(none)" : names));
     }
     return it->second;
@@ -523,7 +523,7 @@ version_not_found_error basic_repository<Handlers>::not_found(std::string_view n
                 (a.expiry_ ? ", expires " + detail::format_time(*a.expiry_) : "") + ")";
     }
     return version_not_found_error("'" + std::string(name) + "': no version matches " + what + " in " +
-                                   path().string() + "; versions: " + list);
+                                   file_.display_name() + "; versions: " + list);
 }
 
 template <class Handlers>
@@ -598,7 +598,7 @@ void basic_repository<Handlers>::load() {
 
 template <class Handlers>
 std::vector<artifact> basic_repository<Handlers>::parse_file(const std::string& text) const {
-    const std::string file = path().string();
+    const std::string file = file_.display_name();
     const json data = detail::pyjson::parse<json>(text, file);
     if (!data.is_array()) throw format_error(file + ": expected an array of artifacts at the top level");
     std::vector<artifact> out;

@@ -113,6 +113,8 @@ public:
     /// @brief Throws format_error unless `file`'s normalised key lies under `root`'s (lexically:
     /// object stores have no links).
     void check_inside(const std::filesystem::path& root, const std::filesystem::path& file) override;
+    /// @brief "s3://bucket/key".
+    [[nodiscard]] std::string display_name(const std::filesystem::path& file) const override;
 
     /// @brief Checks that the bucket honours conditional writes, with a scratch object
     /// `<prefix>/.lazyscribe-probe-<random>` (removed afterwards): a create-only PUT succeeds,

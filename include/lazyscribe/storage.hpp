@@ -134,6 +134,9 @@ public:
         (void)root;
         (void)file;
     }
+    /// @brief `file` as a user names it in messages: with the protocol that reaches this
+    /// backend ("s3://bucket/key", "memory://p.json"); a local path as it is.
+    [[nodiscard]] virtual std::string display_name(const std::filesystem::path& file) const { return file.string(); }
 };
 
 /// @brief The local file system: atomic replace by rename, fsync when durable, flock between
@@ -198,6 +201,9 @@ public:
 /// here take the same path as on object storage (read, merge, conditional write, retry).
 class memory_storage final : public storage {
 public:
+    [[nodiscard]] std::string display_name(const std::filesystem::path& file) const override {
+        return "memory://" + file.string();
+    }
     std::optional<std::string> read(const std::filesystem::path& file) override { return read_versioned(file).bytes; }
     std::unique_ptr<std::istream> open(const std::filesystem::path& file, bool) override {
         auto bytes = read(file);

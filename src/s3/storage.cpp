@@ -1126,6 +1126,8 @@ std::shared_ptr<void> s3_storage::lock(const std::filesystem::path&) { return {}
 
 bool s3_storage::conditional_writes() const { return true; }
 
+std::string s3_storage::display_name(const std::filesystem::path& file) const { return "s3://" + file.generic_string(); }
+
 void s3_storage::check_inside(const std::filesystem::path& root, const std::filesystem::path& file) {
     std::string r = normalised(root);
     while (!r.empty() && r.back() == '/') r.pop_back();

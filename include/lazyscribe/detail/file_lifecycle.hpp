@@ -62,6 +62,8 @@ public:
         : path_(std::move(where.second)), storage_(std::move(where.first)), durable_(durable) {}
 
     [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    /// The file as messages name it: with its storage's protocol ("s3://bucket/project.json").
+    [[nodiscard]] std::string display_name() const { return storage_->display_name(path_); }
     [[nodiscard]] const std::shared_ptr<storage>& files() const noexcept { return storage_; }
     [[nodiscard]] bool durable() const noexcept { return durable_; }
 
@@ -127,7 +129,7 @@ private:
                 throw save_error(std::string("cannot re-read before saving: ") + e.what());
             }
             if (current.bytes && current.bytes->size() > max_file_bytes) {
-                throw save_error(path_.string() + ": the file has " + std::to_string(current.bytes->size()) +
+                throw save_error(display_name() + ": the file has " + std::to_string(current.bytes->size()) +
                                  " bytes, more than lazyscribe reads");
             }
             if (current.bytes) {
@@ -150,7 +152,7 @@ private:
                 try {
                     now = storage_->read(path_);
                 } catch (const error& e) {
-                    throw save_error("save: " + path_.string() + ": the write's outcome is unknown (" + result.reason +
+                    throw save_error("save: " + display_name() + ": the write's outcome is unknown (" + result.reason +
                                      ") and reading the file back failed: " + e.what());
                 }
                 if (now && content_signature(*now) == written) {
@@ -164,7 +166,7 @@ private:
                                           std::chrono::steady_clock::now() - started));
             }
         }
-        throw save_error("save: " + path_.string() + ": " + std::to_string(policy.attempts) +
+        throw save_error("save: " + display_name() + ": " + std::to_string(policy.attempts) +
                          " attempts, each overtaken by another writer's save (last: " + last_reason +
                          "); nothing of this save was lost from memory: save() again");
     }

@@ -37,7 +37,7 @@
 // parent's connection would interleave their requests and answers.
 //
 // Options: --reps=N (7), --writers=N (8), --saves=N (40), --experiments=N (10000),
-//          --skip=single | contention | local-contention (repeatable).
+//          --skip=single | contention | local-contention | journal (repeatable).
 
 #include "bench_support.hpp"
 
@@ -959,6 +959,66 @@ void part_contention(const options& opt, const server& srv, const fs::path& scra
     std::printf("  (load average at the end %s)\n", loadavg().c_str());
 }
 
+// ---- 3. a live run's journal: appends to an object that grows -----------------------------------
+//
+// A live run appends each flush to its journal, which has one writer. On S3: under 5 MiB, GET the
+// object and PUT it back with If-Match; from 5 MiB on, a HEAD and a multipart upload whose first
+// part the store copies from the object (UploadPartCopy) and whose last part is the new bytes.
+// Baselines in this binary: a plain libcurl PUT of the new bytes alone (the floor: sending the
+// flush), the whole-object rewrite every append was before (read_versioned + write_if of the
+// whole object through the same s3_storage), and an append to a local file (local(), no fsync).
+void part_journal(const options& opt, const server& srv, const fs::path& scratch) {
+    std::printf("\n== 3. journal appends of 16 KiB to an object of each size (load average %s)\n",
+                loadavg().c_str());
+    const auto config = ls::s3_config::from_environment();
+    ls::s3_storage files(config);
+    plain_s3 plain(config);
+    std::string flush;  // journal lines, as a flush of ~500 points writes them
+    for (int i = 0; flush.size() < 16 * 1024; ++i) flush += "{\"m\": 0, \"s\": " + std::to_string(i) + ", \"v\": 0.125}\n";
+    std::printf("  %-10s %14s %14s %16s %14s %12s %14s\n", "object", "append ms", "floor: PUT",
+                "before: rewrite", "local append", "append/floor", "rewrite/append");
+    for (const std::uint64_t mib : {1, 4, 16, 64}) {
+        const std::string key = srv.prefix + "/journal-" + std::to_string(mib);
+        const std::string path = srv.bucket + "/" + key;
+        const fs::path local_file = scratch / ("journal-" + std::to_string(mib));
+        const std::string base(mib << 20U, 'x');
+        const auto reset = [&] {
+            files.write(path, true, [&](std::ostream& out) { out << base; }, true);
+            ls::local()->write(local_file, true, [&](std::ostream& out) { out << base; }, false);
+        };
+        std::vector<double> appended, floor, rewrite, local, per_ratio, rewrite_ratio;
+        for (int r = 0; r < opt.reps; ++r) {
+            reset();
+            double t0 = wall_ns();
+            files.append(path, flush, true);
+            appended.push_back((wall_ns() - t0) / 1e6);
+            t0 = wall_ns();
+            plain.put(srv.bucket, key + ".flush", flush);
+            floor.push_back((wall_ns() - t0) / 1e6);
+            reset();
+            t0 = wall_ns();
+            auto current = files.read_versioned(path);
+            current.bytes->append(flush);
+            const auto written = files.write_if(
+                path, ls::write_condition::replace(current.version), true,
+                [&](std::ostream& out) { out << *current.bytes; }, true);
+            rewrite.push_back((wall_ns() - t0) / 1e6);
+            if (written.outcome != ls::write_outcome::written) throw std::runtime_error("the rewrite was refused");
+            t0 = wall_ns();
+            ls::local()->append(local_file, flush, false);
+            local.push_back((wall_ns() - t0) / 1e6);
+            per_ratio.push_back(appended.back() / floor.back());
+            rewrite_ratio.push_back(rewrite.back() / appended.back());
+        }
+        if (files.size(path) != base.size() + flush.size()) throw std::runtime_error("the journal has a wrong size");
+        std::printf("  %-10s %14s %14s %16s %14s %12s %14s\n", (std::to_string(mib) + " MiB").c_str(),
+                    fmt(median(appended)).c_str(), fmt(median(floor)).c_str(), fmt(median(rewrite)).c_str(),
+                    fmt(median(local), "%.2f").c_str(), fmt(median(per_ratio), "%.2f").c_str(),
+                    fmt(median(rewrite_ratio), "%.2f").c_str());
+    }
+    std::printf("  (medians of %d repetitions; ratios are medians of the per-repetition ratios)\n", opt.reps);
+}
+
 void remove_objects(const server& srv) {
     try {
         ls::s3_storage files(ls::s3_config::from_environment());
@@ -989,7 +1049,7 @@ bool parse_options(int argc, char** argv, options& opt) {
         } else {
             std::fprintf(stderr,
                          "usage: bench-s3 [--reps=7] [--writers=8] [--saves=40] [--experiments=10000] "
-                         "[--skip=single|contention|local-contention]...\n");
+                         "[--skip=single|contention|local-contention|journal]...\n");
             return false;
         }
     }
@@ -1020,6 +1080,7 @@ int main(int argc, char** argv) {
         if (opt.skip.count("contention") == 0) {
             part_contention(opt, *srv, scratch.path(), opt.skip.count("local-contention") == 0);
         }
+        if (opt.skip.count("journal") == 0) part_journal(opt, *srv, scratch.path());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench-s3: %s\n", e.what());
         remove_objects(*srv);

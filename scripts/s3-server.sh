@@ -296,6 +296,11 @@ rgw_enable_usage_log = false
 rgw_enable_ops_log = false
 # A single zone: no multisite sync threads.
 rgw_run_sync_thread = false
+# Replaced and deleted objects' data is freed by the gateway's garbage collector, by default 2 h
+# later: a test run that rewrites big objects filled the 4 GiB memory store ("full status
+# failsafe engaged, dropping updates"). Collect after 30 s instead.
+rgw_gc_obj_min_wait = 30
+rgw_gc_processor_period = 30
 EOF
 }
 

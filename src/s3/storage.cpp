@@ -582,6 +582,91 @@ struct s3_storage::impl {
         return settle(c, out, condition.has_value(), strip_quotes(xml_first(out.response.body, "ETag").value_or("")));
     }
 
+    // UploadPartCopy: bytes [first, last] of `source`, copied inside the store, become part
+    // `number`, provided `source` is still version `source_etag`. nullopt: it is not (412), or
+    // it is gone.
+    std::optional<std::string> upload_part_copy(const object& o, const std::string& upload_id, int number,
+                                                const object& source, const std::string& source_etag,
+                                                std::uint64_t first, std::uint64_t last, bool quote) const {
+        call c{"UploadPartCopy",
+               "PUT",
+               o,
+               {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}},
+               {{"x-amz-copy-source", source.bucket + "/" + sigv4::uri_encode(source.key, false)},
+                {"x-amz-copy-source-if-match", quote ? "\"" + source_etag + "\"" : source_etag},
+                {"x-amz-copy-source-range", "bytes=" + std::to_string(first) + "-" + std::to_string(last)}},
+               {},
+               true,
+               small_reserve};
+        const auto out = send(c);
+        const auto code = xml_first(out.response.body, "Code").value_or("");
+        if (out.status() == 412 || (out.status() == 404 && code == "NoSuchKey")) return std::nullopt;
+        if (!success(out.status()) || !code.empty()) fail_write(c, out);
+        auto etag = xml_first(out.response.body, "ETag");
+        if (!etag) {
+            throw save_error("cannot write: UploadPartCopy " + o.uri() + " part " + std::to_string(number) + " at " +
+                             where.display() + ": the answer has no ETag");
+        }
+        return etag;
+    }
+
+    // An object's ETag and size, as HeadObject answers them.
+    struct append_state {
+        std::string etag;
+        std::uint64_t size = 0;
+    };
+
+    // HeadObject: the ETag and size, nullopt when there is no such object.
+    std::optional<append_state> head(const object& o) const {
+        const call c{"HeadObject", "HEAD", o, {}, {}, {}, true, small_reserve};
+        const auto out = send(c);
+        if (out.status() == 404) return std::nullopt;
+        if (!success(out.status())) fail_read(c, out);
+        const auto length = out.response.header_value("content-length");
+        const auto etag = out.response.header_value("etag");
+        if (!length || !etag) throw path_error("cannot read: HeadObject " + o.uri() + " at " + where.display() +
+                                               ": the answer has no Content-Length or no ETag");
+        return append_state{strip_quotes(*etag), std::stoull(*length)};
+    }
+
+    // Appends by a multipart upload whose first parts copy the object inside the store and whose
+    // last part is `bytes`: the client sends only the new bytes. The object must be at least
+    // min_part_size (S3's smallest part but the last). nullopt: the object is no longer `was`
+    // (where the store honours x-amz-copy-source-if-match: Ceph RGW 16 ignores it, measured).
+    std::optional<append_state> append_by_copy(const object& o, const append_state& was, std::string_view bytes,
+                                               bool quote) const {
+        const std::string upload_id = create_upload(o);
+        try {
+            std::vector<std::string> parts;
+            const std::uint64_t copies = (was.size + max_single_put - 1) / max_single_put;  // parts of at most 5 GiB
+            const std::uint64_t step = (was.size + copies - 1) / copies;
+            for (std::uint64_t first = 0; first < was.size; first += step) {
+                const std::uint64_t last = std::min(was.size, first + step) - 1;
+                auto etag = upload_part_copy(o, upload_id, static_cast<int>(parts.size() + 1), o, was.etag, first,
+                                             last, quote);
+                if (!etag) {
+                    abort_upload(o, upload_id);
+                    return std::nullopt;
+                }
+                parts.push_back(std::move(*etag));
+            }
+            parts.push_back(upload_part(o, upload_id, static_cast<int>(parts.size() + 1), bytes));
+            // Unconditional: the copies were of version `was`, and a journal has one writer.
+            const auto done = complete_upload(o, upload_id, parts, std::nullopt);
+            return append_state{done.version, was.size + bytes.size()};  // RGW 16: an empty ETag
+        } catch (const error&) {
+            abort_upload(o, upload_id);
+            // A completion whose answer was lost (then retried: NoSuchUpload) may have appended.
+            std::optional<append_state> now;
+            try {
+                now = head(o);
+            } catch (const error&) {  // the first failure is the one to report
+            }
+            if (now && now->size == was.size + bytes.size()) return now;
+            throw;
+        }
+    }
+
     void abort_upload(const object& o, const std::string& upload_id) const noexcept {
         try {
             call c{"AbortMultipartUpload", "DELETE", o, {{"uploadId", upload_id}}, {}, {}, true, small_reserve};
@@ -1085,9 +1170,26 @@ void s3_storage::remove(const std::filesystem::path& file) {
 }
 
 void s3_storage::append(const std::filesystem::path& file, std::string_view bytes, bool) {
+    if (bytes.empty()) return;  // a finished write on S3 is durable: nothing to make durable
     const auto target = locate_or_throw<save_error>(file);
+    const bool quote = impl_->quotes_etags(target.bucket);
     std::string last_reason;
     for (int attempt = 1; attempt <= max_append_attempts; ++attempt) {
+        // From min_part_size on, the store copies the object into a new one ending in `bytes`.
+        // The HEAD comes first every time: a store may ignore the copy's condition (Ceph RGW 16
+        // does), so the size it copies must be the object's now. A journal has one writer.
+        std::optional<impl::append_state> known;
+        try {
+            known = impl_->head(target);
+        } catch (const error& e) {
+            throw save_error(std::string("cannot append: ") + e.what());
+        }
+        if (known && known->size >= min_part_size) {
+            if (impl_->append_by_copy(target, *known, bytes, quote)) return;
+            last_reason = "UploadPartCopy " + target.uri() + ": the object changed while being appended to";
+            continue;
+        }
+        // Smaller: read it whole and write it back with If-Match (or create-only).
         versioned_bytes current;
         try {
             current = read_versioned(file);
@@ -1099,7 +1201,7 @@ void s3_storage::append(const std::filesystem::path& file, std::string_view byte
         joined.append(bytes);
         const auto condition =
             current.bytes ? write_condition::replace(current.version) : write_condition::create_only();
-        const auto result = impl_->put(target, condition, joined, impl_->quotes_etags(target.bucket));
+        const auto result = impl_->put(target, condition, joined, quote);
         if (result.outcome == write_outcome::written) return;
         if (result.outcome == write_outcome::outcome_unknown) {
             std::optional<std::string> now;

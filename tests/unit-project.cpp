@@ -55,7 +55,7 @@ struct cwd_guard {
     ~cwd_guard() { std::filesystem::current_path(saved); }
 };
 
-void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to) {
+[[maybe_unused]] void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to) {
     std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
 }
 

@@ -1,0 +1,124 @@
+// WIP (#14): the pickle codec (handlers/pickle.hpp) against Python's own pickle module: what
+// Python pickles in protocols 2 to 5 reads here as the same value, what we write Python loads
+// as the same value, and bytes equal to pickle.dumps(value) (protocol 4) where Python's object
+// identities do not matter (no string twice). Opcodes that would run code are refused.
+#include "support.hpp"
+
+#include <lazyscribe/handlers/pickle.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace ls = lazyscribe;
+namespace pk = lazyscribe::detail::pickle;
+using namespace std::string_literals;
+
+namespace {
+
+ls::json load(const std::string& bytes) {
+    std::istringstream in(bytes);
+    return pk::reader(in).load();
+}
+
+bool have_python() { return std::system("/usr/bin/python3 -c 'import pickle' >/dev/null 2>&1") == 0; }
+
+// Runs a Python program with `input` on a file; returns its output file's bytes.
+std::string python(const std::string& program, const std::string& input) {
+    lazyscribe_test::temp_dir dir;
+    const auto in = dir / "in";
+    const auto out = dir / "out";
+    const auto script = dir / "p.py";
+    lazyscribe_test::write_file(in, input);
+    lazyscribe_test::write_file(script, "import sys, json, pickle\nsrc = open(sys.argv[1], 'rb').read()\n"
+                                        "dst = open(sys.argv[2], 'wb')\n" +
+                                            program);
+    const std::string command =
+        "/usr/bin/python3 '" + script.string() + "' '" + in.string() + "' '" + out.string() + "'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    return lazyscribe_test::read_file(out);
+}
+
+// Python's json text of a value, big integers included.
+std::string text_of(const ls::json& value) { return ls::detail::pyjson::dump(value, {}); }
+ls::json values() {
+    return ls::detail::pyjson::parse<ls::json>(R"([
+    null, true, false, 0, 1, 255, 256, 65535, 65536, -1, -129, 2147483647, 2147483648, -2147483648,
+    -2147483649, 9223372036854775807, 18446744073709551615, 123456789012345678901234567890,
+    -123456789012345678901234567890, 0.0, -0.0, 1.5, 1e300, -2.5e-300, "", "a", "ü→𝄞",
+    [], [1, [2, [3]]], {}, {"k": [1, {"x": null}]}
+])",
+                                               "values");
+}
+
+}  // namespace
+
+TEST_CASE("pickle: what Python pickles in protocols 2 to 5 reads as the same value") {
+    if (!have_python()) {
+        std::cout << "LAZYSCRIBE-SKIP: no /usr/bin/python3 with pickle\n";
+        return;
+    }
+    for (int protocol = 2; protocol <= 5; ++protocol) {
+        INFO("protocol " << protocol);
+        for (const auto& value : values()) {
+            INFO(text_of(value));
+            const auto bytes = python("dst.write(pickle.dumps(json.loads(src), protocol=" + std::to_string(protocol) +
+                                          "))\n",
+                                      text_of(value));
+            CHECK(load(bytes) == value);
+        }
+        // Tuples read as lists; a list shared twice reads twice, filled.
+        const auto shared = python("a = [1, 2]\ndst.write(pickle.dumps({'t': (1, 'x'), 'pair': [a, a], "
+                                   "'big': list(range(2500))}, protocol=" +
+                                       std::to_string(protocol) + "))\n",
+                                   "");
+        const auto read = load(shared);
+        CHECK(read["t"] == ls::json::array({1, "x"}));
+        CHECK(read["pair"] == ls::json::parse("[[1, 2], [1, 2]]"));
+        CHECK(read["big"].size() == 2500);
+        CHECK(read["big"][2499] == 2499);
+    }
+}
+
+TEST_CASE("pickle: what we write Python loads as the same value, and as pickle.dumps's bytes") {
+    if (!have_python()) {
+        std::cout << "LAZYSCRIBE-SKIP: no /usr/bin/python3 with pickle\n";
+        return;
+    }
+    for (const auto& value : values()) {
+        INFO(text_of(value));
+        const auto ours = pk::writer().dump(value);
+        CHECK(python("dst.write(json.dumps(pickle.loads(src) == json.loads(" + ls::json(text_of(value)).dump() +
+                         ")).encode())\n",
+                     ours) == "true");
+        CHECK(ours == python("dst.write(pickle.dumps(json.loads(src)))\n", text_of(value)));
+        CHECK(load(ours) == value);
+    }
+    // Past a frame (64 KiB) and past one batch (1,000 items), and a string written outside frames.
+    const ls::json large = {{"values", std::vector<int>(30'000, 70'000)}, {"text", std::string(100'000, 'z')}};
+    const auto ours = pk::writer().dump(large);
+    CHECK(ours == python("dst.write(pickle.dumps(json.loads(src)))\n", text_of(large)));
+    CHECK(load(ours) == large);
+}
+
+TEST_CASE("pickle: opcodes that would run code, and broken pickles, are format_error naming them") {
+    // pickle.dumps(os.system) in protocol 4 (a GLOBAL by STACK_GLOBAL), and a REDUCE in protocol 2.
+    const auto stack_global = "\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06system\x94"
+                              "\x93\x94."s;
+    CHECK_THROWS_WITH(load(stack_global), Catch::Contains("STACK_GLOBAL") && Catch::Contains("nothing is ever executed"));
+    const auto reduce = "\x80\x02\x63posix\nsystem\nq\x00X\x04\x00\x00\x00trueq\x01\x85q\x02Rq\x03."s;
+    CHECK_THROWS_WITH(load(reduce), Catch::Contains("GLOBAL"));
+    CHECK_THROWS_WITH(load("\x80\x04\x8f\x94."s), Catch::Contains("set"));
+    CHECK_THROWS_WITH(load("\x80\x04\x8c\x05" "ab"s), Catch::Contains("ends inside SHORT_BINUNICODE"));
+    CHECK_THROWS_WITH(load("\x80\x04\x58\xff\xff\xff\x7f"s), Catch::Contains("ends inside"));
+    CHECK_THROWS_WITH(load("\x80\x06N."), Catch::Contains("protocol 6"));
+    CHECK_THROWS_WITH(load("\x80\x04h\x05."), Catch::Contains("unset memo entry 5"));
+    CHECK_THROWS_WITH(load("\x80\x04NN."), Catch::Contains("STOP with a bad stack"));
+    CHECK_THROWS_WITH(load("\x80\x04}K\x01K\x02s."), Catch::Contains("key that is not a str"));
+    // A list that contains itself: l = []; l.append(l)
+    CHECK_THROWS_WITH(load("\x80\x04]\x94h\x00" "a."s), Catch::Contains("contains itself"));
+}

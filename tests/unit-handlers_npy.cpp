@@ -110,7 +110,7 @@ TEST_CASE("npy: files numpy writes in the other byte order, in Fortran order or 
     const std::vector<double> values{1.5, -2.25, 1e300};
     std::string big;
     for (const double v : values) {
-        const auto swapped = ls::detail::npy::byte_swapped(v);
+        const auto swapped = ls::detail::byte_swapped(v);
         big += raw_bytes(std::vector<double>{swapped});
     }
     CHECK(read_back<std::vector<double>>(npy_file(">f8", false, "(3,)", big)) == values);

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <complex>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -109,9 +110,9 @@ TEST_CASE("pickle: opcodes that would run code, and broken pickles, are format_e
     // pickle.dumps(os.system) in protocol 4 (a GLOBAL by STACK_GLOBAL), and a REDUCE in protocol 2.
     const auto stack_global = "\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06system\x94"
                               "\x93\x94."s;
-    CHECK_THROWS_WITH(load(stack_global), Catch::Contains("STACK_GLOBAL") && Catch::Contains("nothing is ever executed"));
+    CHECK_THROWS_WITH(load(stack_global), Catch::Contains("posix.system") && Catch::Contains("nothing is ever executed"));
     const auto reduce = "\x80\x02\x63posix\nsystem\nq\x00X\x04\x00\x00\x00trueq\x01\x85q\x02Rq\x03."s;
-    CHECK_THROWS_WITH(load(reduce), Catch::Contains("GLOBAL"));
+    CHECK_THROWS_WITH(load(reduce), Catch::Contains("a reference to posix.system"));
     CHECK_THROWS_WITH(load("\x80\x04\x8f\x94."s), Catch::Contains("set"));
     CHECK_THROWS_WITH(load("\x80\x04\x8c\x05" "ab"s), Catch::Contains("ends inside SHORT_BINUNICODE"));
     CHECK_THROWS_WITH(load("\x80\x04\x58\xff\xff\xff\x7f"s), Catch::Contains("ends inside"));
@@ -121,4 +122,57 @@ TEST_CASE("pickle: opcodes that would run code, and broken pickles, are format_e
     CHECK_THROWS_WITH(load("\x80\x04}K\x01K\x02s."), Catch::Contains("key that is not a str"));
     // A list that contains itself: l = []; l.append(l)
     CHECK_THROWS_WITH(load("\x80\x04]\x94h\x00" "a."s), Catch::Contains("contains itself"));
+}
+
+namespace {
+
+template <class T>
+void check_array(const std::string& bytes, const ls::json& x) {
+    std::istringstream in(bytes);
+    const auto array = pk::reader(in).load_array<T>();
+    CHECK(ls::json(array.shape) == x["shape"]);
+    REQUIRE(array.values.size() == x["values"].size());
+    for (std::size_t i = 0; i < array.values.size(); ++i) {
+        if constexpr (ls::detail::is_complex_v<T>) {
+            CHECK(array.values[i].real() == x["values"][i][0].get<double>());
+            CHECK(array.values[i].imag() == x["values"][i][1].get<double>());
+        } else {
+            CHECK(array.values[i] == x["values"][i].get<T>());
+        }
+    }
+}
+
+}  // namespace
+
+// tests/data/pickle: real pickles Python 3.11 and NumPy 1.24 wrote (make_corpus.py there).
+TEST_CASE("pickle: every file of the corpus reads as Python and NumPy wrote it, or is refused") {
+    const auto folder = lazyscribe_test::fixtures().parent_path() / "pickle";
+    const auto expected = ls::detail::pyjson::parse<ls::json>(lazyscribe_test::read_file(folder / "expected.json"),
+                                                            "expected.json");
+    std::size_t arrays = 0;
+    for (const auto& [file, x] : expected["files"].items()) {
+        INFO(file);
+        const auto bytes = lazyscribe_test::read_file(folder / file);
+        const auto kind = x["kind"].get<std::string>();
+        if (kind == "value" || kind == "scalar") {
+            CHECK(load(bytes) == x["value"]);
+        } else if (kind == "refused") {
+            CHECK_THROWS_AS(load(bytes), ls::format_error);
+        } else {
+            ++arrays;
+            const auto dtype = x["dtype"].get<std::string>().substr(1);
+            if (dtype == "f8") check_array<double>(bytes, x);
+            else if (dtype == "f4") check_array<float>(bytes, x);
+            else if (dtype == "i4") check_array<std::int32_t>(bytes, x);
+            else if (dtype == "i8") check_array<std::int64_t>(bytes, x);
+            else if (dtype == "u1") check_array<std::uint8_t>(bytes, x);
+            else if (dtype == "b1") check_array<bool>(bytes, x);
+            else if (dtype == "c16") check_array<std::complex<double>>(bytes, x);
+            else FAIL("no check for dtype " << dtype);
+            CHECK_THROWS_WITH(load(bytes), Catch::Contains("lazyscribe::ndarray"));
+            std::istringstream in(bytes);
+            if (dtype != "i2") CHECK_THROWS_WITH(pk::reader(in).load_array<std::int16_t>(), Catch::Contains("not the requested 'i2'"));
+        }
+    }
+    CHECK(arrays == 9 * 4);
 }

@@ -3,10 +3,13 @@
 /// @brief lazyscribe::ndarray: an n-dimensional array of one numeric type in row-major (C)
 /// order, the C++ side of a NumPy array (the `npy` handler, handlers/npy.hpp).
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -98,5 +101,74 @@ struct ndarray {
 
     friend bool operator==(const ndarray&, const ndarray&) = default;
 };
+
+namespace detail {
+
+/// `value` with its bytes in the other order (each part of a complex number on its own).
+template <class T>
+T byte_swapped(T value) {
+    std::array<unsigned char, sizeof(T)> bytes{};
+    std::memcpy(bytes.data(), &value, sizeof(T));
+    if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
+        // Each of the two parts is swapped on its own.
+        constexpr std::size_t half = sizeof(T) / 2;
+        std::reverse(bytes.begin(), bytes.begin() + half);
+        std::reverse(bytes.begin() + half, bytes.end());
+    } else {
+        std::reverse(bytes.begin(), bytes.end());
+    }
+    std::memcpy(&value, bytes.data(), sizeof(T));
+    return value;
+}
+
+/// Reorders a Fortran-order (column-major) array's values into C (row-major) order.
+template <numpy_element T>
+void to_c_order(ndarray<T>& array) {
+    if (array.shape.size() < 2) return;
+    // The value at index (i0, ..., ik) moves from the position with i0 fastest to the one
+    // with ik fastest.
+    std::vector<T> c_order(array.values.size());
+    std::vector<std::size_t> index(array.shape.size(), 0);
+    for (std::size_t f = 0; f < array.values.size(); ++f) {
+        std::size_t c = 0;
+        for (std::size_t d = 0; d < array.shape.size(); ++d) c = c * array.shape[d] + index[d];
+        c_order[c] = array.values[f];
+        for (std::size_t d = 0; d < array.shape.size(); ++d) {  // i0 fastest
+            if (++index[d] < array.shape[d]) break;
+            index[d] = 0;
+        }
+    }
+    array.values = std::move(c_order);
+}
+
+/// An array of T from the raw bytes of a NumPy array of T's kind: `swap` when they are in the
+/// other byte order, `fortran` when in column-major order. format_error when the byte count
+/// is not the shape's.
+template <numpy_element T>
+ndarray<T> ndarray_from_bytes(std::string_view raw, std::vector<std::size_t> shape, bool fortran, bool swap) {
+    ndarray<T> out;
+    out.shape = std::move(shape);
+    const std::size_t count = ndarray<T>::element_count(out.shape);
+    if (count > raw.size() / sizeof(T) || raw.size() != count * sizeof(T)) {
+        throw format_error("ndarray: " + std::to_string(raw.size()) + " bytes of data for " + std::to_string(count) +
+                           " values of " + std::to_string(sizeof(T)) + " bytes");
+    }
+    out.values.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        if constexpr (std::is_same_v<T, bool>) {
+            const auto b = static_cast<unsigned char>(raw[i]);
+            if (b > 1) throw format_error("ndarray: a bool value that is neither 0 nor 1");
+            out.values.push_back(b == 1);
+        } else {
+            T value;
+            std::memcpy(&value, raw.data() + i * sizeof(T), sizeof(T));
+            out.values.push_back(swap ? byte_swapped(value) : value);
+        }
+    }
+    if (fortran) to_c_order(out);
+    return out;
+}
+
+}  // namespace detail
 
 }  // namespace lazyscribe

@@ -80,22 +80,6 @@ inline std::string header(const std::string& descr, const std::vector<std::size_
     return out;
 }
 
-template <class T>
-T byte_swapped(T value) {
-    std::array<unsigned char, sizeof(T)> bytes{};
-    std::memcpy(bytes.data(), &value, sizeof(T));
-    if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
-        // Each of the two parts is swapped on its own.
-        constexpr std::size_t half = sizeof(T) / 2;
-        std::reverse(bytes.begin(), bytes.begin() + half);
-        std::reverse(bytes.begin() + half, bytes.end());
-    } else {
-        std::reverse(bytes.begin(), bytes.end());
-    }
-    std::memcpy(&value, bytes.data(), sizeof(T));
-    return value;
-}
-
 template <numpy_element T>
 void write_values(const std::vector<T>& values, std::ostream& out) {
     if constexpr (std::is_same_v<T, bool>) {
@@ -300,7 +284,7 @@ ndarray<T> read(std::istream& in) {
             } else {
                 T value;
                 std::memcpy(&value, raw.data() + i * sizeof(T), sizeof(T));
-                out.values.push_back(swap ? byte_swapped(value) : value);
+                out.values.push_back(swap ? detail::byte_swapped(value) : value);
             }
         }
         done += n;
@@ -308,22 +292,7 @@ ndarray<T> read(std::istream& in) {
     if (in.peek() != std::char_traits<char>::eof()) {
         throw format_error("npy: bytes after the array's data (a file holds one array)");
     }
-    if (fields.fortran_order && out.shape.size() > 1) {
-        // Column-major to row-major: the value at index (i0, ..., ik) moves from the position
-        // with i0 fastest to the one with ik fastest.
-        std::vector<T> c_order(out.values.size());
-        std::vector<std::size_t> index(out.shape.size(), 0);
-        for (std::size_t f = 0; f < out.values.size(); ++f) {
-            std::size_t c = 0;
-            for (std::size_t d = 0; d < out.shape.size(); ++d) c = c * out.shape[d] + index[d];
-            c_order[c] = out.values[f];
-            for (std::size_t d = 0; d < out.shape.size(); ++d) {  // i0 fastest
-                if (++index[d] < out.shape[d]) break;
-                index[d] = 0;
-            }
-        }
-        out.values = std::move(c_order);
-    }
+    if (fields.fortran_order) detail::to_c_order(out);
     return out;
 }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <lazyscribe/errors.hpp>
+#include <lazyscribe/handlers/ndarray.hpp>
 #include <lazyscribe/json.hpp>
 
 namespace lazyscribe::detail::pickle {
@@ -275,11 +276,19 @@ private:
 struct node;
 using node_ptr = std::shared_ptr<node>;
 struct node {
-    enum class kind { scalar, list, dict } what = kind::scalar;
+    // global: a NumPy name this reader knows (never looked up); dtype: numpy.dtype(kind) with
+    // its byte order; array: a NumPy array, `built` once its data is in.
+    enum class kind { scalar, list, dict, bytes, global, dtype, array } what = kind::scalar;
     json scalar;
     std::vector<node_ptr> items;                           // a list's (or tuple's) items
     std::vector<std::pair<std::string, node_ptr>> entries;  // a dict's, in insertion order
-    bool converting = false;                               // on the path being converted: a cycle
+    std::string text;                                      // bytes; a global's "module.name"; a dtype's kind
+    char byte_order = '=';                                 // a dtype's
+    std::vector<std::size_t> shape;                        // an array's
+    bool fortran = false;
+    node_ptr dtype;
+    bool built = false;
+    bool converting = false;  // on the path being converted: a cycle
 };
 
 struct mark {};
@@ -289,7 +298,21 @@ class reader {
 public:
     explicit reader(std::istream& in) : in_(in) {}
 
-    json load() {
+    /// The pickle's value as JSON: format_error for a NumPy array (load_array reads those).
+    json load() { return to_json(*load_node(), 0); }
+
+    /// The pickle's NumPy array of T's dtype, in C order and this machine's byte order.
+    template <numpy_element T>
+    ndarray<T> load_array() {
+        const auto n = load_node();
+        if (n->what != node::kind::array || !n->built || !n->dtype) fail("the pickle holds no NumPy array");
+        if (n->dtype->text != numpy_kind<T>()) {
+            fail("the array's dtype is '" + n->dtype->text + "', not the requested '" + numpy_kind<T>() + "'");
+        }
+        return detail::ndarray_from_bytes<T>(n->text, n->shape, n->fortran, swapped(*n->dtype));
+    }
+
+    node_ptr load_node() {
         while (true) {
             const int op = byte("an opcode");
             switch (op) {
@@ -301,7 +324,7 @@ public:
             case 0x95: (void)uint_le(8, "FRAME"); break;  // FRAME: the framed bytes follow inline
             case '.': {                                    // STOP
                 if (stack_.size() != 1 || !std::holds_alternative<node_ptr>(stack_.back())) fail("STOP with a bad stack");
-                return to_json(*std::get<node_ptr>(stack_.back()), 0);
+                return std::get<node_ptr>(stack_.back());
             }
             case '(': stack_.emplace_back(mark{}); break;
             case '0': (void)pop_value("POP"); break;
@@ -356,6 +379,25 @@ public:
                 set_items(container_at_top(node::kind::dict, "SETITEMS"), items, "SETITEMS");
                 break;
             }
+            case 'C': push_bytes(uint_le(1, "SHORT_BINBYTES"), "SHORT_BINBYTES"); break;
+            case 'B': push_bytes(uint_le(4, "BINBYTES"), "BINBYTES"); break;
+            case 0x8e: push_bytes(uint_le(8, "BINBYTES8"), "BINBYTES8"); break;
+            case 0x96: push_bytes(uint_le(8, "BYTEARRAY8"), "BYTEARRAY8"); break;
+            case 'c': {  // GLOBAL: "module\nname\n"
+                std::string module = line("GLOBAL");
+                std::string name = line("GLOBAL");
+                push_global(module + "." + name);
+                break;
+            }
+            case 0x93: {  // STACK_GLOBAL
+                const auto name = pop_value("STACK_GLOBAL");
+                const auto module = pop_value("STACK_GLOBAL");
+                if (!is_string(*module) || !is_string(*name)) fail("STACK_GLOBAL of a non-string");
+                push_global(module->scalar.get<std::string>() + "." + name->scalar.get<std::string>());
+                break;
+            }
+            case 'R': reduce(); break;
+            case 'b': build(); break;
             case 0x94: memo_.push_back(top("MEMOIZE")); break;
             case 'q': put_memo(uint_le(1, "BINPUT")); break;
             case 'r': put_memo(uint_le(4, "LONG_BINPUT")); break;
@@ -375,10 +417,6 @@ private:
     [[noreturn]] void refuse(int op) const {
         std::string name;
         switch (op) {
-        case 'c': name = "GLOBAL (a Python class or function)"; break;
-        case 0x93: name = "STACK_GLOBAL (a Python class or function)"; break;
-        case 'R': name = "REDUCE (a call)"; break;
-        case 'b': name = "BUILD (an object's state)"; break;
         case 0x81: name = "NEWOBJ (an object)"; break;
         case 0x92: name = "NEWOBJ_EX (an object)"; break;
         case 'i': name = "INST (an object)"; break;
@@ -386,15 +424,14 @@ private:
         case 0x82: case 0x83: case 0x84: name = "EXT (an extension registry entry)"; break;
         case 'P': case 'Q': name = "PERSID (a persistent id)"; break;
         case 0x8f: case 0x90: case 0x91: name = "a set or frozenset"; break;
-        case 'B': case 'C': case 0x8e: case 0x96: name = "bytes or bytearray"; break;
         case 0x97: case 0x98: name = "an out-of-band buffer"; break;
         default: {
             static constexpr std::string_view hex = "0123456789abcdef";
             name = std::string("0x") + hex[static_cast<unsigned>(op) >> 4U] + hex[static_cast<unsigned>(op) & 0xFU];
         }
         }
-        fail("opcode " + name + " is not read: only None, bool, int, float, str, list, tuple and dict are, and "
-             "nothing is ever executed");
+        fail("opcode " + name + " is not read: only None, bool, int, float, str, bytes, list, tuple, dict and NumPy "
+             "arrays are, and nothing is ever executed");
     }
 
     int byte(const char* what) {
@@ -449,6 +486,180 @@ private:
         const auto raw = bytes(n, "LONG");
         push_scalar(lazyscribe::big_integer(decimal_of_twos_complement({raw.begin(), raw.end()})));
     }
+    void push_bytes(std::uint64_t n, const char* what) {
+        auto b = std::make_shared<node>();
+        b->what = node::kind::bytes;
+        b->text = bytes(n, what);
+        stack_.emplace_back(std::move(b));
+    }
+    std::string line(const char* what) {
+        std::string out;
+        for (int c = byte(what); c != '\n'; c = byte(what)) {
+            if (out.size() > 256) fail(std::string(what) + ": a name longer than 256 bytes");
+            out.push_back(static_cast<char>(c));
+        }
+        return out;
+    }
+    static bool is_string(const node& n) { return n.what == node::kind::scalar && n.scalar.is_string(); }
+
+    // The only names a pickle may refer to: NumPy's array, dtype and scalar reconstructors (in
+    // numpy 1's numpy.core and numpy 2's numpy._core), and _codecs.encode and bytes (protocol 2's
+    // bytes).
+    // They are matched as text; nothing is imported or called.
+    static std::string known_global(const std::string& name) {
+        for (const char* core : {"numpy.core.", "numpy._core."}) {
+            if (name.rfind(core, 0) == 0) {
+                const std::string rest = name.substr(std::string(core).size());
+                if (rest == "multiarray._reconstruct" || rest == "multiarray.scalar" || rest == "numeric._frombuffer") {
+                    return rest;
+                }
+            }
+        }
+        if (name == "numpy.ndarray" || name == "numpy.dtype" || name == "_codecs.encode") return name;
+        if (name == "__builtin__.bytes" || name == "builtins.bytes") return "bytes";  // protocol 2's b''
+
+        return {};
+    }
+    void push_global(const std::string& name) {
+        const auto known = known_global(name);
+        if (known.empty()) {
+            fail("a reference to " + name + ": no Python class or function is read, and nothing is ever executed");
+        }
+        auto g = std::make_shared<node>();
+        g->what = node::kind::global;
+        g->text = known;
+        stack_.emplace_back(std::move(g));
+    }
+
+    // REDUCE: one of the known reconstructors applied to its arguments, by hand.
+    void reduce() {
+        const auto args = pop_value("REDUCE");
+        const auto callable = pop_value("REDUCE");
+        if (callable->what != node::kind::global || args->what != node::kind::list) fail("REDUCE of something not known");
+        const auto& a = args->items;
+        const std::string& f = callable->text;
+        const auto arg = [&](std::size_t i, node::kind k, const char* what) -> node& {
+            if (i >= a.size() || a[i]->what != k) fail(f + ": argument " + std::to_string(i) + " is not " + what);
+            return *a[i];
+        };
+        auto out = std::make_shared<node>();
+        if (f == "multiarray._reconstruct") {  // _reconstruct(ndarray, (0,), b'b'): an empty array, BUILD fills it
+            if (arg(0, node::kind::global, "numpy.ndarray").text != "numpy.ndarray") fail(f + " of another class");
+            out->what = node::kind::array;
+        } else if (f == "numpy.dtype") {  // dtype('f8', False, True): BUILD sets the byte order
+            if (a.empty() || !is_string(*a[0])) fail("numpy.dtype of a non-string");
+            out->what = node::kind::dtype;
+            out->text = a[0]->scalar.get<std::string>();
+        } else if (f == "numeric._frombuffer") {  // _frombuffer(data, dtype, shape, order)
+            out->what = node::kind::array;
+            out->text = arg(0, node::kind::bytes, "bytes").text;
+            out->dtype = a.size() > 1 && a[1]->what == node::kind::dtype ? a[1] : nullptr;
+            if (!out->dtype) fail(f + ": argument 1 is not a dtype");
+            out->shape = extents(arg(2, node::kind::list, "a shape"));
+            if (a.size() < 4 || !is_string(*a[3])) fail(f + ": argument 3 is not an order");
+            out->fortran = a[3]->scalar.get<std::string>() == "F";
+            out->built = true;
+        } else if (f == "multiarray.scalar") {  // scalar(dtype, raw bytes): a NumPy number
+            if (a.size() < 2 || a[0]->what != node::kind::dtype) fail(f + ": argument 0 is not a dtype");
+            out->scalar = scalar_of(*a[0], arg(1, node::kind::bytes, "bytes").text);
+        } else if (f == "_codecs.encode") {  // encode('\x00\xff', 'latin1'): protocol 2's bytes
+            if (a.size() != 2 || !is_string(*a[0]) || !is_string(*a[1]) || a[1]->scalar.get<std::string>() != "latin1") {
+                fail("_codecs.encode of anything but a str in latin1");
+            }
+            out->what = node::kind::bytes;
+            out->text = latin1(a[0]->scalar.get<std::string>());
+        } else if (f == "bytes" && a.empty()) {
+            out->what = node::kind::bytes;
+        } else {
+            fail("REDUCE of " + f + " with these arguments");
+        }
+        stack_.emplace_back(std::move(out));
+    }
+
+    // BUILD: a dtype's state (3, '<', None, None, None, -1, -1, 0), or an array's
+    // (1, shape, dtype, is_fortran, raw bytes).
+    void build() {
+        const auto state = pop_value("BUILD");
+        const auto target = top("BUILD");
+        if (state->what != node::kind::list) fail("BUILD with a state that is not a tuple");
+        const auto& s = state->items;
+        if (target->what == node::kind::dtype) {
+            if (s.size() < 8 || !is_string(*s[1])) fail("BUILD of a dtype with an unknown state");
+            for (std::size_t i = 2; i <= 4; ++i) {
+                if (!(s[i]->what == node::kind::scalar && s[i]->scalar.is_null())) {
+                    fail("a structured or subarray dtype ('" + target->text + "'): only plain numeric dtypes are read");
+                }
+            }
+            const auto order = s[1]->scalar.get<std::string>();
+            target->byte_order = order.size() == 1 ? order[0] : '?';
+        } else if (target->what == node::kind::array && !target->built) {
+            if (s.size() != 5 || s[1]->what != node::kind::list || s[2]->what != node::kind::dtype ||
+                s[3]->what != node::kind::scalar || !s[3]->scalar.is_boolean()) {
+                fail("BUILD of an array with an unknown state");
+            }
+            if (s[4]->what != node::kind::bytes) fail("an array of Python objects (dtype object): not read");
+            target->shape = extents(*s[1]);
+            target->dtype = s[2];
+            target->fortran = s[3]->scalar.get<bool>();
+            target->text = s[4]->text;
+            target->built = true;
+        } else {
+            fail("BUILD of an object: only NumPy dtypes and arrays are built");
+        }
+    }
+    std::vector<std::size_t> extents(const node& tuple) const {
+        std::vector<std::size_t> out;
+        for (const auto& e : tuple.items) {
+            if (e->what != node::kind::scalar || !e->scalar.is_number_integer() || e->scalar.get<std::int64_t>() < 0) {
+                fail("an array shape that is not a tuple of non-negative integers");
+            }
+            out.push_back(e->scalar.get<std::size_t>());
+        }
+        return out;
+    }
+    std::string latin1(const std::string& utf8) const {
+        std::string out;
+        for (std::size_t i = 0; i < utf8.size(); ++i) {
+            const auto c = static_cast<unsigned char>(utf8[i]);
+            if (c < 0x80) {
+                out.push_back(static_cast<char>(c));
+            } else if ((c == 0xC2 || c == 0xC3) && i + 1 < utf8.size()) {
+                out.push_back(static_cast<char>(((c & 0x03U) << 6U) | (static_cast<unsigned char>(utf8[++i]) & 0x3FU)));
+            } else {
+                fail("_codecs.encode of a character beyond latin1");
+            }
+        }
+        return out;
+    }
+    template <numpy_element T>
+    static T element(const node& dtype, const std::string& raw, std::size_t i) {
+        T v;
+        std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+        return swapped(dtype) ? detail::byte_swapped(v) : v;
+    }
+    static bool swapped(const node& dtype) {
+        const bool little = std::endian::native == std::endian::little;
+        return (dtype.byte_order == '<' && !little) || (dtype.byte_order == '>' && little);
+    }
+    json scalar_of(const node& dtype, const std::string& raw) const {
+        const auto& k = dtype.text;
+        const auto size_is = [&](std::size_t n) {
+            if (raw.size() != n) fail("numpy scalar of dtype " + k + " with " + std::to_string(raw.size()) + " bytes");
+        };
+        if (k == "b1") { size_is(1); return raw[0] != 0; }
+        if (k == "i1") { size_is(1); return element<std::int8_t>(dtype, raw, 0); }
+        if (k == "i2") { size_is(2); return element<std::int16_t>(dtype, raw, 0); }
+        if (k == "i4") { size_is(4); return element<std::int32_t>(dtype, raw, 0); }
+        if (k == "i8") { size_is(8); return element<std::int64_t>(dtype, raw, 0); }
+        if (k == "u1") { size_is(1); return element<std::uint8_t>(dtype, raw, 0); }
+        if (k == "u2") { size_is(2); return element<std::uint16_t>(dtype, raw, 0); }
+        if (k == "u4") { size_is(4); return element<std::uint32_t>(dtype, raw, 0); }
+        if (k == "u8") { size_is(8); return element<std::uint64_t>(dtype, raw, 0); }
+        if (k == "f4") { size_is(4); return element<float>(dtype, raw, 0); }
+        if (k == "f8") { size_is(8); return element<double>(dtype, raw, 0); }
+        fail("a numpy scalar of dtype " + k + ": only bool, integers and floats become JSON numbers");
+    }
+
     node_ptr top(const char* what) const {
         if (stack_.empty() || !std::holds_alternative<node_ptr>(stack_.back())) fail(std::string(what) + " on an empty stack");
         return std::get<node_ptr>(stack_.back());
@@ -516,6 +727,9 @@ private:
 
     json to_json(node& n, std::size_t depth) const {
         if (n.what == node::kind::scalar) return n.scalar;
+        if (n.what == node::kind::array) fail("a NumPy array: read the artifact as lazyscribe::ndarray");
+        if (n.what == node::kind::bytes) fail("a bytes value: JSON has no bytes");
+        if (n.what == node::kind::global || n.what == node::kind::dtype) fail("a NumPy class or dtype as a value");
         if (depth > max_depth) fail("values nested more than " + std::to_string(max_depth) + " deep");
         if (n.converting) fail("a list or dict that contains itself (JSON cannot hold it)");
         n.converting = true;

@@ -297,6 +297,19 @@ using stack_item = std::variant<node_ptr, mark>;
 class reader {
 public:
     explicit reader(std::istream& in) : in_(in) {}
+    reader(const reader&) = delete;
+    reader& operator=(const reader&) = delete;
+    reader(reader&&) = delete;
+    reader& operator=(reader&&) = delete;
+    // A pickle can make a list contain itself (a cycle of shared nodes): every node this
+    // reader made lets go of the others here, so that none outlives it.
+    ~reader() {
+        for (const auto& n : made_) {
+            n->items.clear();
+            n->entries.clear();
+            n->dtype.reset();
+        }
+    }
 
     /// The pickle's value as JSON: format_error for a NumPy array (load_array reads those).
     json load() { return to_json(*load_node(), 0); }
@@ -466,12 +479,12 @@ private:
     }
 
     void push_scalar(json v) {
-        auto n = std::make_shared<node>();
+        auto n = make_node();
         n->scalar = std::move(v);
         stack_.emplace_back(std::move(n));
     }
     void push_container(node::kind k, std::vector<node_ptr> items) {
-        auto n = std::make_shared<node>();
+        auto n = make_node();
         n->what = k;
         n->items = std::move(items);
         stack_.emplace_back(std::move(n));
@@ -486,8 +499,13 @@ private:
         const auto raw = bytes(n, "LONG");
         push_scalar(lazyscribe::big_integer(decimal_of_twos_complement({raw.begin(), raw.end()})));
     }
+    node_ptr make_node() {
+        auto n = std::make_shared<node>();
+        made_.push_back(n);
+        return n;
+    }
     void push_bytes(std::uint64_t n, const char* what) {
-        auto b = std::make_shared<node>();
+        auto b = make_node();
         b->what = node::kind::bytes;
         b->text = bytes(n, what);
         stack_.emplace_back(std::move(b));
@@ -525,7 +543,7 @@ private:
         if (known.empty()) {
             fail("a reference to " + name + ": no Python class or function is read, and nothing is ever executed");
         }
-        auto g = std::make_shared<node>();
+        auto g = make_node();
         g->what = node::kind::global;
         g->text = known;
         stack_.emplace_back(std::move(g));
@@ -542,7 +560,7 @@ private:
             if (i >= a.size() || a[i]->what != k) fail(f + ": argument " + std::to_string(i) + " is not " + what);
             return *a[i];
         };
-        auto out = std::make_shared<node>();
+        auto out = make_node();
         if (f == "multiarray._reconstruct") {  // _reconstruct(ndarray, (0,), b'b'): an empty array, BUILD fills it
             if (arg(0, node::kind::global, "numpy.ndarray").text != "numpy.ndarray") fail(f + " of another class");
             out->what = node::kind::array;
@@ -747,6 +765,7 @@ private:
     std::size_t offset_ = 0;
     std::vector<stack_item> stack_;
     std::vector<node_ptr> memo_;
+    std::vector<node_ptr> made_;  // every node, to break cycles at the end
 };
 
 }  // namespace lazyscribe::detail::pickle

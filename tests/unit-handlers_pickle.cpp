@@ -176,3 +176,45 @@ TEST_CASE("pickle: every file of the corpus reads as Python and NumPy wrote it, 
     }
     CHECK(arrays == 9 * 4);
 }
+
+#include "python_oracle.hpp"
+
+// The handler in a project, both ways with the real Python lazyscribe 2.2.1.
+TEST_CASE("pickle: Python lazyscribe loads our pickle artifacts, and we load its own, arrays included") {
+    LAZYSCRIBE_REQUIRE_PYTHON();
+    lazyscribe_test::temp_dir dir;
+    using project_t = ls::basic_project<ls::builtin_handlers::with<ls::pickle_handler>>;
+    const ls::json config = {{"lr", 0.01}, {"layers", {64, 32}}, {"name", "resnet"}, {"big", ls::big_integer("123456789012345678901234567890")}};
+    {
+        project_t p(dir / "p.json", ls::mode::write, "cpp");
+        p.log("ours", [&](auto& e) {
+            e.template log_artifact<"pickle">("config", config, {.kwargs = {{"python_version", "3.11"}}});
+            e.template log_artifact<"pickle">("other", ls::json{1, 2}, {.kwargs = {{"python_version", "3.9"}}});
+        });
+        p.save();
+    }
+    const std::string out = lazyscribe_test::python_ok(R"(
+import json, pickle, numpy as np
+from lazyscribe import Project
+p = Project("p.json", mode="a")
+e = p["ours"]
+print(json.dumps(e.load_artifact("config"), sort_keys=True))
+try:
+    e.load_artifact("other")
+    print("loaded 3.9")
+except Exception as x:
+    print(type(x).__name__)
+with p.log("theirs") as t:
+    t.log_artifact("weights", np.arange(6, dtype="<f4").reshape(2, 3), handler="pickle")
+    t.log_artifact("metrics", {"auc": np.float64(0.9), "epochs": (1, 2)}, handler="pickle")
+p.save()
+)",
+                                                       dir);
+    CHECK(out.starts_with(R"({"big": 123456789012345678901234567890, "layers": [64, 32], "lr": 0.01, "name": "resnet"})"));
+    CHECK(out.find("ArtifactLoadError") != std::string::npos);  // python_version 3.9 refused by Python's validation
+    const project_t back(dir / "p.json", ls::mode::read_only);
+    CHECK(back["theirs"].load_artifact<ls::ndarray<float>>("weights") == ls::ndarray<float>({2, 3}, {0, 1, 2, 3, 4, 5}));
+    CHECK(back["theirs"].load_artifact<ls::json>("metrics") == ls::json{{"auc", 0.9}, {"epochs", {1, 2}}});
+    CHECK(back["ours"].load_artifact<ls::json>("other") == ls::json{1, 2});  // C++ reads whichever Python
+    CHECK(back["theirs"].artifacts().at("weights").to_json()["python_version"] == "3.11");
+}

@@ -1,12 +1,12 @@
 #pragma once
 /// @file handlers/pickle.hpp
-/// @brief WIP (#14): the `pickle` handler's value codec. Writes what lazyscribe::json holds
-/// (None, bool, integers of any size, floats, str, list, dict with str keys) as Python's
-/// pickle.dump does by default (protocol 4), and reads those values back from protocols 2 to 5.
-/// Nothing in a pickle is ever executed: any opcode that would call or look up Python code
-/// (GLOBAL, STACK_GLOBAL, REDUCE, BUILD, NEWOBJ, INST, OBJ, EXT*, PERSID) is refused with a
-/// format_error naming it. Not yet: NumPy arrays and scalars, the handler struct itself
-/// (python_version), tuples on request, docs.
+/// @brief WIP (#14): the `pickle` handler (lazyscribe::pickle_handler) and its codec. Writes
+/// what lazyscribe::json holds (None, bool, integers of any size, floats, str, list, dict with
+/// str keys) as CPython's pickle.dumps does by default (protocol 4), and reads those values,
+/// tuples (as lists), bytes, NumPy arrays and NumPy scalars from protocols 2 to 5. Nothing in
+/// a pickle is ever executed: the few NumPy and codec names it knows are matched as text, and
+/// any other reference, call or object is refused with a format_error naming it. Not yet:
+/// tuples on request, writing protocols other than 4, docs.
 
 #include <algorithm>
 #include <bit>
@@ -23,10 +23,16 @@
 #include <vector>
 
 #include <lazyscribe/errors.hpp>
+#include <lazyscribe/handler.hpp>
 #include <lazyscribe/handlers/ndarray.hpp>
 #include <lazyscribe/json.hpp>
 
 namespace lazyscribe::detail::pickle {
+
+template <class T>
+inline constexpr bool is_ndarray_v = false;
+template <class T>
+inline constexpr bool is_ndarray_v<ndarray<T>> = true;
 
 // ---- integers of any size: Python's two's-complement little-endian bytes <-> decimal digits ----
 
@@ -769,3 +775,78 @@ private:
 };
 
 }  // namespace lazyscribe::detail::pickle
+
+namespace lazyscribe {
+
+/// @brief Python's `pickle` handler (lazyscribe's own, alias `pickle`, suffix `pkl`): writes
+/// what lazyscribe::json holds as Python's pickle.dump does by default (protocol 4), so that a
+/// Python colleague's load_artifact returns an equal value; reads the values Python pickles in
+/// protocols 2 to 5 as JSON, and NumPy arrays as lazyscribe::ndarray. Nothing in a pickle is
+/// ever executed. Each artifact records `python_version`, as Python's does: Python's
+/// load_artifact refuses another minor version unless validate=False, so choose the reader's
+/// with the writer kwarg `{"python_version": "3.12"}` (default: default_python_version).
+struct pickle_handler {
+    static constexpr std::string_view alias = "pickle";
+    static constexpr std::string_view suffix = "pkl";
+    static constexpr bool binary = true;
+    static constexpr bool output_only = false;
+    /// @brief The Python that Debian 12 ships.
+    static constexpr std::string_view default_python_version = "3.11";
+
+    /// @brief The fields stored with each artifact (never compared when C++ loads it).
+    static json recorded_fields(const json& kwargs) {
+        if (kwargs.is_object() && kwargs.contains("python_version")) return {{"python_version", kwargs["python_version"]}};
+        return {{"python_version", std::string(default_python_version)}};
+    }
+
+    /// @brief Accepts `python_version` ("3.N") and `protocol` (4, Python's default); called at log time.
+    static void check_write_kwargs(const json& kwargs) {
+        if (kwargs.is_null()) return;
+        if (!kwargs.is_object()) throw format_error("the pickle handler's kwargs must be an object");
+        for (const auto& [key, value] : kwargs.items()) {
+            if (key == "python_version") {
+                const bool ok = value.is_string() && value.get<std::string>().rfind("3.", 0) == 0 &&
+                                value.get<std::string>().size() > 2 &&
+                                value.get<std::string>().find_first_not_of("0123456789", 2) == std::string::npos;
+                if (!ok) throw format_error("python_version must be a Python 3 minor version such as \"3.12\"; given " + value.dump());
+            } else if (key == "protocol") {
+                if (value != 4) throw format_error("the pickle handler writes protocol 4 (Python's default); given " + value.dump());
+            } else {
+                throw format_error("the pickle handler takes python_version and protocol; given '" + key + "'");
+            }
+        }
+    }
+
+    template <class T>
+    requires std::is_constructible_v<json, const T&>
+    static void write(const T& value, std::ostream& out, const json& kwargs) {
+        check_write_kwargs(kwargs);
+        const std::string bytes = detail::pickle::writer().dump(json(value));
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    }
+
+    template <class T>
+    requires(detail::pickle::is_ndarray_v<T> || requires(const json& j) { j.template get<T>(); })
+    static T read(std::istream& in, const json& kwargs) {
+        if (!kwargs.is_null() && !(kwargs.is_object() && kwargs.empty())) {
+            throw format_error("the pickle handler's read takes no kwargs; given: " + kwargs.dump());
+        }
+        detail::pickle::reader reader(in);
+        if constexpr (detail::pickle::is_ndarray_v<T>) {
+            return reader.template load_array<typename decltype(T::values)::value_type>();
+        } else {
+            const json value = reader.load();
+            try {
+                return value.template get<T>();
+            } catch (const json::exception& e) {
+                throw format_error(std::string("pickle: the value does not convert to the requested type: ") + e.what());
+            }
+        }
+    }
+};
+
+static_assert(ArtifactHandler<pickle_handler>);
+static_assert(WritableBy<pickle_handler, json> && ReadableAs<pickle_handler, std::vector<double>>);
+static_assert(ReadableAs<pickle_handler, ndarray<float>>);
+
+}  // namespace lazyscribe

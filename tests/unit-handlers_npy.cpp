@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include <complex>
+#include <cstdlib>
+#include <iostream>
 #include <cstdint>
 #include <limits>
 #include <sstream>
@@ -166,4 +168,38 @@ TEST_CASE("npy: logged in a project and loaded back, under the alias npy") {
     CHECK(e.load_artifact<std::vector<double>>("losses") == std::vector<double>{0.5, 0.25});
     CHECK(e.artifacts().at("weights").fname().ends_with(".npy"));
     CHECK_THROWS_AS(e.load_artifact<std::vector<double>>("weights"), ls::error);
+}
+
+// numpy itself, when /usr/bin/python3 has it (Debian's python3-numpy).
+TEST_CASE("npy: numpy.load reads our files as the same arrays, numpy.save's files read here, bytes equal") {
+    if (std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
+        std::cout << "LAZYSCRIBE-SKIP: no numpy for /usr/bin/python3 (Debian's python3-numpy)\n";
+        return;
+    }
+    lazyscribe_test::temp_dir dir;
+    const ls::ndarray<double> m({2, 3}, {0.5, 1, 2, 3, 4, -1e300});
+    const ls::ndarray<std::int16_t> cube({2, 2, 2}, {1, -2, 3, -4, 5, -6, 7, -8});
+    const std::vector<std::uint64_t> v{0, 18446744073709551615ULL};
+    lazyscribe_test::write_file(dir / "m.npy", written(m));
+    lazyscribe_test::write_file(dir / "cube.npy", written(cube));
+    lazyscribe_test::write_file(dir / "v.npy", written(v));
+    const std::string script = R"(
+import numpy as np, sys
+d = sys.argv[1]
+m = np.load(d + "/m.npy"); c = np.load(d + "/cube.npy"); v = np.load(d + "/v.npy")
+assert m.dtype == np.float64 and m.shape == (2, 3) and m[1, 2] == -1e300 and m[0, 0] == 0.5, m
+assert c.dtype == np.int16 and c.shape == (2, 2, 2) and c[1, 1, 1] == -8 and c[0, 1, 0] == 3, c
+assert v.dtype == np.uint64 and v[1] == 18446744073709551615, v
+np.save(d + "/ours_again_m.npy", m); np.save(d + "/ours_again_v.npy", v)
+np.save(d + "/f.npy", np.asfortranarray(np.arange(6, dtype=">i4").reshape(2, 3)))
+np.save(d + "/c.npy", np.array([[1 + 2j, 3 - 4j]], dtype=np.complex64))
+)";
+    lazyscribe_test::write_file(dir / "check.py", script);
+    REQUIRE(std::system(("/usr/bin/python3 '" + (dir / "check.py").string() + "' '" + dir.path().string() + "'").c_str()) == 0);
+    CHECK(lazyscribe_test::read_file(dir / "ours_again_m.npy") == written(m));  // numpy.save's bytes are ours
+    CHECK(lazyscribe_test::read_file(dir / "ours_again_v.npy") == written(v));
+    CHECK(read_back<ls::ndarray<std::int32_t>>(lazyscribe_test::read_file(dir / "f.npy")) ==
+          ls::ndarray<std::int32_t>({2, 3}, {0, 1, 2, 3, 4, 5}));
+    CHECK(read_back<ls::ndarray<std::complex<float>>>(lazyscribe_test::read_file(dir / "c.npy")).values ==
+          std::vector<std::complex<float>>{{1, 2}, {3, -4}});
 }

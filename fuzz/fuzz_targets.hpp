@@ -3,12 +3,14 @@
 // corpus: a loader may throw lazyscribe::error for any input, and must do nothing else
 // (no crash, no other exception, no file opened outside its folder).
 
+#include <lazyscribe/handlers/pickle.hpp>
 #include <lazyscribe/lazyscribe.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -100,6 +102,22 @@ inline void load_journal(const std::uint8_t* data, std::size_t size) {
             lazyscribe::detail::pyjson::parse<lazyscribe::ordered_json>(text, "history"), "history");
     } catch (const lazyscribe::error&) {
     }
+}
+
+/// Reads the bytes as a pickle: as JSON, then as an array of doubles and of bools.
+inline void load_pickle(const std::uint8_t* data, std::size_t size) {
+    const std::string bytes(reinterpret_cast<const char*>(data), size);
+    const auto attempt = [&](auto read) {
+        std::istringstream in(bytes);
+        try {
+            lazyscribe::detail::pickle::reader r(in);
+            read(r);
+        } catch (const lazyscribe::error&) {
+        }
+    };
+    attempt([](auto& r) { (void)r.load(); });
+    attempt([](auto& r) { (void)r.template load_array<double>(); });
+    attempt([](auto& r) { (void)r.template load_array<bool>(); });
 }
 
 }  // namespace lazyscribe_fuzz

@@ -11,7 +11,7 @@ out=build-fuzz
 mkdir -p "$out"
 
 status=0
-for target in project repository journal; do
+for target in project repository journal pickle; do
     "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
         -Iinclude "fuzz/fuzz_${target}.cpp" -o "$out/fuzz_${target}"
     corpus="$out/corpus-${target}"
@@ -20,6 +20,7 @@ for target in project repository journal; do
     find tests/data/fixtures -name "*.json" -size -64k | head -50 | while read -r f; do
         cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
     done
+    if [ "$target" = pickle ]; then cp tests/data/pickle/*.pkl "$corpus/"; fi
     cp tests/data/fuzz-regressions/"$target"/* "$corpus/" 2>/dev/null || true
     echo "fuzz: $target for ${seconds}s"
     if ! "$out/fuzz_${target}" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \

@@ -22,6 +22,7 @@ TEST_CASE("fuzz regressions: every saved crash input and every fixture loads or 
     replay(data / "fuzz-regressions/project", &lazyscribe_fuzz::load_project);
     replay(data / "fuzz-regressions/repository", &lazyscribe_fuzz::load_repository);
     replay(data / "fuzz-regressions/journal", &lazyscribe_fuzz::load_journal);
+    replay(data / "fuzz-regressions/pickle", &lazyscribe_fuzz::load_pickle);
     for (const auto& entry : std::filesystem::recursive_directory_iterator(data / "fixtures")) {
         if (entry.path().extension() != ".json") continue;
         const auto bytes = lazyscribe_test::read_file(entry.path());

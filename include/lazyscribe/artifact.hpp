@@ -111,6 +111,15 @@ concept RecordsValueType = requires {
     { H::template value_type_name<int>() } -> std::convertible_to<std::string>;
 };
 
+/// A handler that records fields of its own with each artifact, chosen at log time from the
+/// writer kwargs and kept on load but never compared (pickle's `python_version`: C++ reads
+/// every protocol whichever Python wrote it). `recorded_fields(json::object())` gives the
+/// defaults, and so the fields' names.
+template <class H>
+concept RecordsFields = requires(const json& kwargs) {
+    { H::recorded_fields(kwargs) } -> std::convertible_to<json>;
+};
+
 template <class Alias, class Handler, class ValueType, bool Readable>
 struct handler_can_read_value_type {
     static constexpr bool value = Readable;
@@ -353,6 +362,10 @@ artifact artifact_codec<Handlers>::make(time_point created_at, std::string_view 
     if constexpr (RecordsValueType<H>) {
         a.fields_[std::string(H::value_type_key)] = H::template value_type_name<value_type>();
     }
+    if constexpr (RecordsFields<H>) {
+        const json recorded = H::recorded_fields(kwargs);
+        for (const auto& [key, value] : recorded.items()) a.fields_[key] = value;
+    }
     a.dirty_ = true;
     a.value_ = {std::make_shared<const value_type>(std::forward<T>(value)), &typeid(value_type), writer.first};
     a.write_kwargs_ = std::move(kwargs);
@@ -529,6 +542,13 @@ json artifact_codec<Handlers>::handler_fields(const std::string& handler, json e
         if constexpr (RecordsValueType<H>) {  // kept when present: older files have none
             const std::string key(H::value_type_key);
             if (const auto it = extras.find(key); it != extras.end()) fields[key] = *it;
+        }
+        if constexpr (RecordsFields<H>) {  // as stored, else the handler's default
+            const json defaults = H::recorded_fields(json::object());
+            for (const auto& [key, value] : defaults.items()) {
+                const auto it = extras.find(key);
+                fields[key] = it != extras.end() ? *it : value;
+            }
         }
         return fields;
     });

@@ -5,7 +5,9 @@ set -euo pipefail
 
 packages=(cmake g++ make libboost-dev nlohmann-json3-dev libcereal-dev catch2 libbenchmark-dev libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev libssl-dev chromium clang libclang-rt-14-dev
           # Python lazyscribe's own dependencies, for the interop tests (tests/python_oracle.hpp)
-          python3-fsspec python3-slugify python3-attr python3-text-unidecode python3-unidecode python3-yaml)
+          python3-fsspec python3-slugify python3-attr python3-text-unidecode python3-unidecode python3-yaml
+          # the optional handlers (yaml, Eigen) and the Python side of their tests (numpy, onnx)
+          libyaml-cpp-dev libeigen3-dev python3-numpy python3-onnx)
 
 missing=()
 for p in "${packages[@]}"; do

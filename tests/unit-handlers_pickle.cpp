@@ -1,4 +1,4 @@
-// WIP (#14): the pickle codec (handlers/pickle.hpp) against Python's own pickle module: what
+// The pickle codec (handlers/pickle.hpp) against Python's own pickle module: what
 // Python pickles in protocols 2 to 5 reads here as the same value, what we write Python loads
 // as the same value, and bytes equal to pickle.dumps(value) (protocol 4) where Python's object
 // identities do not matter (no string twice). Opcodes that would run code are refused.

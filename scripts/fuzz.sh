@@ -11,9 +11,11 @@ out=build-fuzz
 mkdir -p "$out"
 
 status=0
-for target in project repository journal pickle; do
+for target in project repository journal pickle handlers; do
+    libs=()
+    if [ "$target" = handlers ]; then libs=(-lyaml-cpp); fi  # the yaml handler parses with yaml-cpp
     "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-        -Iinclude "fuzz/fuzz_${target}.cpp" -o "$out/fuzz_${target}"
+        -Iinclude "fuzz/fuzz_${target}.cpp" -o "$out/fuzz_${target}" "${libs[@]}"
     corpus="$out/corpus-${target}"
     mkdir -p "$corpus"
     find tests/data/fixtures -name "${target}.json" -exec cp {} "$corpus/" \; 2>/dev/null || true
@@ -21,6 +23,7 @@ for target in project repository journal pickle; do
         cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
     done
     if [ "$target" = pickle ]; then cp tests/data/pickle/*.pkl "$corpus/"; fi
+    if [ "$target" = handlers ]; then cp tests/data/handler-seeds/* "$corpus/"; fi
     cp tests/data/fuzz-regressions/"$target"/* "$corpus/" 2>/dev/null || true
     echo "fuzz: $target for ${seconds}s"
     if ! "$out/fuzz_${target}" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \

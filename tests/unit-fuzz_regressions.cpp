@@ -1,6 +1,9 @@
 // Replays every input the fuzzers ever found (tests/data/fuzz-regressions) and the fixtures
 // through the fuzz target bodies: they may only throw lazyscribe errors.
 #include "../fuzz/fuzz_targets.hpp"
+#if defined(LAZYSCRIBE_WITH_YAML)
+#include "../fuzz/fuzz_handlers.hpp"
+#endif
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,6 +26,10 @@ TEST_CASE("fuzz regressions: every saved crash input and every fixture loads or 
     replay(data / "fuzz-regressions/repository", &lazyscribe_fuzz::load_repository);
     replay(data / "fuzz-regressions/journal", &lazyscribe_fuzz::load_journal);
     replay(data / "fuzz-regressions/pickle", &lazyscribe_fuzz::load_pickle);
+#if defined(LAZYSCRIBE_WITH_YAML)
+    replay(data / "fuzz-regressions/handlers", &lazyscribe_fuzz::load_handlers);
+    replay(data / "handler-seeds", &lazyscribe_fuzz::load_handlers);
+#endif
     for (const auto& entry : std::filesystem::recursive_directory_iterator(data / "fixtures")) {
         if (entry.path().extension() != ".json") continue;
         const auto bytes = lazyscribe_test::read_file(entry.path());

@@ -288,10 +288,15 @@ TEST_CASE("yaml: what has no JSON counterpart or is not YAML is format_error nam
     refused("x: !!binary aGVsbG8=\n", "tag 'tag:yaml.org,2002:binary'");
     refused("x: !!python/object:os.system {}\n", "tag 'tag:yaml.org,2002:python/object:os.system'");
     refused("--- 1\n--- 2\n", "holds 2 YAML documents");
+    refused(" ,", "makes no progress");  // yaml-cpp's LoadAll would loop forever; PyYAML refuses it too
     refused("x: =\n", "'=' has a YAML type");
     refused("x: !!int abc\n", "'abc' is not an integer");
     refused("<<: 5\n", "merge key");
+    refused("x: " + repeat("7", 20000) + "\n", "20000 characters is more than Python converts");
+    refused("x: !!int 1:777\n", "'1:777' is not an integer");
     refused(repeat("[", 1100) + repeat("]", 1100), "not valid YAML");  // yaml-cpp's own depth limit
+    refused("base: &b\n  <<: *b\n", "nesting deeper than 512 levels");  // found by fuzz_handlers
+    refused("a: &a [*a]\n", "nesting deeper than 512 levels");
     // An alias bomb: each level doubles, 2^30 nodes once expanded.
     std::string bomb = "a0: &a0 [x, x]\n";
     for (int i = 1; i <= 30; ++i)

@@ -14,6 +14,8 @@
 #include <lazyscribe/handlers/json.hpp>
 #include <lazyscribe/json.hpp>
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -25,6 +27,7 @@
 #include <iterator>
 #include <limits>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -760,37 +763,31 @@ std::string dump(const J& value, const dump_options& options = {}) {
 // ---------------------------------------------------------------------------------------
 // Reading.
 
-/// Digits of the integer `digits` (in `base`, no sign, no underscores) as decimal text.
-inline std::string to_decimal(std::string_view digits, unsigned base) {
-    std::string decimal = "0";  // most significant digit first
-    for (char c : digits) {
-        unsigned carry = static_cast<unsigned>(c >= 'a' ? c - 'a' + 10 : (c >= 'A' ? c - 'A' + 10 : c - '0'));
-        for (auto it = decimal.rbegin(); it != decimal.rend(); ++it) {
-            const unsigned v = static_cast<unsigned>(*it - '0') * base + carry;
-            *it = static_cast<char>('0' + v % 10);
-            carry = v / 10;
-        }
-        while (carry) {
-            decimal.insert(decimal.begin(), static_cast<char>('0' + carry % 10));
-            carry /= 10;
-        }
-    }
-    const auto first = decimal.find_first_not_of('0');
-    return first == std::string::npos ? "0" : decimal.substr(first);
-}
-
-/// Adds decimal texts a + b (both non-negative).
-inline std::string add_decimal(const std::string& a, const std::string& b) {
-    std::string out;
-    int carry = 0;
-    for (std::size_t i = 0; i < std::max(a.size(), b.size()) || carry; ++i) {
-        const int da = i < a.size() ? a[a.size() - 1 - i] - '0' : 0;
-        const int db = i < b.size() ? b[b.size() - 1 - i] - '0' : 0;
-        const int v = da + db + carry;
-        out.insert(out.begin(), static_cast<char>('0' + v % 10));
+/// decimal * factor + addend, on decimal texts (most significant digit first).
+inline std::string multiply_add(const std::string& decimal, unsigned factor, unsigned addend) {
+    std::string out = decimal;
+    unsigned carry = addend;
+    for (auto it = out.rbegin(); it != out.rend(); ++it) {
+        const unsigned v = static_cast<unsigned>(*it - '0') * factor + carry;
+        *it = static_cast<char>('0' + v % 10);
         carry = v / 10;
     }
+    while (carry) {
+        out.insert(out.begin(), static_cast<char>('0' + carry % 10));
+        carry /= 10;
+    }
     return out;
+}
+
+/// The integer `digits` (in `base`, no sign, no underscores) as decimal text.
+inline std::string to_decimal(std::string_view digits, unsigned base) {
+    std::string decimal = "0";
+    for (char c : digits) {
+        const auto digit = static_cast<unsigned>(c >= 'a' ? c - 'a' + 10 : (c >= 'A' ? c - 'A' + 10 : c - '0'));
+        decimal = multiply_add(decimal, base, digit);
+        if (decimal.size() > 1 && decimal[0] == '0') decimal.erase(0, decimal.find_first_not_of('0'));
+    }
+    return decimal;
 }
 
 /// PyYAML's construct_yaml_int on a scalar the int resolver accepted (or tagged !!int).
@@ -803,8 +800,12 @@ J to_integer(std::string text, const std::string& where) {
         negative = v[0] == '-';
         v.remove_prefix(1);
     }
-    const auto bad = [&] { return format_error(where + ": '" + text + "' is not an integer"); };
+    const auto bad = [&] { return format_error(where + " is not an integer"); };
     if (v.empty()) throw bad();
+    // Converting is quadratic in the digits; Python refuses more than 4300 decimal digits, which
+    // no shorter input than this reaches (binary takes 3.33 digits per decimal one).
+    if (v.size() > 4 * pyjson::max_integer_digits)
+        throw format_error(where + ": an integer of " + std::to_string(v.size()) + " characters is more than Python converts");
     const auto all_of = [](std::string_view t, std::string_view set) {
         return !t.empty() && t.find_first_not_of(set) == std::string_view::npos;
     };
@@ -821,22 +822,17 @@ J to_integer(std::string text, const std::string& where) {
         if (!all_of(v, "01234567")) throw bad();
         magnitude = to_decimal(v, 8);
     } else if (v.find(':') != std::string_view::npos) {
-        // base 60: the parts, least significant last
-        std::string total = "0";
-        std::size_t from = 0;
-        while (true) {
-            const auto colon = v.find(':', from);
-            const auto part = v.substr(from, colon == std::string_view::npos ? std::string_view::npos : colon - from);
-            if (!all_of(part, "0123456789")) throw bad();
-            // total = total * 60 + part
-            std::string times60 = to_decimal(total, 10);
-            std::string acc = "0";
-            for (int k = 0; k < 60; ++k) acc = add_decimal(acc, times60);
-            total = add_decimal(acc, to_decimal(part, 10));
-            if (colon == std::string_view::npos) break;
-            from = colon + 1;
+        // base 60: the first part may be long, each later one is below 60
+        const auto colon = v.find(':');
+        if (!all_of(v.substr(0, colon), "0123456789")) throw bad();
+        magnitude = to_decimal(v.substr(0, colon), 10);
+        for (std::size_t from = colon + 1; from <= v.size();) {
+            const auto next = std::min(v.find(':', from), v.size());
+            const auto part = v.substr(from, next - from);
+            if (!all_of(part, "0123456789") || part.size() > 2) throw bad();
+            magnitude = multiply_add(magnitude, 60, static_cast<unsigned>(std::stoi(std::string(part))));
+            from = next + 1;
         }
-        magnitude = total;
     } else {
         if (!all_of(v, "0123456789")) throw bad();
         magnitude = to_decimal(v, 10);
@@ -865,7 +861,7 @@ inline double to_float(std::string text, const std::string& where) {
         const auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), d);
         // Python's float() also takes "1." and ".5", which from_chars does.
         if (ec != std::errc() || ptr != part.data() + part.size() || part.empty())
-            throw format_error(where + ": '" + text + "' is not a float");
+            throw format_error(where + " is not a float");
         return d;
     };
     if (v.find(':') == std::string_view::npos) return sign * parse(v);
@@ -906,9 +902,12 @@ inline std::string repair_latin1_escapes(const std::string& s) {
     return out;
 }
 
-/// What the reader refuses to expand: alias bombs ("billion laughs"). Deep nesting yaml-cpp
-/// refuses itself, while parsing ("bad file").
+/// What the reader refuses to expand: alias bombs ("billion laughs"), and nesting deeper than
+/// this, which only an alias to a node that contains it reaches (yaml-cpp refuses deep text
+/// nesting itself, while parsing: "bad file"); Python builds a recursive dict there, which
+/// JSON cannot hold.
 inline constexpr std::size_t max_nodes = 10'000'000;
+inline constexpr std::size_t max_depth = 512;
 
 template <class J>
 class reader {
@@ -916,6 +915,8 @@ public:
     explicit reader(std::string where) : where_(std::move(where)) {}
 
     J value(const YAML::Node& n, std::size_t depth = 0) {
+        if (depth > max_depth)
+            throw error_at(n, "nesting deeper than " + std::to_string(max_depth) + " levels (an alias inside the node it names?)");
         if (++nodes_ > max_nodes)
             throw error_at(n, "more than " + std::to_string(max_nodes) + " nodes once aliases are expanded");
         const std::string& tag = n.Tag();
@@ -969,6 +970,7 @@ private:
         } else {
             throw error_at(n, "tag '" + tag + "' is not one yaml.safe_load constructs");
         }
+        const std::string shown = "'" + (text.size() > 80 ? text.substr(0, 77) + "..." : text) + "'";
         try {
             switch (type) {
                 case plain_type::str: return J(text);
@@ -979,8 +981,8 @@ private:
                     static constexpr std::string_view truths[] = {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
                     return J(std::find(std::begin(truths), std::end(truths), text) != std::end(truths));
                 }
-                case plain_type::integer: return to_integer<J>(text, "'" + text + "'");
-                case plain_type::floating: return J(to_float(text, "'" + text + "'"));
+                case plain_type::integer: return to_integer<J>(text, shown);
+                case plain_type::floating: return J(to_float(text, shown));
                 case plain_type::merge: throw error_at(n, "'<<' (a merge key) used as a value");
                 case plain_type::value:
                 case plain_type::yaml: throw error_at(n, "'" + text + "' has a YAML type yaml.safe_load cannot construct");
@@ -1036,23 +1038,47 @@ private:
     std::size_t nodes_ = 0;
 };
 
+/// Counts documents; the parse's other events are not needed.
+class document_counter final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
 /// @brief The value of one YAML document, as `yaml.safe_load` reads it (an empty stream is
 /// null); `where` names the source in errors.
 template <class J>
 J load(const std::string& text, const std::string& where) {
-    std::vector<YAML::Node> documents;
+    YAML::Node document;
     try {
-        documents = YAML::LoadAll(text);
+        // Counted first, with events only: yaml-cpp 0.7's LoadAll never returns on some inputs
+        // (" ,": its parser then reports a new document forever without reading on), so the
+        // count stops where no input could hold that many documents.
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        document_counter counter;
+        std::size_t documents = 0;
+        while (parser.HandleNextDocument(counter)) {
+            if (++documents > text.size() + 1)
+                throw format_error(where + ": not valid YAML: the parser makes no progress (a document that starts with a flow indicator such as ',')");
+        }
+        if (documents == 0) return J(nullptr);
+        if (documents > 1)
+            throw format_error(where + ": holds " + std::to_string(documents) + " YAML documents; yaml.safe_load reads exactly one");
+        document = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         std::string message = where;
         if (!e.mark.is_null()) message += ", line " + std::to_string(e.mark.line + 1) + " column " + std::to_string(e.mark.column + 1);
         throw format_error(message + ": not valid YAML: " + e.msg);
     }
-    if (documents.empty()) return J(nullptr);
-    if (documents.size() > 1)
-        throw format_error(where + ": holds " + std::to_string(documents.size()) +
-                           " YAML documents; yaml.safe_load reads exactly one");
-    return reader<J>(where).value(documents.front());
+    return reader<J>(where).value(document);
 }
 
 }  // namespace detail::yaml

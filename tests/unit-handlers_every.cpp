@@ -6,6 +6,7 @@
 #include "support.hpp"
 
 #include <lazyscribe/handlers/cereal.hpp>
+#include <lazyscribe/handlers/csv.hpp>
 #include <lazyscribe/handlers/npy.hpp>
 #include <lazyscribe/handlers/onnx.hpp>
 #include <lazyscribe/handlers/pickle.hpp>
@@ -21,6 +22,7 @@
 #include <cereal/types/vector.hpp>
 
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -94,8 +96,23 @@ struct sample<ls::text_handler> {
     static constexpr const char* python_expected = "'first line\\nsecond, with café'";
 };
 
+template <>
+struct sample<ls::csv_handler> {
+    static ls::table value() {
+        ls::table t;
+        t.add_column("epoch", std::vector<std::int64_t>{1, 2})
+            .add_column("loss", std::vector<std::optional<double>>{0.5, std::nullopt})
+            .add_column("best", std::vector<bool>{false, true})
+            .add_column("note", {"warm-up", "caf\xc3\xa9, \"done\""});
+        return t;
+    }
+    static constexpr const char* python_show = "json.dumps(v)";
+    static constexpr const char* python_expected =
+        R"([["epoch", "loss", "best", "note"], ["1", "0.5", "false", "warm-up"], ["2", "", "true", "caf\u00e9, \"done\""]])";
+};
+
 using every_handler = std::tuple<ls::json_handler, ls::cereal_handler, ls::npy_handler, ls::pickle_handler,
-                                 ls::onnx_handler, ls::text_handler
+                                 ls::onnx_handler, ls::text_handler, ls::csv_handler
 #if defined(LAZYSCRIBE_WITH_YAML)
                                  ,
                                  ls::yaml_handler
@@ -103,7 +120,8 @@ using every_handler = std::tuple<ls::json_handler, ls::cereal_handler, ls::npy_h
                                  >;
 
 // Handlers a Python colleague writes for aliases no installed package provides (found by
-// lazyscribe's subclass scanning): the guide's text handler, and .npy through NumPy.
+// lazyscribe's subclass scanning): the guide's text handler, .npy through NumPy, and csv
+// through Python's csv module where lazyscribe-arrow (pyarrow) is not installed.
 constexpr const char* python_handlers = R"(
 import json
 from typing import ClassVar
@@ -132,6 +150,22 @@ class TextArtifact(Artifact):
     @classmethod
     def write(cls, obj, buf, **kwargs):
         buf.write(obj)
+
+@define(auto_attribs=True)
+class CSVArtifact(Artifact):  # lazyscribe-arrow's alias and suffix, read with the csv module
+    alias: ClassVar[str] = "csv"
+    suffix: ClassVar[str] = "csv"
+    binary: ClassVar[bool] = False
+    output_only: ClassVar[bool] = False
+    construct = classmethod(_construct)
+    @classmethod
+    def read(cls, buf, **kwargs):
+        import csv
+        return list(csv.reader(buf))
+    @classmethod
+    def write(cls, obj, buf, **kwargs):
+        import csv
+        csv.writer(buf).writerows(obj)
 
 @define(auto_attribs=True)
 class NpyArtifact(Artifact):

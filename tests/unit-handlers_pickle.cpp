@@ -106,6 +106,35 @@ TEST_CASE("pickle: what we write Python loads as the same value, and as pickle.d
     CHECK(load(ours) == large);
 }
 
+TEST_CASE("pickle: arrays named by the tuples kwarg are written as Python's tuples, byte for byte") {
+    const ls::json value = ls::json::parse(R"({"shape": [2, 3], "nested": [[1], [], ["a", "b", "c", "d"]], "list": [[1, 2]],
+                                              "many": [1, 2, 3, 4, 5], "we~ird/key": [0]})");
+    const ls::json tuples = {"/shape", "/nested", "/nested/0", "/nested/1", "/nested/2", "/many", "/list/0", "/we~0ird~1key"};
+    std::ostringstream out;
+    ls::pickle_handler::write(value, out, {{"tuples", tuples}});
+    CHECK(load(out.str()) == value);  // tuples read back as lists here
+    std::ostringstream root;
+    ls::pickle_handler::write(ls::json{1, "x"}, root, {{"tuples", {""}}});
+    CHECK_THROWS_WITH(ls::pickle_handler::write(value, out, {{"tuples", {"/missing"}}}), Catch::Contains("'/missing', which is not an array"));
+    CHECK_THROWS_WITH(ls::pickle_handler::check_write_kwargs({{"tuples", {"shape"}}}), Catch::Contains("not a JSON pointer"));
+    CHECK_THROWS_AS(ls::pickle_handler::check_write_kwargs({{"tuples", "/shape"}}), ls::format_error);
+    if (!have_python()) {
+        std::cout << "LAZYSCRIBE-SKIP: no /usr/bin/python3 with pickle\n";
+        return;
+    }
+    CHECK(out.str() == python(R"(
+v = json.loads(src)
+v["shape"] = tuple(v["shape"])
+v["nested"] = tuple(tuple(x) for x in v["nested"])
+v["many"] = tuple(v["many"])
+v["list"][0] = tuple(v["list"][0])
+v["we~ird/key"] = tuple(v["we~ird/key"])
+dst.write(pickle.dumps(v))
+)",
+                              value.dump()));
+    CHECK(root.str() == python("dst.write(pickle.dumps(tuple(json.loads(src))))\n", R"([1, "x"])"));
+}
+
 TEST_CASE("pickle: opcodes that would run code, and broken pickles, are format_error naming them") {
     // pickle.dumps(os.system) in protocol 4 (a GLOBAL by STACK_GLOBAL), and a REDUCE in protocol 2.
     const auto stack_global = "\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06system\x94"

@@ -16,6 +16,7 @@
 #include <limits>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -107,8 +108,19 @@ inline std::vector<unsigned char> twos_complement_of_decimal(std::string_view te
 
 class writer {
 public:
+    writer() = default;
+    /// A writer that pickles the arrays at these JSON pointers ("" is the value itself) as
+    /// tuples; each must name an array of the value it dumps.
+    explicit writer(std::set<std::string> tuples) : tuples_(std::move(tuples)) {}
+
     /// The whole pickle of `value`, framed as CPython frames protocol 4.
     std::string dump(const json& value) {
+        for (const auto& pointer : tuples_) {
+            const json::json_pointer where(pointer);
+            if (!value.contains(where) || !value.at(where).is_array())
+                throw format_error("pickle: tuples names '" + pointer + "', which is not an array of the value");
+        }
+        path_.clear();
         body_.clear();
         frames_.clear();
         put(0x80);
@@ -166,6 +178,10 @@ private:
         }
         case json::value_t::string: save_string(v.get_ref<const std::string&>()); break;
         case json::value_t::array: {
+            if (!tuples_.empty() && tuples_.contains(path_)) {
+                save_tuple(v);
+                break;
+            }
             put(']');
             memoize();
             save_items(v, false);
@@ -249,6 +265,7 @@ private:
     // Python's batch_list / batch_dict: one item alone with APPEND/SETITEM, more in batches of
     // 1000 between MARK and APPENDS/SETITEMS.
     void save_items(const json& container, bool dict) {
+        if (!tuples_.empty() && !dict) index_in_parent_.push_back(0);
         auto it = container.begin();
         std::size_t left = container.size();
         while (left > 0) {
@@ -264,14 +281,46 @@ private:
             }
             left -= n;
         }
+        if (!tuples_.empty() && !dict) index_in_parent_.pop_back();
     }
     void save_item(json::const_iterator it, bool dict) {
         if (dict) save_string(it.key());
+        if (tuples_.empty()) {
+            save(*it);
+            return;
+        }
+        // The item's JSON pointer, only when some array is to be a tuple.
+        const auto length = path_.size();
+        path_ += '/';
+        if (dict) {
+            for (char c : it.key()) path_ += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+        } else {
+            path_ += std::to_string(index_in_parent_.back()++);
+        }
         save(*it);
+        path_.resize(length);
+    }
+
+    // CPython's save_tuple in protocol 4: () alone, up to 3 items then TUPLE1/2/3, more
+    // between MARK and TUPLE; memoized, except the empty tuple.
+    void save_tuple(const json& v) {
+        if (v.empty()) {
+            put(')');
+            return;
+        }
+        if (v.size() > 3) put('(');
+        index_in_parent_.push_back(0);
+        for (auto it = v.begin(); it != v.end(); ++it) save_item(it, false);
+        index_in_parent_.pop_back();
+        put(v.size() == 1 ? 0x85 : v.size() == 2 ? 0x86 : v.size() == 3 ? 0x87 : 't');
+        memoize();
     }
 
     std::string body_;    // the frame being filled
     std::string frames_;  // what is done
+    std::set<std::string> tuples_;              // JSON pointers of the arrays written as tuples
+    std::string path_;                          // the pointer of the value being saved
+    std::vector<std::size_t> index_in_parent_;  // the next item's index, per open list or tuple
 };
 
 // ---- reading: protocols 2 to 5, data only -------------------------------------------------------
@@ -799,7 +848,8 @@ struct pickle_handler {
         return {{"python_version", std::string(default_python_version)}};
     }
 
-    /// @brief Accepts `python_version` ("3.N") and `protocol` (4, Python's default); called at log time.
+    /// @brief Accepts `python_version` ("3.N"), `protocol` (4, Python's default) and `tuples`
+    /// (JSON pointers of the arrays to write as Python tuples); called at log time.
     static void check_write_kwargs(const json& kwargs) {
         if (kwargs.is_null()) return;
         if (!kwargs.is_object()) throw format_error("the pickle handler's kwargs must be an object");
@@ -809,10 +859,20 @@ struct pickle_handler {
                                 value.get<std::string>().size() > 2 &&
                                 value.get<std::string>().find_first_not_of("0123456789", 2) == std::string::npos;
                 if (!ok) throw format_error("python_version must be a Python 3 minor version such as \"3.12\"; given " + value.dump());
+            } else if (key == "tuples") {
+                if (!value.is_array()) throw format_error("tuples must be a list of JSON pointers such as \"/shape\"; given " + value.dump());
+                for (const auto& pointer : value) {
+                    if (!pointer.is_string()) throw format_error("tuples must be a list of JSON pointers; given " + pointer.dump());
+                    try {
+                        (void)json::json_pointer(pointer.get<std::string>());
+                    } catch (const json::exception&) {
+                        throw format_error("tuples: '" + pointer.get<std::string>() + "' is not a JSON pointer (\"\" or \"/key/0\")");
+                    }
+                }
             } else if (key == "protocol") {
                 if (value != 4) throw format_error("the pickle handler writes protocol 4 (Python's default); given " + value.dump());
             } else {
-                throw format_error("the pickle handler takes python_version and protocol; given '" + key + "'");
+                throw format_error("the pickle handler takes python_version, protocol and tuples; given '" + key + "'");
             }
         }
     }
@@ -821,7 +881,11 @@ struct pickle_handler {
     requires std::is_constructible_v<json, const T&>
     static void write(const T& value, std::ostream& out, const json& kwargs) {
         check_write_kwargs(kwargs);
-        const std::string bytes = detail::pickle::writer().dump(json(value));
+        std::set<std::string> tuples;
+        if (kwargs.is_object() && kwargs.contains("tuples")) {
+            for (const auto& pointer : kwargs["tuples"]) tuples.insert(pointer.get<std::string>());
+        }
+        const std::string bytes = detail::pickle::writer(std::move(tuples)).dump(json(value));
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     }
 

@@ -8,10 +8,12 @@
 /// `numpy.save` (numpy 1.24) writes the same array. Reads those types from a file of exactly
 /// T's dtype, in either byte order and in C or Fortran order; anything else (another dtype, a
 /// structured or object dtype, a truncated file) is a format_error naming what the file holds.
+/// Other array types join through lazyscribe::npy_array_traits (handlers/eigen.hpp uses it).
 
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -22,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <lazyscribe/errors.hpp>
@@ -57,11 +60,16 @@ inline std::string shape_repr(const std::vector<std::size_t>& shape) {
     return out + ")";
 }
 
-/// The whole header, magic to newline, as numpy.save (numpy 1.24) writes it for a C-order array.
-inline std::string header(const std::string& descr, const std::vector<std::size_t>& shape) {
-    std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape_repr(shape) + ", }";
-    // numpy leaves room to grow the first axis in place.
-    if (!shape.empty()) dict.append(growth_axis_max_digits - std::to_string(shape[0]).size(), ' ');
+/// The whole header, magic to newline, as numpy.save (numpy 1.24) writes it for a C-order
+/// array, or a Fortran-order one when `fortran`.
+inline std::string header(const std::string& descr, const std::vector<std::size_t>& shape, bool fortran = false) {
+    std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
+                       ", 'shape': " + shape_repr(shape) + ", }";
+    // numpy leaves room to grow in place the axis that varies slowest: the first in C order,
+    // the last in Fortran order.
+    if (!shape.empty()) {
+        dict.append(growth_axis_max_digits - std::to_string(fortran ? shape.back() : shape[0]).size(), ' ');
+    }
     const std::size_t hlen = dict.size() + 1;  // with the newline
     const auto padding = [&](std::size_t length_bytes) {
         return array_align - ((magic.size() + 2 + length_bytes + hlen) % array_align);
@@ -80,13 +88,29 @@ inline std::string header(const std::string& descr, const std::vector<std::size_
     return out;
 }
 
+/// True when an array of this shape is C-contiguous whatever its memory order, as NumPy
+/// decides it: no two extents above 1, or no values at all. numpy.save then writes
+/// 'fortran_order': False even for a Fortran-ordered array.
+inline bool c_contiguous(const std::vector<std::size_t>& shape) {
+    if (std::find(shape.begin(), shape.end(), std::size_t{0}) != shape.end()) return true;
+    return std::count_if(shape.begin(), shape.end(), [](std::size_t e) { return e > 1; }) < 2;
+}
+
+template <numpy_element T>
+void write_values(const T* data, std::size_t count, std::ostream& out) {
+    if constexpr (std::is_same_v<T, bool>) {
+        for (std::size_t i = 0; i < count; ++i) out.put(data[i] ? '\1' : '\0');
+    } else {
+        out.write(reinterpret_cast<const char*>(data),  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+                  static_cast<std::streamsize>(count * sizeof(T)));
+    }
+}
 template <numpy_element T>
 void write_values(const std::vector<T>& values, std::ostream& out) {
     if constexpr (std::is_same_v<T, bool>) {
         for (const bool b : values) out.put(b ? '\1' : '\0');
     } else {
-        out.write(reinterpret_cast<const char*>(values.data()),  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-                  static_cast<std::streamsize>(values.size() * sizeof(T)));
+        write_values(values.data(), values.size(), out);
     }
 }
 
@@ -298,6 +322,39 @@ ndarray<T> read(std::istream& in) {
 
 }  // namespace detail::npy
 
+/// @brief What the npy handler writes for a type given through npy_array_traits: `data` points
+/// at the shape's element count of values, contiguous, in row-major (C) order, or in
+/// column-major (Fortran) order when `fortran_order`. It borrows the value's memory.
+template <numpy_element T>
+struct npy_array_view {
+    const T* data = nullptr;
+    std::vector<std::size_t> shape;
+    bool fortran_order = false;
+};
+
+/// @brief Customization point for array types of other libraries, so that npy_handler writes
+/// and reads them as NumPy arrays (handlers/eigen.hpp specialises it for Eigen). The primary
+/// template is empty: no type takes part unless a specialisation says
+/// - `using element_type = E;` (a numpy_element: the file's dtype must be exactly E's);
+/// - to write, `static npy_array_view<E> view(const A&);`
+/// - to read, `static A from_ndarray(ndarray<E>&& array);` given the file's values in C order
+///   whatever the file's order; it throws format_error for a shape A cannot hold.
+template <class A>
+struct npy_array_traits {};
+
+namespace detail::npy {
+template <class A>
+concept has_element_type = numpy_element<typename npy_array_traits<A>::element_type>;
+template <class A>
+concept traits_writable = has_element_type<A> && requires(const A& value) {
+    { npy_array_traits<A>::view(value) } -> std::same_as<npy_array_view<typename npy_array_traits<A>::element_type>>;
+};
+template <class A>
+concept traits_readable = has_element_type<A> && requires(ndarray<typename npy_array_traits<A>::element_type>&& a) {
+    { npy_array_traits<A>::from_ndarray(std::move(a)) } -> std::same_as<A>;
+};
+}  // namespace detail::npy
+
 /// @brief NumPy's .npy files: numeric arrays a Python colleague opens with `numpy.load`.
 struct npy_handler {
     static constexpr std::string_view alias = "npy";
@@ -321,14 +378,30 @@ struct npy_handler {
         out << detail::npy::header(numpy_descr<T>(), {values.size()});
         detail::npy::write_values(values, out);
     }
+    /// @brief A type given through npy_array_traits, its memory as it is: a column-major value
+    /// is written in Fortran order, as numpy.save writes a Fortran-contiguous array.
+    template <detail::npy::traits_writable A>
+    static void write(const A& value, std::ostream& out, const json& kwargs) {
+        using T = typename npy_array_traits<A>::element_type;
+        reject_kwargs(kwargs, "write");
+        const npy_array_view<T> view = npy_array_traits<A>::view(value);
+        const std::size_t count = ndarray<T>::element_count(view.shape);
+        // numpy writes 'fortran_order': True only for an array that is not C-contiguous too.
+        out << detail::npy::header(numpy_descr<T>(), view.shape,
+                                   view.fortran_order && !detail::npy::c_contiguous(view.shape));
+        detail::npy::write_values(view.data, count, out);
+    }
 
-    /// @brief An ndarray<T> of any shape, or a std::vector<T> from a one-dimensional array.
+    /// @brief An ndarray<T> of any shape, a std::vector<T> from a one-dimensional array, or a
+    /// type given through npy_array_traits (which checks the shape).
     template <class A>
-    requires(detail::npy::is_ndarray<A>::value || (detail::npy::is_vector<A>::value &&
-                                                     numpy_element<typename A::value_type>))
+    requires(detail::npy::is_ndarray<A>::value || detail::npy::traits_readable<A> ||
+             (detail::npy::is_vector<A>::value && numpy_element<typename A::value_type>))
     static A read(std::istream& in, const json& kwargs) {
         reject_kwargs(kwargs, "read");
-        if constexpr (detail::npy::is_ndarray<A>::value) {
+        if constexpr (detail::npy::traits_readable<A>) {
+            return npy_array_traits<A>::from_ndarray(detail::npy::read<typename npy_array_traits<A>::element_type>(in));
+        } else if constexpr (detail::npy::is_ndarray<A>::value) {
             return detail::npy::read<typename decltype(A::values)::value_type>(in);
         } else {
             auto array = detail::npy::read<typename A::value_type>(in);

@@ -363,11 +363,13 @@ TEST_CASE("eigen: an Eigen matrix logged as an npy artifact loads back in either
     CHECK(same(reloaded.load_artifact<Eigen::MatrixXd>("weights"), weights));
     CHECK(same(reloaded.load_artifact<Eigen::Matrix<double, 2, 3, RowMajor>, "npy">("weights"), weights));
     CHECK(same(reloaded.load_artifact<Eigen::Matrix<float, 3, 2>>("fixed"), fixed));
-    // An Eigen vector has begin() and end(), so nlohmann_json takes it for a JSON array it cannot
-    // fill: load_artifact<Eigen::VectorXi> instantiates the json handler's read and does not
-    // compile. Load the ndarray and convert it.
+    // An Eigen vector has begin() and end(), which nlohmann_json takes for a JSON array; the JSON
+    // handlers leave it alone (not_json_v), so it loads by the npy handler, as a matrix does.
+    CHECK(same(reloaded.load_artifact<Eigen::VectorXi>("counts"), counts));
     CHECK(same(ls::to_eigen<Eigen::VectorXi>(reloaded.load_artifact<ls::ndarray<std::int32_t>, "npy">("counts")),
                counts));
+    STATIC_REQUIRE(!ls::ReadableAs<ls::json_handler, Eigen::VectorXd>);
+    STATIC_REQUIRE(!ls::WritableBy<ls::json_handler, Eigen::VectorXd>);
     CHECK(reloaded.load_artifact<std::vector<std::int32_t>>("counts") == std::vector<std::int32_t>{1, 2, 3, 4});
     CHECK(reloaded.load_artifact<ls::ndarray<double>>("weights") ==
           ls::ndarray<double>({2, 3}, {0.5, -1, 2, 3, 4.25, -5}));

@@ -16,6 +16,12 @@
 
 namespace lazyscribe {
 
+/// @brief True for a type that nlohmann_json takes for a JSON array (it has begin() and end())
+/// but that is not one, so that the handlers built on JSON (json, yaml, pickle) do not claim
+/// it: a handler header specialises it for its own types (handlers/eigen.hpp, Eigen's vectors).
+template <class T>
+inline constexpr bool not_json_v = false;
+
 /// @brief The JSON value type used for parameters, metrics, writer/reader kwargs and
 /// handler environments. Objects keep their keys sorted.
 using json = nlohmann::json;

@@ -189,6 +189,13 @@ requires numpy_element<typename Derived::Scalar> ndarray<typename Derived::Scala
     return out;
 }
 
+// Eigen's vectors have begin() and end(), so nlohmann_json would take them for JSON arrays it
+// cannot fill; the handlers built on JSON leave Eigen's types to npy.
+template <class S, int R, int C, int O, int MR, int MC>
+inline constexpr bool not_json_v<Eigen::Matrix<S, R, C, O, MR, MC>> = true;
+template <class S, int R, int C, int O, int MR, int MC>
+inline constexpr bool not_json_v<Eigen::Array<S, R, C, O, MR, MC>> = true;
+
 namespace detail::eigen {
 
 // What npy_array_traits gives an Eigen::Matrix or Eigen::Array of a NumPy scalar type (only

@@ -27,13 +27,13 @@ using is_basic_json = nlohmann::detail::is_basic_json<T>;
 
 /// @brief Values the json handler writes: JSON values and anything with a `to_json`.
 template <class T>
-concept JsonWritable = detail::is_basic_json<T>::value || std::is_constructible_v<json, const T&>;
+concept JsonWritable = detail::is_basic_json<T>::value || (!not_json_v<T> && std::is_constructible_v<json, const T&>);
 
 /// @brief Values the json handler reads: JSON values and anything with a `from_json`.
 template <class T>
-concept JsonReadable = detail::is_basic_json<T>::value || requires(const json& j) {
-    j.template get<T>();
-};
+concept JsonReadable = detail::is_basic_json<T>::value || (!not_json_v<T> && requires(const json& j) {
+                           j.template get<T>();
+                       });
 
 /// @brief Writes and reads values as JSON text, as Python lazyscribe's `json` handler.
 ///

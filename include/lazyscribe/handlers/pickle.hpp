@@ -878,7 +878,7 @@ struct pickle_handler {
     }
 
     template <class T>
-    requires std::is_constructible_v<json, const T&>
+    requires(!not_json_v<T> && std::is_constructible_v<json, const T&>)
     static void write(const T& value, std::ostream& out, const json& kwargs) {
         check_write_kwargs(kwargs);
         std::set<std::string> tuples;
@@ -890,7 +890,7 @@ struct pickle_handler {
     }
 
     template <class T>
-    requires(detail::pickle::is_ndarray_v<T> || requires(const json& j) { j.template get<T>(); })
+    requires(detail::pickle::is_ndarray_v<T> || (!not_json_v<T> && requires(const json& j) { j.template get<T>(); }))
     static T read(std::istream& in, const json& kwargs) {
         if (!kwargs.is_null() && !(kwargs.is_object() && kwargs.empty())) {
             throw format_error("the pickle handler's read takes no kwargs; given: " + kwargs.dump());

@@ -28,8 +28,18 @@ for header in include/lazyscribe/*.hpp include/lazyscribe/handlers/*.hpp; do
 done
 echo "clang-tidy: ${#files[@]} translation units: ${files[*]##*/}"
 status=0
+# clang-tidy 14 crashes in bugprone-argument-comment on Eigen 3.4's headers (a segfault in its
+# lexer), so that one check is off for the Eigen header's unit.
+run_tidy() {
+    case "$1" in
+        *_eigen_hpp.cpp) "$tidy" -p "$build_dir" --quiet --checks=-bugprone-argument-comment "$1" ;;
+        *) "$tidy" -p "$build_dir" --quiet "$1" ;;
+    esac
+}
+export -f run_tidy
+export tidy build_dir
 printf '%s\n' "${files[@]}" |
-    xargs -P 2 -n 1 "$tidy" -p "$build_dir" --quiet >"$build_dir/tidy.log" 2>&1 || status=$?
+    xargs -P 2 -I{} bash -c 'run_tidy "$1"' _ {} >"$build_dir/tidy.log" 2>&1 || status=$?
 # The same finding comes once per TU that includes its header: print each once.
 grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$build_dir/tidy.log" | sort -u || true
 if [ "$status" -ne 0 ]; then

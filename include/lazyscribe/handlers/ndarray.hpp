@@ -153,16 +153,18 @@ ndarray<T> ndarray_from_bytes(std::string_view raw, std::vector<std::size_t> sha
         throw format_error("ndarray: " + std::to_string(raw.size()) + " bytes of data for " + std::to_string(count) +
                            " values of " + std::to_string(sizeof(T)) + " bytes");
     }
-    out.values.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        if constexpr (std::is_same_v<T, bool>) {
+    if constexpr (std::is_same_v<T, bool>) {
+        out.values.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
             const auto b = static_cast<unsigned char>(raw[i]);
             if (b > 1) throw format_error("ndarray: a bool value that is neither 0 nor 1");
             out.values.push_back(b == 1);
-        } else {
-            T value;
-            std::memcpy(&value, raw.data() + i * sizeof(T), sizeof(T));
-            out.values.push_back(swap ? byte_swapped(value) : value);
+        }
+    } else {
+        out.values.resize(count);
+        if (count > 0) std::memcpy(out.values.data(), raw.data(), count * sizeof(T));
+        if (swap) {
+            for (auto& value : out.values) value = byte_swapped(value);
         }
     }
     if (fortran) to_c_order(out);

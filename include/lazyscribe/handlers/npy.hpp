@@ -287,29 +287,35 @@ ndarray<T> read(std::istream& in) {
     ndarray<T> out;
     out.shape = fields.shape;
     const std::size_t count = ndarray<T>::element_count(out.shape);
-    // Grows as the bytes arrive: a header that claims more than the file holds costs nothing.
+    // Read straight into the values, a chunk at a time: a header that claims more than the file
+    // holds costs nothing, and the data is copied once (std::vector<bool> excepted).
     constexpr std::size_t chunk = (std::size_t{1} << 20) / sizeof(T) + 1;
-    std::vector<unsigned char> raw;
+    std::vector<unsigned char> raw;  // for bool only
     for (std::size_t done = 0; done < count;) {
         const std::size_t n = std::min(chunk, count - done);
-        raw.resize(n * sizeof(T));
-        in.read(reinterpret_cast<char*>(raw.data()),  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-                static_cast<std::streamsize>(raw.size()));
+        char* target = nullptr;
+        if constexpr (std::is_same_v<T, bool>) {
+            raw.resize(n);
+            target = reinterpret_cast<char*>(raw.data());  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+        } else {
+            if (out.values.capacity() < done + n) out.values.reserve(std::max(done + n, 2 * out.values.capacity()));
+            out.values.resize(done + n);
+            target = reinterpret_cast<char*>(out.values.data() + done);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+        }
+        in.read(target, static_cast<std::streamsize>(n * sizeof(T)));
         const auto got = static_cast<std::size_t>(in.gcount());
-        if (got != raw.size()) {
+        if (got != n * sizeof(T)) {
             throw format_error("npy: truncated data: the shape " + shape_repr(out.shape) + " needs " +
                                std::to_string(count * sizeof(T)) + " bytes, the file has " +
                                std::to_string(done * sizeof(T) + got));
         }
-        for (std::size_t i = 0; i < n; ++i) {
-            if constexpr (std::is_same_v<T, bool>) {
+        if constexpr (std::is_same_v<T, bool>) {
+            for (std::size_t i = 0; i < n; ++i) {
                 if (raw[i] > 1) throw format_error("npy: a bool value that is neither 0 nor 1");
                 out.values.push_back(raw[i] == 1);
-            } else {
-                T value;
-                std::memcpy(&value, raw.data() + i * sizeof(T), sizeof(T));
-                out.values.push_back(swap ? detail::byte_swapped(value) : value);
             }
+        } else if (swap) {
+            for (std::size_t i = done; i < done + n; ++i) out.values[i] = detail::byte_swapped(out.values[i]);
         }
         done += n;
     }

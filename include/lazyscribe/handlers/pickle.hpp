@@ -133,7 +133,7 @@ public:
     }
 
 private:
-    static constexpr std::size_t frame_size_target = 64 * 1024;
+    static constexpr std::size_t frame_size_target = std::size_t{64} * 1024;
     static constexpr std::size_t frame_size_min = 4;
     static constexpr std::size_t batch = 1000;
 
@@ -338,6 +338,7 @@ struct node {
     std::vector<node_ptr> items;                           // a list's (or tuple's) items
     std::vector<std::pair<std::string, node_ptr>> entries;  // a dict's, in insertion order
     std::string text;                                      // bytes; a global's "module.name"; a dtype's kind
+    node_ptr data;                                         // an array's bytes node, shared rather than copied
     char byte_order = '=';                                 // a dtype's
     std::vector<std::size_t> shape;                        // an array's
     bool fortran = false;
@@ -377,7 +378,8 @@ public:
         if (n->dtype->text != numpy_kind<T>()) {
             fail("the array's dtype is '" + n->dtype->text + "', not the requested '" + numpy_kind<T>() + "'");
         }
-        return detail::ndarray_from_bytes<T>(n->text, n->shape, n->fortran, swapped(*n->dtype));
+        if (!n->data) fail("a NumPy array without its data");
+        return detail::ndarray_from_bytes<T>(n->data->text, n->shape, n->fortran, swapped(*n->dtype));
     }
 
     node_ptr load_node() {
@@ -550,7 +552,7 @@ private:
         push_container(node::kind::list, std::move(items));
     }
     void push_long(std::uint64_t n) {
-        if (n > 8 * 1024) fail("an integer of " + std::to_string(n) + " bytes");
+        if (n > std::uint64_t{8} * 1024) fail("an integer of " + std::to_string(n) + " bytes");
         const auto raw = bytes(n, "LONG");
         push_scalar(lazyscribe::big_integer(decimal_of_twos_complement({raw.begin(), raw.end()})));
     }
@@ -582,7 +584,7 @@ private:
     static std::string known_global(const std::string& name) {
         for (const char* core : {"numpy.core.", "numpy._core."}) {
             if (name.rfind(core, 0) == 0) {
-                const std::string rest = name.substr(std::string(core).size());
+                std::string rest = name.substr(std::string(core).size());
                 if (rest == "multiarray._reconstruct" || rest == "multiarray.scalar" || rest == "numeric._frombuffer") {
                     return rest;
                 }
@@ -625,7 +627,8 @@ private:
             out->text = a[0]->scalar.get<std::string>();
         } else if (f == "numeric._frombuffer") {  // _frombuffer(data, dtype, shape, order)
             out->what = node::kind::array;
-            out->text = arg(0, node::kind::bytes, "bytes").text;
+            (void)arg(0, node::kind::bytes, "bytes");
+            out->data = a[0];
             out->dtype = a.size() > 1 && a[1]->what == node::kind::dtype ? a[1] : nullptr;
             if (!out->dtype) fail(f + ": argument 1 is not a dtype");
             out->shape = extents(arg(2, node::kind::list, "a shape"));
@@ -674,7 +677,7 @@ private:
             target->shape = extents(*s[1]);
             target->dtype = s[2];
             target->fortran = s[3]->scalar.get<bool>();
-            target->text = s[4]->text;
+            target->data = s[4];
             target->built = true;
         } else {
             fail("BUILD of an object: only NumPy dtypes and arrays are built");
@@ -885,7 +888,13 @@ struct pickle_handler {
         if (kwargs.is_object() && kwargs.contains("tuples")) {
             for (const auto& pointer : kwargs["tuples"]) tuples.insert(pointer.get<std::string>());
         }
-        const std::string bytes = detail::pickle::writer(std::move(tuples)).dump(json(value));
+        detail::pickle::writer writer(std::move(tuples));
+        std::string bytes;
+        if constexpr (std::is_same_v<T, json>) {
+            bytes = writer.dump(value);  // no copy of a large value
+        } else {
+            bytes = writer.dump(json(value));
+        }
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     }
 

@@ -767,9 +767,9 @@ std::string dump(const J& value, const dump_options& options = {}) {
 inline std::string multiply_add(const std::string& decimal, unsigned factor, unsigned addend) {
     std::string out = decimal;
     unsigned carry = addend;
-    for (auto it = out.rbegin(); it != out.rend(); ++it) {
-        const unsigned v = static_cast<unsigned>(*it - '0') * factor + carry;
-        *it = static_cast<char>('0' + v % 10);
+    for (std::size_t i = out.size(); i-- > 0;) {  // least significant digit first
+        const unsigned v = static_cast<unsigned>(out[i] - '0') * factor + carry;
+        out[i] = static_cast<char>('0' + v % 10);
         carry = v / 10;
     }
     while (carry) {
@@ -874,8 +874,8 @@ inline double to_float(std::string text, const std::string& where) {
     }
     double value = 0;
     double base = 1;
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-        value += *it * base;
+    for (std::size_t i = parts.size(); i-- > 0;) {  // least significant part first
+        value += parts[i] * base;
         base *= 60;
     }
     return sign * value;
@@ -973,7 +973,7 @@ private:
         const std::string shown = "'" + (text.size() > 80 ? text.substr(0, 77) + "..." : text) + "'";
         try {
             switch (type) {
-                case plain_type::str: return J(text);
+                case plain_type::str:
                 // A timestamp is a datetime in Python; here it stays the text it was (docs/handlers.md).
                 case plain_type::timestamp: return J(text);
                 case plain_type::null: return J(nullptr);

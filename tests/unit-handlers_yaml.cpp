@@ -218,10 +218,10 @@ TEST_CASE("yaml: YAML 1.1 as yaml.safe_load reads it") {
     const std::string document = R"(# hand-written, in every style PyYAML reads
 bools: [yes, No, on, OFF, true, False]
 ints: [0, -12, +7, 012, 0b1_0, 0x_fF, 1_000, 1:30, 190:20:30]
-floats: [1.5, -1., .5, 1.0e+5, 1:30.5, .inf, -.Inf, 6.8523015e+5]
+floats: [1.5, -1., .5, 1.0e+5, 1:30.5, .inf, -.Inf, 6.8523015e+5, 1.0e+400, -1.0e-400]
 nulls: [~, null, Null, NULL, ]
 strings: [y, n, 1e5, "12", '13', !!str 14, 'it''s', "tab\tnew\nline\u00e9", café]
-tagged: [!!int "15", !!float "1", !!bool "yes", !!null ""]
+tagged: [!!int "15", !!float "1", !!bool "yes", !!bool YeS, !!null ""]
 when: 2001-12-14
 folded: >
   one
@@ -237,6 +237,10 @@ derived:
   b: 3
 multi:
   <<: [{x: 1}, {x: 2, y: 2}]
+twice:
+  <<: *base
+  <<: {a: 9}
+=: eq
 shared: [*base, *base]
 ? complex key
 : value
@@ -244,16 +248,18 @@ shared: [*base, *base]
     const ls::json expected = {
         {"bools", {true, false, true, false, true, false}},
         {"ints", {0, -12, 7, 10, 2, 255, 1000, 90, 685230}},
-        {"floats", {1.5, -1.0, 0.5, 100000.0, 90.5, HUGE_VAL, -HUGE_VAL, 685230.15}},
+        {"floats", {1.5, -1.0, 0.5, 100000.0, 90.5, HUGE_VAL, -HUGE_VAL, 685230.15, HUGE_VAL, -0.0}},
         {"nulls", {nullptr, nullptr, nullptr, nullptr}},
         {"strings", {"y", "n", "1e5", "12", "13", "14", "it's", "tab\tnew\nline\u00e9", "caf\u00e9"}},
-        {"tagged", {15, 1.0, true, nullptr}},
+        {"tagged", {15, 1.0, true, true, nullptr}},
         {"when", "2001-12-14"},
         {"folded", "one two\nthree\n"},
         {"literal", "keep\n this\n"},
         {"base", {{"a", 1}, {"b", 2}}},
         {"derived", {{"a", 1}, {"b", 3}}},
         {"multi", {{"x", 1}, {"y", 2}}},
+        {"twice", {{"a", 9}, {"b", 2}}},  // the later merge wins, as in PyYAML's flatten_mapping
+        {"=", "eq"},
         {"shared", {{{"a", 1}, {"b", 2}}, {{"a", 1}, {"b", 2}}}},
         {"complex key", "value"}};
     CHECK(loaded(document) == expected);
@@ -262,6 +268,8 @@ shared: [*base, *base]
     CHECK(loaded("--- 5\n...\n") == 5);
     CHECK(loaded("123456789012345678901234567890") == ls::big_integer("123456789012345678901234567890"));
     CHECK(loaded("0x1_0000_0000_0000_0000") == ls::big_integer("18446744073709551616"));
+    const std::string widest = "1" + repeat("0", 4299);  // Python's 4300 digits, no conversion needed
+    CHECK(loaded(widest) == ls::big_integer(widest));
     if (have_pyyaml()) {  // the same document, read by PyYAML (the timestamp made text, as here)
         const std::string python_json = python(R"(
 import datetime
@@ -292,6 +300,13 @@ TEST_CASE("yaml: what has no JSON counterpart or is not YAML is format_error nam
     refused("x: =\n", "'=' has a YAML type");
     refused("x: !!int abc\n", "'abc' is not an integer");
     refused("<<: 5\n", "merge key");
+    refused("x: !!bool 1\n", "'1' is not a bool");
+    refused("x: caf\xe9\n", "not UTF-8 (byte 6: 0xe9)");
+    refused("x: a\x01" "b\n", "unacceptable character #x0001");
+    // Aliases copying a 100 kB string a thousand times: 100 MB of text from a 100 kB file.
+    const std::string big = "s: &s " + repeat("x", 100'000) + "\na: &a [" + repeat("*s, ", 9) + "*s]\nb: &b [" +
+                            repeat("*a, ", 9) + "*a]\nc: [" + repeat("*b, ", 9) + "*b]\n";
+    refused(big, "MiB of text once aliases are expanded");
     refused("x: " + repeat("7", 20000) + "\n", "20000 characters is more than Python converts");
     refused("x: !!int 1:777\n", "'1:777' is not an integer");
     refused(repeat("[", 1100) + repeat("]", 1100), "not valid YAML");  // yaml-cpp's own depth limit

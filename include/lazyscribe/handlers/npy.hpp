@@ -291,7 +291,8 @@ ndarray<T> read(std::istream& in) {
     // holds costs nothing, and the data is copied once (std::vector<bool> excepted).
     constexpr std::size_t chunk = (std::size_t{1} << 20) / sizeof(T) + 1;
     std::vector<unsigned char> raw;  // for bool only
-    // Up to 64 MiB are reserved at once, a header's claim beyond that only as data arrives.
+    // Up to 64 MiB are reserved at once (address space, not memory, until the data arrives); a
+    // header's claim beyond that grows only as data arrives.
     out.values.reserve(std::min(count, (std::size_t{64} << 20) / sizeof(T)));
     for (std::size_t done = 0; done < count;) {
         const std::size_t n = std::min(chunk, count - done);

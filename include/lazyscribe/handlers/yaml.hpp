@@ -242,38 +242,30 @@ inline dump_options options_from_kwargs(const json& kwargs) {
     return o;
 }
 
-/// Decodes UTF-8, refusing what is not (PyYAML works on code points).
-inline std::u32string decode_utf8(std::string_view s) {
+/// Decodes UTF-8 (PyYAML works on code points). What is not UTF-8 is a format_error naming
+/// the byte, or, given `bad_at`, sets it to that byte's offset and gives an empty string.
+inline std::u32string decode_utf8(std::string_view s, std::size_t* bad_at = nullptr) {
     std::u32string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
         const auto b = static_cast<unsigned char>(s[i]);
-        std::size_t n = 0;
-        char32_t c = 0;
-        if (b < 0x80) {
-            c = b;
-            n = 1;
-        } else if ((b & 0xE0) == 0xC0) {
-            c = b & 0x1F;
-            n = 2;
-        } else if ((b & 0xF0) == 0xE0) {
-            c = b & 0x0F;
-            n = 3;
-        } else if ((b & 0xF8) == 0xF0) {
-            c = b & 0x07;
-            n = 4;
-        } else {
-            throw format_error("yaml: a string is not valid UTF-8 (byte " + std::to_string(i) + ")");
-        }
-        if (i + n > s.size()) throw format_error("yaml: a string is not valid UTF-8 (truncated at byte " + std::to_string(i) + ")");
-        for (std::size_t k = 1; k < n; ++k) {
+        const std::size_t n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+        char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+        bool valid = n != 0 && i + n <= s.size();
+        for (std::size_t k = 1; valid && k < n; ++k) {
             const auto cont = static_cast<unsigned char>(s[i + k]);
-            if ((cont & 0xC0) != 0x80) throw format_error("yaml: a string is not valid UTF-8 (byte " + std::to_string(i + k) + ")");
+            valid = (cont & 0xC0) == 0x80;
             c = (c << 6) | (cont & 0x3F);
         }
         static constexpr char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (c < least[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        valid = valid && c >= least[n] && c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF);
+        if (!valid) {
+            if (bad_at != nullptr) {
+                *bad_at = i;
+                return {};
+            }
             throw format_error("yaml: a string is not valid UTF-8 (byte " + std::to_string(i) + ")");
+        }
         out.push_back(c);
         i += n;
     }
@@ -802,9 +794,11 @@ J to_integer(std::string text, const std::string& where) {
     }
     const auto bad = [&] { return format_error(where + " is not an integer"); };
     if (v.empty()) throw bad();
-    // Converting is quadratic in the digits; Python refuses more than 4300 decimal digits, which
-    // no shorter input than this reaches (binary takes 3.33 digits per decimal one).
-    if (v.size() > 4 * pyjson::max_integer_digits)
+    // Converting is quadratic in the digits, so what could not give at most 4300 decimal digits
+    // (Python's limit, and big_integer's) is refused first: base 2 needs 3.33 digits per decimal
+    // one, base 8 1.11, base 16 0.83, base 10 (and base 60's first part) one.
+    const double digits_per_decimal = v.starts_with("0b") ? 3.33 : v.starts_with("0x") ? 0.83 : v[0] == '0' ? 1.11 : 1.0;
+    if (static_cast<double>(v.size()) > digits_per_decimal * static_cast<double>(pyjson::max_integer_digits) + 3)
         throw format_error(where + ": an integer of " + std::to_string(v.size()) + " characters is more than Python converts");
     const auto all_of = [](std::string_view t, std::string_view set) {
         return !t.empty() && t.find_first_not_of(set) == std::string_view::npos;
@@ -835,13 +829,33 @@ J to_integer(std::string text, const std::string& where) {
         }
     } else {
         if (!all_of(v, "0123456789")) throw bad();
-        magnitude = to_decimal(v, 10);
+        magnitude = std::string(v);  // no leading zero: that would be octal
     }
     const std::string literal = (negative && magnitude != "0" ? "-" : "") + magnitude;
     if (magnitude.size() > pyjson::max_integer_digits)
         throw format_error(where + ": an integer of " + std::to_string(magnitude.size()) +
                            " digits is more than Python converts (" + std::to_string(pyjson::max_integer_digits) + ")");
     return lazyscribe::big_integer<J>(literal);
+}
+
+/// What Python's float() gives for a decimal beyond double's range (no sign here): inf when
+/// its first significant digit is far left of the point, else 0.0.
+inline double out_of_range_float(std::string_view text) {
+    const auto e = text.find_first_of("eE");
+    const std::string_view mantissa = text.substr(0, e);
+    long long exponent = 0;
+    if (e != std::string_view::npos) {
+        auto digits = text.substr(e + 1);
+        const bool negative = !digits.empty() && digits[0] == '-';
+        if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+        for (char c : digits) exponent = std::min<long long>(exponent * 10 + (c - '0'), 1'000'000'000);
+        if (negative) exponent = -exponent;
+    }
+    const auto point = std::min(mantissa.find('.'), mantissa.size());
+    const auto first = mantissa.find_first_of("123456789");
+    if (first == std::string_view::npos) return 0.0;
+    const long long position = first < point ? static_cast<long long>(point - first) : -static_cast<long long>(first - point) + 1;
+    return position + exponent > 0 ? std::numeric_limits<double>::infinity() : 0.0;
 }
 
 /// PyYAML's construct_yaml_float.
@@ -860,8 +874,9 @@ inline double to_float(std::string text, const std::string& where) {
         double d = 0;
         const auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), d);
         // Python's float() also takes "1." and ".5", which from_chars does.
-        if (ec != std::errc() || ptr != part.data() + part.size() || part.empty())
+        if (part.empty() || ptr != part.data() + part.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
             throw format_error(where + " is not a float");
+        if (ec == std::errc::result_out_of_range) return out_of_range_float(part);
         return d;
     };
     if (v.find(':') == std::string_view::npos) return sign * parse(v);
@@ -912,7 +927,9 @@ inline constexpr std::size_t max_depth = 512;
 template <class J>
 class reader {
 public:
-    explicit reader(std::string where) : where_(std::move(where)) {}
+    /// `input_size`: the document's size; what aliases may expand it to is bounded by it.
+    reader(std::string where, std::size_t input_size)
+        : where_(std::move(where)), max_bytes_((std::size_t{64} << 20) + 16 * input_size) {}
 
     J value(const YAML::Node& n, std::size_t depth = 0) {
         if (depth > max_depth)
@@ -953,6 +970,7 @@ private:
 
     J scalar(const YAML::Node& n) {
         const std::string text = repair_latin1_escapes(n.Scalar());
+        count_bytes(n, text.size());
         const std::string& tag = n.Tag();
         plain_type type = plain_type::str;
         if (tag == "?") {
@@ -977,9 +995,12 @@ private:
                 // A timestamp is a datetime in Python; here it stays the text it was (docs/handlers.md).
                 case plain_type::timestamp: return J(text);
                 case plain_type::null: return J(nullptr);
-                case plain_type::boolean: {
-                    static constexpr std::string_view truths[] = {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
-                    return J(std::find(std::begin(truths), std::end(truths), text) != std::end(truths));
+                case plain_type::boolean: {  // construct_yaml_bool: the lower-cased text, one of six
+                    std::string lower = text;
+                    for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+                    if (lower == "yes" || lower == "true" || lower == "on") return J(true);
+                    if (lower == "no" || lower == "false" || lower == "off") return J(false);
+                    throw error_at(n, shown + " is not a bool (yes, no, true, false, on, off)");
                 }
                 case plain_type::integer: return to_integer<J>(text, shown);
                 case plain_type::floating: return J(to_float(text, shown));
@@ -999,7 +1020,8 @@ private:
             const std::string& tag = key.Tag();
             if (tag == "!" || tag == "tag:yaml.org,2002:str" || (tag == "?" && resolve_plain(key.Scalar()) == plain_type::str))
                 return repair_latin1_escapes(key.Scalar());
-            if (tag == "?" && resolve_plain(key.Scalar()) == plain_type::timestamp) return key.Scalar();
+            // A timestamp key stays its text; '=' (the value type) is a string key in flatten_mapping.
+            if (tag == "?" && (resolve_plain(key.Scalar()) == plain_type::timestamp || key.Scalar() == "=")) return key.Scalar();
         }
         std::string shown = key.Type() == YAML::NodeType::Scalar ? "'" + key.Scalar() + "'" : "a collection";
         if (key.Type() == YAML::NodeType::Null) shown = "null";
@@ -1008,8 +1030,11 @@ private:
     }
 
     J mapping(const YAML::Node& n, std::size_t depth) {
-        J out = J::object();
-        std::vector<J> merged;  // YAML 1.1 merge keys: explicit keys win over merged ones
+        // PyYAML's flatten_mapping: the merged mappings' entries come first, in the order of
+        // their '<<' keys (a list of mappings in reverse, so its first one wins), then the
+        // mapping's own entries; later entries win.
+        std::vector<J> merged;
+        std::vector<std::pair<std::string, J>> own;
         for (const auto& entry : n) {
             const YAML::Node& key = entry.first;
             if (key.Type() == YAML::NodeType::Scalar && key.Tag() == "?" && key.Scalar() == "<<") {
@@ -1017,26 +1042,61 @@ private:
                 if (source.is_object()) {
                     merged.push_back(std::move(source));
                 } else if (source.is_array() && std::all_of(source.begin(), source.end(), [](const J& m) { return m.is_object(); })) {
-                    // In a list of mappings the earlier ones win, as PyYAML's flatten_mapping.
-                    for (auto& m : source) merged.push_back(std::move(m));
+                    for (auto it = source.rbegin(); it != source.rend(); ++it) merged.push_back(std::move(*it));
                 } else {
                     throw error_at(entry.second, "a merge key ('<<') needs a mapping or a list of mappings");
                 }
                 continue;
             }
-            out[key_of(key)] = value(entry.second, depth + 1);
+            std::string name = key_of(key);
+            count_bytes(key, name.size());
+            own.emplace_back(std::move(name), value(entry.second, depth + 1));
         }
+        J out = J::object();
         for (auto& m : merged) {
-            for (auto it = m.begin(); it != m.end(); ++it) {
-                if (!out.contains(it.key())) out[it.key()] = std::move(it.value());
-            }
+            for (auto it = m.begin(); it != m.end(); ++it) out[it.key()] = std::move(it.value());
         }
+        for (auto& [name, item] : own) out[name] = std::move(item);
         return out;
+    }
+
+    // Aliases copy what they name, so a small file can expand to gigabytes of text: the bytes
+    // of every string built are counted against a budget.
+    void count_bytes(const YAML::Node& n, std::size_t bytes) {
+        bytes_ += bytes;
+        if (bytes_ > max_bytes_)
+            throw error_at(n, "more than " + std::to_string(max_bytes_ >> 20) + " MiB of text once aliases are expanded");
     }
 
     std::string where_;
     std::size_t nodes_ = 0;
+    std::size_t bytes_ = 0;
+    std::size_t max_bytes_ = 0;
 };
+
+/// PyYAML's Reader: the text must be UTF-8 of printable characters (tab, LF, CR, and
+/// #x20-#x7E, #x85, #xA0-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF); yaml-cpp passes any byte.
+inline void check_characters(const std::string& text, const std::string& where) {
+    std::size_t bad_at = std::string::npos;
+    const std::u32string decoded = decode_utf8(text, &bad_at);
+    if (bad_at != std::string::npos) {
+        static constexpr char hex[] = "0123456789abcdef";
+        const auto b = static_cast<unsigned char>(text[bad_at]);
+        throw format_error(where + ": not UTF-8 (byte " + std::to_string(bad_at) + ": 0x" + hex[b >> 4] + hex[b & 0xF] + ")");
+    }
+    for (std::size_t i = 0; i < decoded.size(); ++i) {
+        const char32_t c = decoded[i];
+        const bool printable = c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) || c == 0x85 ||
+                               (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+        if (!printable) {
+            static constexpr char hex[] = "0123456789abcdef";
+            std::string code;
+            for (int shift = 12; shift >= 0; shift -= 4) code += hex[(c >> shift) & 0xF];
+            throw format_error(where + ": unacceptable character #x" + code + " (character " + std::to_string(i) +
+                               "): special characters are not allowed, as in PyYAML");
+        }
+    }
+}
 
 /// Counts documents; the parse's other events are not needed.
 class document_counter final : public YAML::EventHandler {
@@ -1061,12 +1121,18 @@ J load(const std::string& text, const std::string& where) {
         // Counted first, with events only: yaml-cpp 0.7's LoadAll never returns on some inputs
         // (" ,": its parser then reports a new document forever without reading on), so the
         // count stops where no input could hold that many documents.
+        check_characters(text, where);
+        // A document after the first starts after a '---' or a '...'.
+        std::size_t markers = 0;
+        for (const char* marker : {"---", "..."}) {
+            for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 3)) ++markers;
+        }
         std::istringstream in(text);
         YAML::Parser parser(in);
         document_counter counter;
         std::size_t documents = 0;
         while (parser.HandleNextDocument(counter)) {
-            if (++documents > text.size() + 1)
+            if (++documents > markers + 1)
                 throw format_error(where + ": not valid YAML: the parser makes no progress (a document that starts with a flow indicator such as ',')");
         }
         if (documents == 0) return J(nullptr);
@@ -1078,7 +1144,7 @@ J load(const std::string& text, const std::string& where) {
         if (!e.mark.is_null()) message += ", line " + std::to_string(e.mark.line + 1) + " column " + std::to_string(e.mark.column + 1);
         throw format_error(message + ": not valid YAML: " + e.msg);
     }
-    return reader<J>(where).value(document);
+    return reader<J>(where, text.size()).value(document);
 }
 
 }  // namespace detail::yaml

@@ -54,7 +54,10 @@ std::string numpy_kind() {
     } else {
         kind = "c";
     }
-    return kind + std::to_string(sizeof(T));
+    // Appended, not `kind + std::to_string(...)`: GCC 12 at -O3 warns falsely (-Wrestrict) on
+    // operator+(const string&, string&&).
+    kind += std::to_string(sizeof(T));
+    return kind;
 }
 
 /// @brief NumPy's `descr` for T in this machine's byte order, as numpy.save writes it:
@@ -62,7 +65,9 @@ std::string numpy_kind() {
 template <numpy_element T>
 std::string numpy_descr() {
     const char order = sizeof(T) == 1 ? '|' : (std::endian::native == std::endian::little ? '<' : '>');
-    return order + numpy_kind<T>();
+    std::string descr(1, order);
+    descr += numpy_kind<T>();
+    return descr;
 }
 
 /// @brief An n-dimensional array: its shape (outermost extent first; empty for a 0-d array,

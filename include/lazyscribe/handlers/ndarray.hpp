@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
@@ -41,33 +42,40 @@ concept numpy_element =
     (std::is_same_v<T, double> && sizeof(double) == 8 && std::numeric_limits<double>::is_iec559) ||
     detail::is_complex_v<T>;
 
+namespace detail {
+// The kind letter of T ('b', 'i', 'u', 'f', 'c') and its size, after `order` unless it is 0.
+// Written into a char buffer: GCC 12 at -O3 warns falsely (-Wrestrict) on the std::string
+// assignments and concatenations this would otherwise take.
+template <numpy_element T>
+std::string dtype_text(char order) {
+    char letter = 'c';
+    if constexpr (std::is_same_v<T, bool>) {
+        letter = 'b';
+    } else if constexpr (std::is_integral_v<T>) {
+        letter = std::is_signed_v<T> ? 'i' : 'u';
+    } else if constexpr (std::is_floating_point_v<T>) {
+        letter = 'f';
+    }
+    char text[8] = {};
+    char* out = text;
+    if (order != 0) *out++ = order;
+    *out++ = letter;
+    out = std::to_chars(out, text + sizeof text, sizeof(T)).ptr;
+    return {text, out};
+}
+}  // namespace detail
+
 /// @brief NumPy's type string for T without its byte order: "b1", "i4", "u8", "f8", "c16".
 template <numpy_element T>
 std::string numpy_kind() {
-    std::string kind;
-    if constexpr (std::is_same_v<T, bool>) {
-        kind = "b";
-    } else if constexpr (std::is_integral_v<T>) {
-        kind = std::is_signed_v<T> ? "i" : "u";
-    } else if constexpr (std::is_floating_point_v<T>) {
-        kind = "f";
-    } else {
-        kind = "c";
-    }
-    // Appended, not `kind + std::to_string(...)`: GCC 12 at -O3 warns falsely (-Wrestrict) on
-    // operator+(const string&, string&&).
-    kind += std::to_string(sizeof(T));
-    return kind;
+    return detail::dtype_text<T>(0);
 }
 
 /// @brief NumPy's `descr` for T in this machine's byte order, as numpy.save writes it:
 /// "<f8" (little-endian), ">i4" (big-endian), "|u1" and "|b1" (one byte: no order).
 template <numpy_element T>
 std::string numpy_descr() {
-    const char order = sizeof(T) == 1 ? '|' : (std::endian::native == std::endian::little ? '<' : '>');
-    std::string descr(1, order);
-    descr += numpy_kind<T>();
-    return descr;
+    return detail::dtype_text<T>(sizeof(T) == 1 ? '|' : (std::endian::native == std::endian::little ? '<' : '>'));
 }
 
 /// @brief An n-dimensional array: its shape (outermost extent first; empty for a 0-d array,

@@ -68,7 +68,6 @@ template <>
 struct sample<ls::cereal_handler> {
     static std::map<std::string, std::vector<double>> value() { return {{"loss", {0.5, 0.25}}, {"acc", {0.9}}}; }
     static constexpr const char* python_show = nullptr;  // cereal's files are C++'s alone
-    static constexpr const char* python_expected = nullptr;
 };
 
 template <>

@@ -51,6 +51,7 @@ public:
           tags_(e.tags()),
           status_(e.status()),
           metrics_(e.metrics()),
+          parameters_(e.parameters()),
           tests_(e.tests().size()),
           artifacts_(e.artifacts().size()) {}
 
@@ -67,6 +68,8 @@ public:
     [[nodiscard]] run_status status() const noexcept { return status_; }
     /// @brief Metric name → value (a JSON object).
     [[nodiscard]] const json& metrics() const noexcept { return metrics_; }
+    /// @brief Parameter name → value (a JSON object).
+    [[nodiscard]] const json& parameters() const noexcept { return parameters_; }
     /// @brief How many tests the experiment has.
     [[nodiscard]] std::size_t test_count() const noexcept { return tests_; }
     /// @brief How many artifacts the experiment has (not counting its tests' artifacts).
@@ -83,6 +86,7 @@ private:
     std::vector<std::string> tags_;
     run_status status_ = run_status::finished;
     json metrics_ = json::object();
+    json parameters_ = json::object();
     std::size_t tests_ = 0, artifacts_ = 0;
 };
 
@@ -121,6 +125,7 @@ public:
         s.status_ = this->status();  // before the tags move: the status tag is among them
         s.tags_ = std::move(this->tags_);
         s.metrics_ = std::move(this->metrics_);
+        s.parameters_ = std::move(this->parameters_);
         s.tests_ = this->tests_.size();
         s.artifacts_ = this->artifacts_.size();
         return s;

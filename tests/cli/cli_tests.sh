@@ -63,6 +63,21 @@ lacks() { ! grep -qF -- "$2" "$1" || fail "$1 unexpectedly holds: $2"; }
 q() { "$JSON_QUERY" "$@" <"$WORK/out" || fail "json_query $*"; }
 eq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1' ${3:-}"; }
 
+# make_curve_project DIR: a Python-written project with one experiment whose metric "curve" is a
+# list of 50 numbers 0, 0.1, ..., 4.9, and parameters lr and optimizer.name.
+make_curve_project() {
+    mkdir -p "$1"
+    python3 - "$1/project.json" <<'PY'
+import json, sys
+curve = [round(i * 0.1, 1) for i in range(50)]
+exp = {"name": "Curve run", "project": sys.argv[1], "author": "carol", "last_updated_by": "carol",
+       "metrics": {"curve": curve, "final": 4.9}, "parameters": {"lr": 0.05, "optimizer": {"name": "adam"}},
+       "created_at": "2024-03-01T00:00:00", "last_updated": "2024-03-01T00:00:00", "dependencies": [],
+       "short_slug": "curve-run", "slug": "curve-run-20240301000000", "tests": [], "artifacts": [], "tags": ["curves"]}
+json.dump([exp], open(sys.argv[1], "w"), indent=4, sort_keys=True)
+PY
+}
+
 # make_live: writes the live runs' project into $WORK/live (L); the time it took is [T0, T1].
 make_live() {
     [ -x "$LIVE_PROJECT" ] || fail "no live_project program (6th argument)"
@@ -130,6 +145,35 @@ list_select)
     golden list_01_basic_metrics.txt
     ok list 08_edge_cases/duplicates --json
     eq "$(q '#' /0/metrics/run /1/metrics/run /2/metrics/run)" $'3\n1\n2\n3'
+    # --filter on a parameter (no experiment has a metric of that name)
+    ok list 01_basic --filter 'learning_rate>0.06' --json
+    eq "$(q '#' /0/short_slug)" $'1\nbaseline'
+    # --where: the query language (docs/query.md)
+    where_slugs() { ok list 01_basic --where "$1" --json; q '#'; }
+    eq "$(where_slugs 'metrics.accuracy > 0.8 and params.learning_rate < 0.08 and tag = tuned')" 1
+    eq "$(where_slugs 'params.early_stopping = true or metrics.f1 >= 0.86')" 2
+    eq "$(where_slugs 'not tag = baseline')" 1
+    eq "$(where_slugs 'metrics.f1 = null')" 1          # missing
+    eq "$(where_slugs 'metrics.f1 != 0.5')" 1          # a missing field never compares
+    eq "$(where_slugs 'params.notes ~ FIRST')" 1       # case-insensitive substring
+    eq "$(where_slugs 'name ~ tuned and (status = finished or status = failed)')" 1
+    eq "$(where_slugs 'created_at < 2024-01-16 and author = alice')" 1
+    eq "$(where_slugs 'tag !~ v and slug = baseline')" 0
+    # a filter on a field no experiment has is an error with a hint, never an empty table
+    for bad in 'metrics.acuracy > 0.8' 'lr > 0.1' 'metrics.accuracy >' 'metrics.accuracy > 0.8 and' \
+               'status = runing' '(tag = a' 'params.learning_rate > 0.1 or'; do
+        last_args="list --where $bad"; run list 01_basic --where "$bad"
+        expect_rc 2
+        has "$WORK/err" "lazyscribe: error: query: "
+        has "$WORK/err" "lazyscribe: hint: "
+    done
+    run list 01_basic --where 'metrics.acuracy > 0.8'
+    has "$WORK/err" "query: unknown field 'metrics.acuracy': no experiment has that metric (metrics: accuracy, f1, loss, n_trees)"
+    run list 01_basic --filter 'acuracy>0.8'
+    expect_rc 2
+    has "$WORK/err" "unknown field 'metrics.acuracy'"
+    run list 01_basic --where 'metrics.accuracy > 0.8 tag = x'
+    has "$WORK/err" "query: expected 'and', 'or' or the end, not 'tag' at column 24"
     ;;
 
 list_fast_reader)
@@ -190,8 +234,20 @@ show)
     eq "$(q /artifacts/2/handler /artifacts/2/python_version /artifacts/1/fname)" $'pickle\n3.11\nconfig.json'
     ok show 08_edge_cases/special_numbers special-numbers --json
     eq "$(q /metrics/nan /metrics/neg_zero /parameters/tuple/1)" $'null\n-0.0\na'
-    ok show 08_edge_cases/duplicates same-name  # the latest of two equal slugs wins, as in Python
-    has "$WORK/out" "same-name-20240702000000"
+    ok show 08_edge_cases/duplicates same-name-20240701000000  # the latest of two equal slugs wins, as in Python
+    has "$WORK/out" "same-name-20240701000000"
+    # A short slug that names several runs is an error listing them, never a silent pick.
+    last_args="show duplicates same-name"; run show 08_edge_cases/duplicates same-name
+    expect_rc 1
+    has "$WORK/err" "the short slug 'same-name' names 3 experiments; give the full slug:"
+    has "$WORK/err" "  same-name-20240702000000  (created 2024-07-02T00:00:00, finished)"
+    eq "$(wc -c <"$WORK/out")" 0 "(nothing on stdout)"
+    # A curve (a list metric) is wrapped ten values a line, each line led by its first index.
+    make_curve_project "$WORK/curve"
+    ok show "$WORK/curve" curve-run
+    has "$WORK/out" "  curve  50 values, min 0.0, max 4.9, last 4.9"
+    has "$WORK/out" "         [40] 4.0 4.1 4.2 4.3 4.4 4.5 4.6 4.7 4.8 4.9"
+    eq "$(grep -c '^         \[' "$WORK/out")" 5 "(curve lines)"
     ;;
 
 # ---- compare ------------------------------------------------------------------------------------

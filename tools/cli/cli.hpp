@@ -40,6 +40,7 @@ struct global_options {
 /// in what order; --crashed-after: when a "running" run reads as crashed.
 struct selection_options {
     std::vector<std::string> filters;
+    std::vector<std::string> where;    // queries (query.hpp), all must match
     std::vector<run_status> statuses;  // empty: every status
     std::chrono::seconds crashed_after = default_crashed_after;
     std::optional<std::string> sort_metric;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -148,13 +149,39 @@ table run_rows(const json& record) {
 }
 
 // key → value rows of one object, flattened with dotted keys.
+// Values of a curve shown on one line of `show`.
+constexpr std::size_t values_per_line = 10;
+
 table key_values(const json& object) {
     table t({"", ""}, false);
     std::vector<std::pair<std::string, json>> flat;
     flatten(object, "", flat);
     for (const auto& [key, value] : flat) {
         if (key.empty()) continue;  // an empty object
-        t.add_row({{printable(key)}, {full_text(value)}});
+        if (!is_number_list(value) || value.size() <= values_per_line) {
+            t.add_row({{printable(key)}, {full_text(value)}});
+            continue;
+        }
+        // A curve: its size and range on the key's line, then the values a line of ten at a
+        // time, each line led by the index of its first value.
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (const auto& v : value) {
+            const double d = to_double(v).value_or(std::numeric_limits<double>::quiet_NaN());
+            if (!std::isnan(d)) {
+                lo = std::min(lo, d);
+                hi = std::max(hi, d);
+            }
+        }
+        t.add_row({{printable(key)},
+                   {std::to_string(value.size()) + " values, min " + cell_text(json(lo)) + ", max " +
+                    cell_text(json(hi)) + ", last " + cell_text(value.back())}});
+        const std::size_t index_width = std::to_string(value.size() - 1).size();
+        for (std::size_t i = 0; i < value.size(); i += values_per_line) {
+            std::string index = std::to_string(i);
+            std::string line = "[" + std::string(index_width - index.size(), ' ') + index + "]";
+            for (std::size_t j = i; j < value.size() && j < i + values_per_line; ++j) line += " " + cell_text(value[j]);
+            t.add_row({{""}, {std::move(line)}});
+        }
     }
     return t;
 }
@@ -168,7 +195,7 @@ int run_list(const global_options& g, const list_options& o) {
     std::vector<const experiment_summary*> pointers;
     pointers.reserve(all.size());
     for (const auto& s : all) pointers.push_back(&s);
-    const auto chosen = select(std::move(pointers), o.selection);
+    const auto chosen = select(std::move(pointers), o.selection, project_label(project_file(o.project)));
 
     std::vector<std::string> metrics = o.metrics;
     std::size_t hidden = 0;

@@ -18,6 +18,7 @@
 #include <lazyscribe/errors.hpp>
 
 #include "cli.hpp"
+#include "query.hpp"
 #include "repo.hpp"
 
 #ifndef LAZYSCRIBE_VERSION
@@ -47,6 +48,10 @@ void add_selection(CLI::App* sub, selection_options& s, std::size_t& limit, CLI:
                     "METRIC>N, METRIC>=N, METRIC<N, METRIC<=N (repeatable)")
         ->allow_extra_args(false)
         ->check([](const std::string& text) { return check_filter(text); }, "FILTER");
+    sub->add_option("--where,-w", s.where,
+                    "Keep experiments matching this query, e.g. 'metrics.auroc > 0.8 and params.lr < 0.01 and "
+                    "tag = baseline' (docs/query.md; repeatable: all must match)")
+        ->allow_extra_args(false);
     sub->add_option_function<std::vector<std::string>>(
            "--status",
            [&s](const std::vector<std::string>& texts) {
@@ -270,6 +275,11 @@ int run_guarded(const runner& run) {
         }
     } catch (const failure& e) {
         std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
+    } catch (const query_error& e) {
+        std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
+        std::fprintf(stderr, "lazyscribe: hint: a query compares fields such as metrics.NAME > 0.8, params.NAME = "
+                             "adam, tag = baseline, joined with and, or, not (docs/query.md)\n");
+        return exit_usage;
     } catch (const std::filesystem::filesystem_error& e) {
         std::fprintf(stderr, "lazyscribe: error: %s\n", e.what());
     } catch (const std::exception& e) {

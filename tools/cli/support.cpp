@@ -174,66 +174,67 @@ std::vector<std::string> shown_tags(const std::vector<std::string>& tags) {
 }
 
 const experiment& find_experiment(const project& p, const std::string& slug) {
-    if (const auto* e = p.find(slug)) return *e;
-    throw failure(shown_path(*p.files(), p.path()) + ": no experiment with slug or short slug '" + printable(slug) +
-                  "'");
+    std::vector<const experiment*> candidates;
+    const experiment* exact = nullptr;
+    for (const auto& e : p) {
+        if (e.slug() == slug) exact = &e;  // equal full slugs: the latest wins, as in Python
+        if (e.short_slug() == slug) candidates.push_back(&e);
+    }
+    if (exact != nullptr) return *exact;
+    const std::string where = shown_path(*p.files(), p.path());
+    if (candidates.empty())
+        throw failure(where + ": no experiment with slug or short slug '" + printable(slug) + "'");
+    if (candidates.size() == 1) return *candidates.front();
+    // A short slug is the name alone: several runs of one name share it, and picking one
+    // silently would show the wrong run.
+    std::string message = where + ": the short slug '" + printable(slug) + "' names " +
+                          std::to_string(candidates.size()) + " experiments; give the full slug:";
+    constexpr std::size_t shown = 20;
+    for (std::size_t i = 0; i < candidates.size() && i < shown; ++i) {
+        const auto* e = candidates[candidates.size() - 1 - i];  // newest first
+        message += "\n  " + printable(e->slug()) + "  (created " + format_time(e->created_at()) + ", " +
+                   std::string(to_string(e->status())) + ")";
+    }
+    if (candidates.size() > shown) message += "\n  ... and " + std::to_string(candidates.size() - shown) + " more";
+    throw failure(message);
+}
+
+std::string project_label(const std::filesystem::path& file) {
+    if (file.filename() == "project.json" && !file.parent_path().filename().empty())
+        return file.parent_path().filename().string();
+    return file.stem().string();
 }
 
 namespace {
 
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-// Parses a --filter expression; on error returns nullopt and says why.
-std::optional<filter> parse_filter(const std::string& text, std::string& why) {
+// Checks a --filter expression (it runs as a query: filter_as_query); says why it is wrong.
+std::string filter_problem(const std::string& text) {
     const auto pos = text.find_first_of("<>=");
     if (pos == std::string::npos || pos == 0) {
-        why = "'" + text + "' is not KEY=VALUE (tag=, author=, name=) or METRIC>N, METRIC>=N, METRIC<N, METRIC<=N";
-        return std::nullopt;
+        return "'" + text + "' is not KEY=VALUE (tag=, author=, name=) or METRIC>N, METRIC>=N, METRIC<N, METRIC<=N";
     }
-    filter f;
-    f.key = text.substr(0, pos);
+    const std::string key = text.substr(0, pos);
     if (text[pos] == '=') {
-        f.value = text.substr(pos + 1);
-        if (f.key == "tag") {
-            f.what = filter::kind::tag;
-        } else if (f.key == "author") {
-            f.what = filter::kind::author;
-        } else if (f.key == "name") {
-            f.what = filter::kind::name;
-            f.value = lower_ascii(f.value);
-        } else {
-            why = "unknown filter key '" + f.key + "' in '" + text +
-                  "' (KEY=VALUE takes tag, author or name; compare metrics with >, >=, <, <=)";
-            return std::nullopt;
-        }
-        return f;
+        if (key == "tag" || key == "author" || key == "name") return {};
+        return "unknown filter key '" + key + "' in '" + text +
+               "' (KEY=VALUE takes tag, author or name; compare metrics and parameters with >, >=, <, <=)";
     }
-    f.what = filter::kind::metric;
+    if (key.find('`') != std::string::npos) return "'" + text + "': a name with '`' needs --where";
     std::size_t rest = pos + 1;
-    const bool or_equal = rest < text.size() && text[rest] == '=';
-    if (or_equal) ++rest;
-    f.compare = text[pos] == '<' ? (or_equal ? filter::op::less_equal : filter::op::less)
-                                 : (or_equal ? filter::op::greater_equal : filter::op::greater);
+    if (rest < text.size() && text[rest] == '=') ++rest;
     const std::string number = text.substr(rest);
     char* end = nullptr;
-    f.number = std::strtod(number.c_str(), &end);
-    if (number.empty() || end != number.c_str() + number.size() || std::isnan(f.number)) {
-        why = "'" + text + "': '" + number + "' is not a number";
-        return std::nullopt;
+    const double value = std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || std::isnan(value) ||
+        number.find_first_not_of("0123456789.eE+-") != std::string::npos) {
+        return "'" + text + "': '" + number + "' is not a number";
     }
-    return f;
+    return {};
 }
 
 }  // namespace
 
-std::string check_filter(const std::string& text) {
-    std::string why;
-    return parse_filter(text, why) ? std::string() : why;
-}
+std::string check_filter(const std::string& text) { return filter_problem(text); }
 
 std::optional<std::vector<run_status>> parse_statuses(const std::string& text, std::string& why) {
     static constexpr run_status all[] = {run_status::finished, run_status::running, run_status::failed,
@@ -254,44 +255,6 @@ std::optional<std::vector<run_status>> parse_statuses(const std::string& text, s
         begin = comma + 1;
     }
     return out;
-}
-
-std::vector<filter> parse_filters(const std::vector<std::string>& texts) {
-    std::vector<filter> filters;
-    for (const auto& text : texts) {
-        std::string why;
-        auto f = parse_filter(text, why);
-        if (!f) throw failure(why);  // main.cpp checks them first; this is a safety net
-        filters.push_back(std::move(*f));
-    }
-    return filters;
-}
-
-bool matches(const filter& f, const std::string& name, const std::string& author, const std::vector<std::string>& tags,
-             const json& metrics) {
-    switch (f.what) {
-    case filter::kind::tag:
-        return std::find(tags.begin(), tags.end(), f.value) != tags.end();
-    case filter::kind::author:
-        return author == f.value;
-    case filter::kind::name:
-        return lower_ascii(name).find(f.value) != std::string::npos;
-    case filter::kind::metric: {
-        const double v = sort_key(metrics, f.key);
-        if (std::isnan(v)) return false;
-        switch (f.compare) {
-        case filter::op::less:
-            return v < f.number;
-        case filter::op::less_equal:
-            return v <= f.number;
-        case filter::op::greater:
-            return v > f.number;
-        case filter::op::greater_equal:
-            return v >= f.number;
-        }
-    }
-    }
-    return false;
 }
 
 double sort_key(const json& metrics, const std::string& metric) {
@@ -317,7 +280,7 @@ std::vector<const experiment*> select(const project& p, const selection_options&
     std::vector<const experiment*> all;
     all.reserve(p.size());
     for (const auto& e : p) all.push_back(&e);
-    return select(std::move(all), selection);
+    return select(std::move(all), selection, project_label(p.path()));
 }
 
 // ---- values ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@
 #include <lazyscribe/time.hpp>
 
 #include "cli.hpp"
+#include "query.hpp"
 
 namespace lazyscribe::cli {
 
@@ -82,20 +83,13 @@ project open_project(const std::string& argument, std::chrono::seconds crashed_a
 /// column shows as status() reads it (a "running" tag may mean crashed).
 std::vector<std::string> shown_tags(const std::vector<std::string>& tags);
 
-/// The experiment with this slug or short slug; failure naming the project otherwise.
+/// The experiment with this slug, or the one with this short slug; a failure naming the
+/// project when there is none, and listing the candidates when the short slug names several.
 const experiment& find_experiment(const project& p, const std::string& slug);
 
-/// A parsed --filter expression (see check_filter).
-struct filter {
-    enum class kind { tag, author, name, metric } what{};
-    enum class op { less, less_equal, greater, greater_equal } compare{};
-    std::string key;
-    std::string value;  // tag, author, or lower-cased part of the name
-    double number = 0;
-};
-std::vector<filter> parse_filters(const std::vector<std::string>& texts);
-bool matches(const filter& f, const std::string& name, const std::string& author, const std::vector<std::string>& tags,
-             const json& metrics);
+/// What the query field `project` compares with: the folder of a project.json, else the file's stem.
+std::string project_label(const std::filesystem::path& file);
+
 /// The value --sort orders by: the metric as a double, NaN when missing or not a number.
 double sort_key(const json& metrics, const std::string& metric);
 /// Positions in sorted order: ascending or descending, NaN keys last, ties in original order.
@@ -103,20 +97,30 @@ std::vector<std::size_t> sorted_order(const std::vector<double>& keys, bool desc
 
 /// The items `selection` keeps, in the order it asks for. E has name(), author(), tags(),
 /// metrics(), status(): an experiment, or an experiment_summary (lazyscribe/summary.hpp).
+/// `project_label` is what the query field `project` compares with.
 template <class E>
-std::vector<const E*> select(std::vector<const E*> items, const selection_options& selection) {
+std::vector<const E*> select(std::vector<const E*> items, const selection_options& selection,
+                             std::string_view project_label = {}) {
     if (!selection.statuses.empty()) {
         std::erase_if(items, [&](const E* e) {
             return std::find(selection.statuses.begin(), selection.statuses.end(), e->status()) ==
                    selection.statuses.end();
         });
     }
-    const auto filters = parse_filters(selection.filters);
-    if (!filters.empty()) {
+    if (!selection.filters.empty() || !selection.where.empty()) {
+        query_fields fields;
+        for (const E* e : items) fields.add(e->metrics(), e->parameters());
+        std::vector<query> queries;
+        for (const auto& f : selection.filters) queries.emplace_back(filter_as_query(f, fields), fields);
+        for (const auto& w : selection.where) queries.emplace_back(w, fields);
         std::erase_if(items, [&](const E* e) {
-            for (const auto& f : filters)
-                if (!matches(f, e->name(), e->author(), e->tags(), e->metrics())) return true;
-            return false;
+            const std::string status(to_string(e->status()));
+            const std::string created = format_time(e->created_at());
+            const std::string updated = format_time(e->last_updated());
+            const query_subject subject{e->name(), e->author(), e->slug(), e->short_slug(), status, created,
+                                        updated, project_label, &e->tags(), &e->metrics(),
+                                        &e->parameters()};
+            return !std::all_of(queries.begin(), queries.end(), [&](const query& q) { return q.matches(subject); });
         });
     }
     if (selection.sort_metric) {

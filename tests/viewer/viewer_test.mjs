@@ -128,7 +128,7 @@ function cliJson(opts, args) {
 function cliWhere(opts, project, query) {
     const r = runCli(opts, ['list', project, '--where', query, '--json'], { allowFail: true });
     if (r.status !== 0) {
-        if (/--where/.test(r.stderr) && /not expected|unknown|extra/i.test(r.stderr)) fail(`lazyscribe list has no --where option: ${r.stderr.trim()}`);
+        if (/--where/.test(r.stderr) && /not expected|unrecognized option/i.test(r.stderr)) fail(`lazyscribe list has no --where option: ${r.stderr.trim()}`);
         return { error: r.stderr.trim(), status: r.status };
     }
     return { slugs: JSON.parse(r.stdout).map((e) => e.slug) };
@@ -447,7 +447,7 @@ async function caseTable(opts) {
             const r = await page.evaluate(inPage(`
                 const runs = await (await fetch('/api/runs')).json();
                 let out;
-                try { out = window.lazyscribeQuery.filter(${JSON.stringify(query)}, runs); }
+                try { out = window.lazyscribeQuery.filter(runs, ${JSON.stringify(query)}); }
                 catch (e) { return {error: String(e && e.message || e)}; }
                 if (out && typeof out.then === 'function') out = await out;
                 if (out instanceof Set) out = [...out];

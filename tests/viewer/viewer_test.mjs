@@ -630,11 +630,15 @@ async function caseComparePlots(opts) {
                 deltas: t.querySelectorAll('td.delta').length,
             };
         })()`);
-        const runColumns = table.head.length - (table.head.length === chosen.length ? 0 : 1);
-        check(runColumns === chosen.length, `table.compare's first row has ${table.head.length} cells (${JSON.stringify(table.head)}); expected a column per run (${chosen.length}, plus a label column)`);
+        // A column per run (named by its name or slug); other header cells are the label column and
+        // delta columns (Δ).
+        const names0 = (e) => (h) => h.includes(e.slug) || h.includes(e.name) || h.includes(e.short_slug);
+        const runColumns = table.head.filter((h) => chosen.some((e) => names0(e)(h))).length;
         for (const e of chosen) {
-            check(table.head.some((h) => h.includes(e.name) || h.includes(e.short_slug) || h.includes(e.slug)), `table.compare's header ${JSON.stringify(table.head)} does not name ${e.name} / ${e.slug}`);
+            const n = table.head.filter(names0(e)).length;
+            check(n === 1, `table.compare's header ${JSON.stringify(table.head)} names ${e.name} (${e.slug}) in ${n} cells; expected a column per run`);
         }
+        check(runColumns === chosen.length, `table.compare's header ${JSON.stringify(table.head)} has ${runColumns} run columns; expected ${chosen.length}`);
         // Which params differ among the three (flattened with dots).
         const flat = (obj, prefix = '', out = {}) => {
             for (const [k, v] of Object.entries(obj)) {
@@ -661,11 +665,56 @@ async function caseComparePlots(opts) {
         check(table.deltas > 0, 'table.compare has no td.delta (metric deltas against the first selected run)');
         log(`compare: ${runColumns} run columns, tr.differs for ${differing.join(', ')}, not for ${same.join(', ')}, ${table.deltas} td.delta`);
 
-        // --- parallel coordinates: one path.line per filtered run.
+        // The page may show its charts in tabs (#tabs button[data-tab=...]): show the chart's tab first.
+        const showTab = async (name) => {
+            const sel = `#tabs button[data-tab="${name}"]`;
+            if (await page.evaluate(`!!document.querySelector('${sel}')`)) await page.click(sel);
+        };
+        const boxOf = (id) => page.evaluate(`(() => {
+            const svg = document.getElementById('${id}');
+            if (!svg) return null;
+            const r = svg.getBoundingClientRect();
+            const marks = [...svg.querySelectorAll('path.series, path.line, circle.point')].map(e => e.getBoundingClientRect()).filter(b => b.width > 0 || b.height > 0);
+            let u = null;
+            for (const b of marks) u = u ? {l: Math.min(u.l, b.left), t: Math.min(u.t, b.top), r: Math.max(u.r, b.right), b: Math.max(u.b, b.bottom)} : {l: b.left, t: b.top, r: b.right, b: b.bottom};
+            const note = svg.parentElement && svg.parentElement.querySelector('.chart-note');
+            return {w: r.width, h: r.height, marks: marks.length, markBox: u && {w: u.r - u.l, h: u.b - u.t}, tag: svg.tagName.toLowerCase(), note: note ? note.textContent.trim() : null};
+        })()`);
+        const boxes = {};
+        const checkBox = (id, b, needMarks) => {
+            check(b, `#${id} does not exist`);
+            check(b.tag === 'svg', `#${id} is a ${b.tag}, not an svg`);
+            check(b.w > 0 && b.h > 0, `#${id} has an empty bounding box (${b.w}x${b.h}) while its chart is shown`);
+            if (needMarks) check(b.marks > 0 && b.markBox && b.markBox.w > 0 && b.markBox.h > 0, `#${id}'s marks have an empty bounding box: ${JSON.stringify(b)}`);
+            boxes[id] = b;
+        };
+
+        await showTab('charts');
+        checkBox('history-chart', await boxOf('history-chart'), false);
+
+        // --- parallel coordinates: one path.line per filtered run, on axes every filtered run has.
+        await showTab('parallel');
+        const axes = ['params.lr', 'params.batch_size', 'metrics.acc', 'metrics.loss'];
+        const axisMenu = await page.evaluate(`(() => {
+            const boxes = [...document.querySelectorAll('input[type=checkbox][data-axis]')];
+            if (!boxes.length) return null;
+            const want = ${JSON.stringify(axes)};
+            for (const cb of boxes) {
+                const on = want.includes(cb.dataset.axis);
+                if (cb.checked !== on) { cb.checked = on; cb.dispatchEvent(new Event('input', {bubbles: true})); cb.dispatchEvent(new Event('change', {bubbles: true})); }
+            }
+            return boxes.filter(cb => cb.checked).map(cb => cb.dataset.axis);
+        })()`);
+        if (axisMenu) check(axisMenu.length === axes.length, `the parallel coordinates' axis menu (input[data-axis]) lacks some of ${axes.join(', ')}: checked ${axisMenu.join(', ')}`);
+        else log('note: no axis menu (input[data-axis]) for the parallel coordinates: default axes');
         const lines = await page.waitFor(`(() => { const n = document.querySelectorAll('#parallel path.line').length; return n > 0 ? n : false; })()`, 5000, { what: '#parallel path.line' }).catch(() => 0);
-        check(lines === clean.length, `#parallel has ${lines} path.line; expected one per filtered run (${clean.length})`);
+        const pBox = await boxOf('parallel');
+        check(lines === clean.length, `#parallel has ${lines} path.line; expected one per filtered run (${clean.length}; axes ${axisMenu ? axisMenu.join(', ') : 'default'}; note: ${JSON.stringify(pBox?.note)})`);
+        checkBox('parallel', pBox, true);
+        const pngParallel = await page.screenshot(join(opts.work, 'compare_plots_parallel.png'));
 
         // --- scatter: params.lr against metrics.acc, one circle.point per run (all clean runs have both).
+        await showTab('scatter');
         const pick = async (sel, wanted) => {
             const values = await page.evaluate(`[...(document.querySelector('${sel}')?.options ?? [])].map(o => o.value)`);
             const v = values.find((x) => x === wanted) ?? values.find((x) => x === wanted.split('.').slice(1).join('.'));
@@ -675,29 +724,13 @@ async function caseComparePlots(opts) {
         await pick('select#scatter-x', 'params.lr');
         await pick('select#scatter-y', 'metrics.acc');
         const points = await page.waitFor(`(() => { const n = document.querySelectorAll('#scatter circle.point').length; return n > 0 ? n : false; })()`, 5000, { what: '#scatter circle.point' }).catch(() => 0);
-        check(points === clean.length, `#scatter has ${points} circle.point for params.lr x metrics.acc; expected ${clean.length}`);
+        const sBox = await boxOf('scatter');
+        check(points === clean.length, `#scatter has ${points} circle.point for params.lr x metrics.acc; expected ${clean.length} (note: ${JSON.stringify(sBox?.note)})`);
+        checkBox('scatter', sBox, true);
         log(`#parallel: ${lines} path.line, #scatter: ${points} circle.point`);
+        const infoParallel = pngInfo(pngParallel);
+        check(infoParallel && infoParallel.width === 1280 && infoParallel.height === 900, `the parallel coordinates' screenshot: ${JSON.stringify(infoParallel)}`);
 
-        // --- the charts have a non-empty box; a screenshot that is a real PNG of the viewport.
-        const boxes = await page.evaluate(`(() => {
-            const out = {};
-            for (const id of ['history-chart', 'parallel', 'scatter']) {
-                const svg = document.getElementById(id);
-                if (!svg) { out[id] = null; continue; }
-                const r = svg.getBoundingClientRect();
-                const marks = [...svg.querySelectorAll('path.series, path.line, circle.point')].map(e => e.getBoundingClientRect()).filter(b => b.width > 0 || b.height > 0);
-                let u = null;
-                for (const b of marks) u = u ? {l: Math.min(u.l, b.left), t: Math.min(u.t, b.top), r: Math.max(u.r, b.right), b: Math.max(u.b, b.bottom)} : {l: b.left, t: b.top, r: b.right, b: b.bottom};
-                out[id] = {w: r.width, h: r.height, marks: marks.length, markBox: u && {w: u.r - u.l, h: u.b - u.t}, tag: svg.tagName.toLowerCase()};
-            }
-            return out;
-        })()`);
-        for (const [id, b] of Object.entries(boxes)) {
-            check(b, `#${id} does not exist`);
-            check(b.tag === 'svg' || b.w > 0, `#${id} is a ${b.tag}`);
-            check(b.w > 0 && b.h > 0, `#${id} has an empty bounding box (${b.w}x${b.h})`);
-            if (id !== 'history-chart') check(b.marks > 0 && b.markBox && b.markBox.w > 0 && b.markBox.h > 0, `#${id}'s marks have an empty bounding box: ${JSON.stringify(b)}`);
-        }
         const shot = join(opts.work, 'compare_plots.png');
         const png = await page.screenshot(shot);
         const info = pngInfo(png);

@@ -4,6 +4,8 @@
 set -euo pipefail
 
 packages=(cmake g++ make libboost-dev nlohmann-json3-dev libcereal-dev catch2 libbenchmark-dev libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev libssl-dev chromium clang libclang-rt-14-dev
+          # `lazyscribe serve` (cpp-httplib) and its browser tests (Node drives Chromium)
+          pkg-config libcpp-httplib-dev nodejs
           # Python lazyscribe's own dependencies, for the interop tests (tests/python_oracle.hpp)
           python3-fsspec python3-slugify python3-attr python3-text-unidecode python3-unidecode python3-yaml
           # the optional handlers (yaml, Eigen) and the Python side of their tests (numpy, onnx)

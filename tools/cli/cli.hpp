@@ -97,6 +97,14 @@ struct report_options {
     selection_options selection;
 };
 
+struct serve_options {
+    std::vector<std::string> projects;
+    std::string host = "127.0.0.1";
+    int port = 8765;
+    std::chrono::milliseconds poll_interval{500};
+    std::chrono::seconds crashed_after = default_crashed_after;
+};
+
 int run_list(const global_options&, const list_options&);
 int run_show(const global_options&, const show_options&);
 int run_compare(const global_options&, const compare_options&);
@@ -104,6 +112,8 @@ int run_artifacts(const global_options&, const artifacts_options&);
 int run_export(const global_options&, const export_options&);
 int run_merge(const global_options&, const merge_options&);
 int run_report(const global_options&, const report_options&);
+/// Serves the viewer until SIGINT or SIGTERM (serve.cpp); without cpp-httplib, a failure saying so.
+int run_serve(const global_options&, const serve_options&);
 
 /// Empty when `filter` is a valid --filter expression, else why not (for the usage error).
 std::string check_filter(const std::string& filter);

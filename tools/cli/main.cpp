@@ -85,6 +85,7 @@ struct project_command_state {
     artifacts_options artifacts;
     merge_options merge;
     report_options report;
+    serve_options serve;
     bool export_json = false;
     bool merge_no_artifacts = false;
     std::size_t list_limit = 0, export_limit = 0, report_limit = 0;
@@ -194,6 +195,27 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
             if (s.report_limit_option->count() > 0) s.report.selection.limit = s.report_limit;
             run = [&g, &s] { return run_report(g, s.report); };
         });
+    }
+    // serve
+    {
+        auto& o = s.serve;
+        auto* sub = app.add_subcommand("serve",
+                                       "Serve a live viewer of projects on http://127.0.0.1:PORT/ (read-only): the "
+                                       "runs table, step histories, comparisons, plots and artifacts");
+        sub->add_option("projects", o.projects, "Project files (or folders holding project.json)")
+            ->required()
+            ->expected(1, -1);
+        sub->add_option("--port,-p", o.port, "Port to listen on (0: a free one; default 8765)")
+            ->check(CLI::Range(0, 65535));
+        sub->add_option("--host", o.host,
+                        "Address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to the "
+                        "network, without authentication)");
+        sub->add_option_function<std::int64_t>(
+               "--poll-interval", [&o](std::int64_t ms) { o.poll_interval = std::chrono::milliseconds(ms); },
+               "How often to look for changed files, in milliseconds (default 500)")
+            ->check(CLI::Range(std::int64_t{20}, std::int64_t{60000}));
+        add_crashed_after(sub, o.crashed_after);
+        sub->callback([&run, &g, &s] { run = [&g, &s] { return run_serve(g, s.serve); }; });
     }
 }
 

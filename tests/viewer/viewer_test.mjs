@@ -185,8 +185,10 @@ async function stopServe(server) {
     server.stopping = true;
     if (server.child.exitCode !== null || server.child.signalCode !== null) return;
     const exited = new Promise((r) => server.child.once('exit', (code, signal) => r({ code, signal })));
+    const started = Date.now();
     server.child.kill('SIGTERM');
     const r = await Promise.race([exited, sleep(5000).then(() => null)]);
+    if (r && Date.now() - started > 1000) log(`note: lazyscribe serve took ${Date.now() - started} ms to stop after SIGTERM`);
     if (!r) {
         log('lazyscribe serve did not stop within 5 s of SIGTERM; killing it');
         killChild(server.child);
@@ -532,7 +534,11 @@ async function caseLive(opts) {
     check(running, `no running run in ${project} within 20 s of starting the writer (stderr: ${writerErr.trim()})`);
     log(`the writer's run ${running.slug} is running`);
 
-    const server = await startServe(opts, [dir], { extra: ['--poll-interval-ms', '200'] });
+    // The spec names the option --poll-interval-ms; accept --poll-interval (milliseconds) too.
+    const help = runCli(opts, ['serve', '--help'], { allowFail: true }).stdout;
+    const pollOption = /--poll-interval-ms\b/.test(help) ? '--poll-interval-ms' : /--poll-interval\b/.test(help) ? '--poll-interval' : null;
+    if (pollOption !== '--poll-interval-ms') log(`note: lazyscribe serve has no --poll-interval-ms (the spec's name); using ${pollOption ?? 'the default interval'}`);
+    const server = await startServe(opts, [dir], { extra: pollOption ? [pollOption, '200'] : [] });
     const page = await openPage(server.url);
     try {
         const slug = running.slug;
@@ -955,9 +961,33 @@ async function caseRefuse(opts) {
                 log(`connect to ${a.address}:${server.port}: ${outcome}`);
             }
         }
-    } finally {
+
+        // The event stream: a version event on connect; and SIGTERM still stops the server while a
+        // client holds the stream open (as every open page does).
+        const events = await new Promise((resolveEv, reject) => {
+            const req = http.get({ host: '127.0.0.1', port: server.port, path: '/api/events', agent: false }, (res) => {
+                let text = '';
+                const timer = setTimeout(() => resolveEv({ res, req, status: res.statusCode, type: res.headers['content-type'], text }), 5000);
+                res.on('data', (d) => {
+                    text += d.toString();
+                    if (/event: version\ndata: \{.*"version".*\}\n\n/.test(text)) {
+                        clearTimeout(timer);
+                        resolveEv({ res, req, status: res.statusCode, type: res.headers['content-type'], text });
+                    }
+                });
+                res.on('error', () => {});
+            });
+            req.on('error', reject);
+        });
+        check(events.status === 200 && /^text\/event-stream/.test(events.type ?? ''), `/api/events answered ${events.status} ${events.type}`);
+        check(/event: version\ndata: \{.*"version".*\}\n\n/.test(events.text), `/api/events sent no version event within 5 s: ${JSON.stringify(events.text.slice(0, 200))}`);
+        const stopStart = Date.now();
         const r = await stopServe(server);
-        if (r && r.hung) fail('lazyscribe serve did not stop on SIGTERM within 5 s');
+        events.req.destroy();
+        check(!(r && r.hung), 'lazyscribe serve did not stop within 5 s of SIGTERM while a client held /api/events open (every open page does)');
+        log(`/api/events sends its version event; SIGTERM with an open event stream stops the server in ${Date.now() - stopStart} ms (exit ${JSON.stringify(r)})`);
+    } finally {
+        await stopServe(server);
     }
 }
 

@@ -788,6 +788,10 @@ async function caseScroll(opts) {
             return {readyAt: window.__lazyscribeTest.readyAt, fp: paint['first-paint'] ?? null, fcp: paint['first-contentful-paint'] ?? null};
         })()`);
         metric('time_to_ready_100k', timing.readyAt ?? wall, 'ms');
+        const fetches = await page.evaluate(`performance.getEntriesByType('resource').map(e => ({name: new URL(e.name).pathname, start: Math.round(e.startTime), duration: Math.round(e.duration), size: e.transferSize}))`);
+        const apiRuns = fetches.find((f) => f.name === '/api/runs');
+        if (apiRuns) metric('page_fetch_api_runs_100k', apiRuns.duration, 'ms');
+        log(`page requests before ready: ${fetches.filter((f) => timing.readyAt === null || f.start <= timing.readyAt).map((f) => `${f.name} at ${f.start} ms took ${f.duration} ms`).join('; ')}`);
         if (timing.fp !== null) metric('first_paint_100k', timing.fp, 'ms');
         if (timing.fcp !== null) metric('first_contentful_paint_100k', timing.fcp, 'ms');
         // The first paint showing rows: ready plus one frame.

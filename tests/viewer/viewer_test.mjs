@@ -480,7 +480,7 @@ async function caseTable(opts) {
 // ---------------------------------------------------------------------------------------------
 // Case: live — a writer logs a run slowly; the open page follows it without reloading.
 
-const LIVE_STEPS = 40;
+const LIVE_STEPS = 60;
 const LIVE_INTERVAL_MS = 250;
 
 /** Points of an SVG path: coordinate pairs of its M/L commands (H/V count one each). */
@@ -539,7 +539,7 @@ async function caseLive(opts) {
     const pollOption = /--poll-interval-ms\b/.test(help) ? '--poll-interval-ms' : /--poll-interval\b/.test(help) ? '--poll-interval' : null;
     if (pollOption !== '--poll-interval-ms') log(`note: lazyscribe serve has no --poll-interval-ms (the spec's name); using ${pollOption ?? 'the default interval'}`);
     const server = await startServe(opts, [dir], { extra: pollOption ? [pollOption, '200'] : [] });
-    const page = await openPage(server.url);
+    const page = await openPage(`${server.url}#select=0:${encodeURIComponent(running.slug)}`);
     try {
         const slug = running.slug;
         const rowSel = `tr.run[data-slug="${slug}"]`;
@@ -549,7 +549,12 @@ async function caseLive(opts) {
         const version0 = await page.evaluate('document.body.dataset.version');
         check(version0, 'document.body.dataset.version is empty');
 
-        await selectRow(page, slug);
+        // Opened with #select=0:SLUG: the run should be selected already; otherwise click its box.
+        const preselected = await page.evaluate(`document.querySelector(${JSON.stringify(rowSel + ' input.select')})?.checked === true`);
+        if (!preselected) {
+            log('note: #select=0:SLUG in the URL did not select the run; selecting it with a click');
+            await selectRow(page, slug);
+        }
         const series = `#history-chart path.series[data-slug="${slug}"]`;
         await page.waitFor(`!!document.querySelector(${JSON.stringify(series)})`, 10000, { what: `${series} to be drawn` });
         const metricName = await page.evaluate(`document.querySelector('select#history-metric')?.value ?? null`);
@@ -845,6 +850,32 @@ async function caseScroll(opts) {
         metric('scroll_render_middle_100k', mid.ms, 'ms');
         metric('scroll_render_bottom_100k', bottom.ms, 'ms');
         log(`middle: ${JSON.stringify(mid)}; bottom: ${JSON.stringify(bottom)}`);
+
+        // Degradation limits over 100,000 runs: parallel <= 1,000 lines, scatter <= 5,000 points,
+        // history overlay <= 10 runs, each with a .chart-note saying what was left out.
+        const showTab = async (name) => {
+            const sel = `#tabs button[data-tab="${name}"]`;
+            if (await page.evaluate(`!!document.querySelector('${sel}')`)) await page.click(sel);
+        };
+        const chart = (id, mark) => page.evaluate(`(() => {
+            const svg = document.getElementById('${id}');
+            const note = svg && svg.parentElement && svg.parentElement.querySelector('.chart-note');
+            return {marks: svg ? svg.querySelectorAll('${mark}').length : -1, note: note ? note.textContent.trim() : null};
+        })()`);
+        await showTab('parallel');
+        const par = await page.waitFor(`(() => { const n = document.querySelectorAll('#parallel path.line').length; return n > 0 ? n : false; })()`, 30000, { what: '#parallel path.line over 100,000 runs' }).then(() => chart('parallel', 'path.line'));
+        check(par.marks > 0 && par.marks <= 1000, `#parallel draws ${par.marks} path.line over ${SCROLL_RUNS} runs (at most 1,000)`);
+        check(par.note, `#parallel samples ${par.marks} of ${SCROLL_RUNS} runs without a .chart-note saying so`);
+        await showTab('scatter');
+        const sca = await page.waitFor(`(() => { const n = document.querySelectorAll('#scatter circle.point').length; return n > 0 ? n : false; })()`, 30000, { what: '#scatter circle.point over 100,000 runs' }).then(() => chart('scatter', 'circle.point'));
+        check(sca.marks > 0 && sca.marks <= 5000, `#scatter draws ${sca.marks} circle.point over ${SCROLL_RUNS} runs (at most 5,000)`);
+        check(sca.note, `#scatter samples ${sca.marks} of ${SCROLL_RUNS} runs without a .chart-note saying so`);
+        await showTab('charts');
+        const his = await chart('history-chart', 'path.series');
+        check(his.marks <= 10, `#history-chart overlays ${his.marks} runs (at most 10)`);
+        const legend = await page.evaluate(`Math.max(0, ...[...document.querySelectorAll('.legend')].map(l => l.children.length))`);
+        check(legend <= 10, `a legend has ${legend} entries (at most 10)`);
+        log(`degradation: parallel ${par.marks} lines (${par.note}); scatter ${sca.marks} points (${sca.note}); history ${his.marks} series; largest legend ${legend}`);
 
         const mem = await page.memory();
         metric('js_heap_used_100k', mem.usedJSHeap / 1048576, 'MiB');

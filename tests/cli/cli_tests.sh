@@ -78,6 +78,16 @@ json.dump([exp], open(sys.argv[1], "w"), indent=4, sort_keys=True)
 PY
 }
 
+# report_data HTML: the data a report embeds, into $WORK/out (for q).
+report_data() {
+    python3 - "$1" >"$WORK/out" <<'PY' || fail "no data script in $1"
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+found = re.search(r'<script id="lazyscribe-data" type="application/json">(.*?)</script>', text, re.S)
+sys.exit(1) if found is None else sys.stdout.write(found.group(1))
+PY
+}
+
 # make_live: writes the live runs' project into $WORK/live (L); the time it took is [T0, T1].
 make_live() {
     [ -x "$LIVE_PROJECT" ] || fail "no live_project program (6th argument)"
@@ -470,41 +480,60 @@ read_only)
 
 # ---- report -------------------------------------------------------------------------------------
 report_html)
+    # The viewer's page with the data embedded (docs/viewer.md, "The static report").
     ok report 01_basic -o "$WORK/basic.html"
-    has "$WORK/out" "wrote $WORK/basic.html: 2 experiments, 4 metric charts"
+    has "$WORK/out" "wrote $WORK/basic.html: 2 experiments, details of 2, series of 0, "
     html=$WORK/basic.html
     has "$html" "<!DOCTYPE html>"
-    has "$html" "<title>lazyscribe report: project.json</title>"
-    eq "$(grep -o '<tr class="experiment"' "$html" | wc -l)" 2
-    eq "$(grep -o '<figure class="chart metric-chart"' "$html" | wc -l)" 4
-    eq "$(grep -o '<rect class="bar"' "$html" | wc -l)" 5
+    has "$html" "<title>lazyscribe report: 01_basic/project.json</title>"
+    [ ! -e "$html.tmp" ] || fail "the temporary file was left behind"
+    report_data "$html"
+    eq "$(q /runs/count /runs/live /runs/runs/slug/0 /runs/metrics/accuracy/1 /runs/params/learning_rate/0)" \
+        $'2\nfalse\nbaseline-20240115100000\n0.875\n0.1'
+    eq "$(q /details/0:baseline-20240115100000/parameters/notes '#/histories' /view/policy/max_size)" $'first try\n0\n20971520'
     # self-contained: no external resource of any kind
     lacks "$html" "<link"
     lacks "$html" "src="
     lacks "$html" "@import"
-    lacks "$html" "url("
+    eq "$(grep -o 'url([^#"]' "$html" | wc -l)" 0 "(url() other than to an element of the page)"
     eq "$(grep -o 'https\?://[^"]*' "$html" | sort -u)" "http://www.w3.org/2000/svg"
-    # every user string is escaped
+    # every user string stays data: '<' is escaped inside the data script, the title is HTML-escaped
     ok report "$DATA/hostile" -o "$WORK/hostile.html" --title '<b>T</b> & co'
     html=$WORK/hostile.html
     has "$html" "<title>&lt;b&gt;T&lt;/b&gt; &amp; co</title>"
-    has "$html" "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;"
-    has "$html" "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
     lacks "$html" "<script>alert"
     lacks "$html" "<img"
     lacks "$html" "<svg onload"
-    lacks "$html" "</td><b>"
     lacks "$html" $'\033'
-    eq "$(grep -o '<script' "$html" | wc -l)" 1
-    # list metrics become line charts; non-finite values are counted, not drawn
+    eq "$(grep -o '<script' "$html" | wc -l)" 2 "(the page's script and the data)"
+    report_data "$html"
+    has "$WORK/out" '\u003cscript>alert(\"name\")\u003c/script>'
+    # list metrics are series against their index; non-finite numbers are spelled, not lost
     ok report 07_unicode -o "$WORK/unicode.html"
-    eq "$(grep -o '<polyline class="series"' "$WORK/unicode.html" | wc -l)" 1
-    eq "$(grep -o '<circle class="point"' "$WORK/unicode.html" | wc -l)" 3
-    ok report 08_edge_cases/special_numbers -o "$WORK/special.html" --metric nan --metric tiny
-    has "$WORK/special.html" "Not drawn: 1 value that are not finite"
-    eq "$(grep -o '<rect class="bar"' "$WORK/special.html" | wc -l)" 1
+    report_data "$WORK/unicode.html"
+    eq "$(q /histories/0:experience-uber-grosse-20240601000000/loss_curve/values /runs/metrics/loss_curve/0/list)" \
+        $'[0.9,0.5,0.25]\n3'
+    ok report 08_edge_cases/special_numbers -o "$WORK/special.html"
+    report_data "$WORK/special.html"
+    eq "$(q /runs/metrics/nan/0 /runs/metrics/pos_inf/0 /runs/metrics/neg_inf/0)" $'NaN\nInfinity\n-Infinity'
     ok report 08_edge_cases/empty -o "$WORK/empty.html"
-    has "$WORK/empty.html" "No numeric metrics."
+    report_data "$WORK/empty.html"
+    eq "$(q /runs/count)" 0
+    # the size policy: details past --details are left out with a note; a table over --max-size fails
+    ok report 01_basic -o "$WORK/one.html" --details 1
+    has "$WORK/out" "details of 1, "
+    has "$WORK/out" "note: the page holds the details of 1 of 2 runs (--details 1); \`lazyscribe serve\` shows everything"
+    report_data "$WORK/one.html"
+    eq "$(q '#/details')" 1
+    last_args="report --max-size 65536"; run report 01_basic -o "$WORK/small.html" --max-size 65536
+    expect_rc 1
+    has "$WORK/err" "small.html: the runs table of 2 experiments alone takes "
+    has "$WORK/err" "over --max-size 64.0 KiB; choose fewer runs (--where, --status, --limit) or raise --max-size"
+    [ ! -e "$WORK/small.html" ] || fail "a refused report was written"
+    # the selection options choose the runs, as in list
+    ok report 01_basic -o "$WORK/where.html" --where 'params.max_depth > 6'
+    report_data "$WORK/where.html"
+    eq "$(q /runs/count /runs/runs/short_slug/0)" $'1\ntuned-model'
     ;;
 
 report_chromium)
@@ -527,21 +556,21 @@ report_chromium)
             --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
             --window-size=1280,2000 "$@" 2>>"$WORK/chromium.log"
     }
-    # The fragment asks the page's script to sort the experiments by accuracy (column 8), descending.
-    browse --dump-dom "file://$WORK/report.html#sort=experiments:8:desc" >"$WORK/dom.html" \
+    # The page's script renders the embedded data; the fragment sets its filter box.
+    browse --virtual-time-budget=10000 --dump-dom "file://$WORK/report.html" >"$WORK/dom.html" \
         || fail "chromium --dump-dom failed (see $WORK/chromium.log)"
     dom=$WORK/dom.html
     has "$dom" 'data-ready="1"'  # the script ran to the end
-    eq "$(grep -o '<tr class="experiment"' "$dom" | wc -l)" 5 "(table rows)"
-    eq "$(grep -o '<tr class="test"' "$dom" | wc -l)" 3 "(test rows)"
-    eq "$(grep 'class="chart metric-chart"' "$dom" | grep -o '<rect class="bar"' | wc -l)" 10 "(metric bars)"
-    eq "$(grep 'class="chart test-chart"' "$dom" | grep -o '<rect class="bar"' | wc -l)" 4 "(test bars)"
-    eq "$(grep -o '<figure class="chart metric-chart"' "$dom" | wc -l)" 7 "(metric charts)"
-    order=$(grep -o '<tr class="experiment" data-index="[0-9]*" data-slug="[^"]*"' "$dom" | sed 's/.*data-slug="//; s/"$//' | tr '\n' ' ')
-    eq "$order" "tuned-model-20240116083000 baseline-20240115100000 churn-model-20240201120000 script-alert-name-script-20240801000000 plain-simple-20240802000000 " "(sorted rows)"
-    has "$dom" 'aria-sort="descending"'
+    has "$dom" 'data-mode="static"'
+    eq "$(grep -o '<tr class="run[ "]' "$dom" | wc -l)" 5 "(table rows)"
+    has "$dom" "5 of 5 runs"
+    browse --virtual-time-budget=10000 --dump-dom "file://$WORK/report.html#where=metrics.accuracy%20%3E%200.8" \
+        >"$WORK/dom2.html" || fail "chromium --dump-dom failed (see $WORK/chromium.log)"
+    order=$(grep -o '<tr class="run[^>]*data-slug="[^"]*"' "$WORK/dom2.html" | sed 's/.*data-slug="//; s/"$//' | sort | tr '\n' ' ')
+    eq "$order" "baseline-20240115100000 tuned-model-20240116083000 " "(filtered rows)"
+    has "$WORK/dom2.html" "2 of 5 runs"
     # nothing the hostile project holds became markup
-    eq "$(grep -o '<script' "$dom" | wc -l)" 1 "(script elements)"
+    eq "$(grep -o '<script' "$dom" | wc -l)" 2 "(script elements: the page's and the data)"
     lacks "$dom" "<img"
     lacks "$dom" "<svg onload"
     # and the page renders to a non-trivial image
@@ -840,33 +869,36 @@ live_export)
 live_report)
     make_live
     ok report "$L" -o "$WORK/r.html"
-    html=$WORK/r.html
-    # loss: the histories (sparse steps), of the failed and crashed runs too (journals), the running
-    # run, and the [[0, 1.0], [5, 0.6]] list, all against the step
-    loss=$(grep '<figure class="chart metric-chart" data-metric="loss">' "$html")
-    eq "$(grep -o '<polyline class="series"' <<<"$loss" | wc -l)" 6 "(loss curves)"
-    has <(echo "$loss") "<title>Baseline curves, step 5: 0.6</title>"
-    has <(echo "$loss") "<title>Finished sweep, step 100: 0.5</title>"
-    has <(echo "$loss") "<title>Crashed run, step 9: 0.1</title>"
-    lacks <(echo "$loss") "Not drawn"
-    acc=$(grep 'data-metric="acc"' "$html")
-    has <(echo "$acc") "<title>Baseline curves, step 2: 0.9</title>"  # a plain list: against its index
-    val=$(grep 'data-metric="val/acc"' "$html")
-    eq "$(grep -o '<circle class="point"' <<<"$val" | wc -l)" 2 "(val/acc points: the NaN is not drawn)"
-    has "$html" '<td class="status status-crashed">crashed</td>'
-    has "$html" '<td class="status status-failed">failed</td>'
-    has "$html" '<td class="status status-running">running</td>'
-    lacks "$html" 'lazyscribe.status='
-    # A 5,000-point history is thinned to at most 2,000 points, its spike kept.
+    has "$WORK/out" "6 experiments, details of 6, series of 6, "
+    report_data "$WORK/r.html"
+    # statuses as the runs read (the running one's heartbeat is fresh), never the status tag
+    eq "$(q /runs/runs/status)" '["finished","finished","failed","crashed","crashed","running"]'
+    lacks "$WORK/out" 'lazyscribe.status='
+    # each live run's histories (from its history artifact or, failed, crashed or running, its
+    # journal) and the plain list of the Python-style run, against its index
+    eq "$(q /runs/runs/histories/1 /runs/runs/histories/0)" $'["loss","val/acc","grad \\"norm\\", l2"]\n["acc"]'
+    eq "$(q /histories/0:finished-sweep-20240601120000/loss/steps/1 /histories/0:finished-sweep-20240601120000/loss/total)" \
+        $'10\n11'
+    eq "$(q /histories/0:finished-sweep-20240601120000/val~1acc/values)" '[0.5,null,0.9]'  # NaN: a gap
+    eq "$(q /histories/0:crashed-run-20240601140000/loss/total /histories/0:baseline-curves-20240601120000/acc/values)" \
+        $'10\n[0.5,0.7,0.9]'
+    eq "$(q /details/0:diverged-20240601120000/histories/0/max /details/0:diverged-20240601120000/status)" $'6.0\nfailed'
+    # A 5,000-point history is thinned to --max-points (500) points, its spike at step 3333 kept.
     ok report "$L/long" -o "$WORK/long.html"
-    lr=$(grep 'data-metric="lr"' "$WORK/long.html")
-    points=$(grep -o 'points="[^"]*"' <<<"$lr" | tr ' ' '\n' | wc -l)
-    [ "$points" -le 2000 ] && [ "$points" -ge 1000 ] || fail "lr: $points points in the page"
-    eq "$(grep -o '<circle' <<<"$lr" | wc -l)" 0 "(no markers on a long curve)"
+    report_data "$WORK/long.html"
+    eq "$(q /histories/0:long-run-20240601120000/lr/total /histories/0:long-run-20240601120000/lr/sampled \
+           '#/histories/0:long-run-20240601120000/lr/steps')" $'5000\ntrue\n500'
+    python3 - "$WORK/out" <<'PY' || fail "the spike was thinned away"
+import json, sys
+h = json.load(open(sys.argv[1]))["histories"]["0:long-run-20240601120000"]["lr"]
+top = max(range(len(h["values"])), key=lambda i: h["values"][i])
+sys.exit(0 if (h["steps"][top], h["values"][top]) == (3333, 10.0) else 1)
+PY
+    ok report "$L/long" -o "$WORK/long2.html" --max-points 100
+    report_data "$WORK/long2.html"
+    eq "$(q '#/histories/0:long-run-20240601120000/lr/values')" 100
     ok export "$L/long" --histories
     eq "$(grep -c ',lr,3333,' "$WORK/out")" 1
-    top=$(grep -o 'points="[^"]*"' <<<"$lr" | tr ' ' '\n' | cut -d, -f2 | tr -d '"' | sort -n | sed -n 1p)
-    eq "$top" "12.00" "(the spike at step 3333 is the highest point: y = the top of the frame)"
     ;;
 
 live_errors)

@@ -93,8 +93,11 @@ struct report_options {
     std::string project;
     std::string output;
     std::optional<std::string> title;
-    std::vector<std::string> metrics;  // empty: every numeric metric (scalars and lists)
+    std::vector<std::string> metrics;  // the metric columns shown first (empty: the page chooses)
     selection_options selection;
+    std::size_t max_size = 20u << 20;  // bytes of the page at most
+    std::size_t details = 1000;        // runs whose details and series are embedded, at most
+    std::size_t max_points = 500;      // points of one series, at most
 };
 
 struct serve_options {

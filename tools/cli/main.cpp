@@ -182,14 +182,21 @@ void add_project_commands(CLI::App& app, const global_options& g, project_comman
     {
         auto& o = s.report;
         auto* sub = app.add_subcommand("report",
-                                       "Write a self-contained HTML report: a sortable table and "
-                                       "a chart per metric");
+                                       "Write the viewer's page (as `serve` shows it) as one self-contained HTML "
+                                       "file with the data embedded");
         sub->add_option("project", o.project, "Project file (or a folder holding project.json)")->required();
         sub->add_option("--output,-o", o.output, "HTML file to write")->required();
         sub->add_option("--title", o.title, "Page title (default: the project file name)");
         sub->add_option("--metric,-m", o.metrics,
-                        "Metric to chart (repeatable; default: every metric holding numbers or lists of numbers)")
+                        "Metric column shown first (repeatable; default: the page's choice)")
             ->allow_extra_args(false);
+        sub->add_option("--max-size", o.max_size,
+                        "Largest page in bytes (default 20 MiB): series, then details, are left out to fit")
+            ->check(CLI::Range(std::size_t{1} << 16, std::size_t{1} << 34));
+        sub->add_option("--details", o.details,
+                        "Runs whose details and series are embedded, at most (default 1000, in table order)");
+        sub->add_option("--max-points", o.max_points, "Points of one series, at most (default 500)")
+            ->check(CLI::Range(std::size_t{4}, std::size_t{1000000}));
         add_selection(sub, o.selection, s.report_limit, s.report_limit_option);
         sub->callback([&run, &g, &s] {
             if (s.report_limit_option->count() > 0) s.report.selection.limit = s.report_limit;

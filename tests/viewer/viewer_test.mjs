@@ -31,7 +31,7 @@ const { launch, track, killChild, setHardTimeout, SkipError, sleep, withTimeout 
 // Arguments, assertions, logging.
 
 function parseArgs(argv) {
-    const opts = { case: null, cli: null, writer: null, work: null, fixtures: null, keep: false };
+    const opts = { case: null, cli: null, writer: null, work: null, fixtures: null };
     for (let i = 0; i < argv.length; ++i) {
         let a = argv[i];
         const eq = a.startsWith('--') ? a.indexOf('=') : -1;
@@ -47,7 +47,6 @@ function parseArgs(argv) {
         else if (a === '--writer') opts.writer = next() || null;
         else if (a === '--work') opts.work = resolve(next());
         else if (a === '--fixtures') opts.fixtures = resolve(next());
-        else if (a === '--keep') opts.keep = true;
         else if (a.startsWith('--')) usage(`unknown option ${a}`);
         else if (!opts.case) opts.case = a;
         else usage(`unexpected argument ${a}`);
@@ -382,6 +381,13 @@ async function caseTable(opts) {
     const listed = cliJson(opts, ['list', project]);
     const server = await startServe(opts, [project]);
     check(server.experiments === listed.length, `serve says ${server.experiments} experiments, lazyscribe list shows ${listed.length}`);
+    // /api/runs is strict JSON; non-finite numbers are strings (fixture 08's special numbers).
+    const doc = await getJson(server, '/api/runs');
+    check(doc.count === listed.length && doc.runs.slug.length === listed.length, `/api/runs has count ${doc.count} and ${doc.runs?.slug?.length} slugs; lazyscribe list shows ${listed.length}`);
+    const special = doc.runs.slug.indexOf('special-numbers-20240703000000');
+    check(special >= 0, '/api/runs lacks the special-numbers fixture run');
+    const got = ['nan', 'pos_inf', 'neg_inf'].map((m) => doc.metrics[m]?.[special]);
+    check(JSON.stringify(got) === JSON.stringify(['NaN', 'Infinity', '-Infinity']), `/api/runs gives the non-finite metrics as ${JSON.stringify(got)}; expected ["NaN","Infinity","-Infinity"]`);
     const page = await openPage(server.url);
     try {
         // --- the table renders.

@@ -170,7 +170,7 @@ list_select)
     eq "$(where_slugs 'created_at < 2024-01-16 and author = alice')" 1
     eq "$(where_slugs 'tag !~ v and slug = baseline')" 0
     # a filter on a field no experiment has is an error with a hint, never an empty table
-    for bad in 'metrics.acuracy > 0.8' 'lr > 0.1' 'metrics.accuracy >' 'metrics.accuracy > 0.8 and' \
+    for bad in 'metrics.acuracy > 0.8' 'lr > 0.1' 'metrics.accuracy >' 'metrics.accuracy > 0.8 and' 'name ~= x' \
                'status = runing' '(tag = a' 'params.learning_rate > 0.1 or'; do
         last_args="list --where $bad"; run list 01_basic --where "$bad"
         expect_rc 2

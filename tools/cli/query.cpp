@@ -80,7 +80,9 @@ std::vector<token> tokenize(std::string_view text) {
             i = j + 1;
         } else if (c == '=' || c == '!' || c == '<' || c == '>' || c == '~') {
             std::string op(1, c);
-            if (i + 1 < text.size() && (text[i + 1] == '=' || (c == '!' && text[i + 1] == '~'))) op += text[i + 1];
+            // "~=" is "~" then "=" (an error), not a two-character operator
+            if (i + 1 < text.size() && ((text[i + 1] == '=' && c != '~') || (c == '!' && text[i + 1] == '~')))
+                op += text[i + 1];
             if (op == "!") throw query_error("query: '!' must be followed by '=' or '~'" + at(column));
             out.push_back({token_kind::op, op, column});
             i += op.size();
@@ -116,7 +118,7 @@ op parse_op(const std::string& text) {
     if (text == ">") return op::gt;
     if (text == ">=") return op::ge;
     if (text == "~") return op::contains;
-    return op::not_contains;
+    return op::not_contains;  // "!~": the tokenizer makes no other
 }
 
 enum class field_kind { metric, parameter, tag, name, author, status, slug, created_at, last_updated, project };

@@ -326,7 +326,9 @@ int run_serve(const global_options& /*g*/, const serve_options& o) {
 
     httplib::Server server;
     server.new_task_queue = [] { return new httplib::ThreadPool(32); };  // event streams hold a thread each
-    server.set_keep_alive_timeout(30);
+    // An idle keep-alive connection holds a pool thread until it times out, and the server's
+    // stop() waits for it: short, so that SIGTERM ends the server at once.
+    server.set_keep_alive_timeout(1);
     server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
         if (req.method != "GET" && req.method != "HEAD") {
             res.set_header("Allow", "GET, HEAD");
@@ -334,6 +336,10 @@ int run_serve(const global_options& /*g*/, const serve_options& o) {
             return httplib::Server::HandlerResponse::Handled;
         }
         res.set_header("Cache-Control", "no-store");
+        // No compression: on loopback it costs more than it saves, and Debian's cpp-httplib
+        // compresses with Brotli at its highest quality (8 s for a 15 MiB runs document). The
+        // request object is the server's own, not const; its header is dropped before routing.
+        const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
         return httplib::Server::HandlerResponse::Unhandled;
     });
     server.Get("/", [&](const httplib::Request&, httplib::Response& res) {

@@ -546,11 +546,7 @@ async function caseLive(opts) {
     check(running, `no running run in ${project} within 20 s of starting the writer (stderr: ${writerErr.trim()})`);
     log(`the writer's run ${running.slug} is running`);
 
-    // The spec names the option --poll-interval-ms; accept --poll-interval (milliseconds) too.
-    const help = runCli(opts, ['serve', '--help'], { allowFail: true }).stdout;
-    const pollOption = /--poll-interval-ms\b/.test(help) ? '--poll-interval-ms' : /--poll-interval\b/.test(help) ? '--poll-interval' : null;
-    if (pollOption !== '--poll-interval-ms') log(`note: lazyscribe serve has no --poll-interval-ms (the spec's name); using ${pollOption ?? 'the default interval'}`);
-    const server = await startServe(opts, [dir], { extra: pollOption ? [pollOption, '200'] : [] });
+    const server = await startServe(opts, [dir], { extra: ['--poll-interval', '200'] });
     const page = await openPage(`${server.url}#select=0:${encodeURIComponent(running.slug)}`);
     try {
         const slug = running.slug;

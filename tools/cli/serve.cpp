@@ -70,15 +70,21 @@ public:
     // The poller: every poll interval, the signature; a new snapshot when it changed.
     void poll() {
         std::unique_lock lock(mutex_);
+        // A big project takes seconds to open: the poller then waits as long as the last
+        // opening took, so that a live run's steady appends cost at most half of a core.
+        std::chrono::steady_clock::duration pause = options_.poll_interval;
         while (!stopping_) {
-            changed_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+            changed_.wait_for(lock, pause, [this] { return stopping_; });
             if (stopping_) break;
             const auto old = current_;
             lock.unlock();
             try {
                 const std::string now = signature(old.get());
                 if (now != old->signature) {
+                    const auto started = std::chrono::steady_clock::now();
                     auto next = build(now);
+                    pause = std::max<std::chrono::steady_clock::duration>(options_.poll_interval,
+                                                                          std::chrono::steady_clock::now() - started);
                     lock.lock();
                     current_ = std::move(next);
                     changed_.notify_all();

@@ -182,6 +182,14 @@ list_select)
     run list 01_basic --filter 'acuracy>0.8'
     expect_rc 2
     has "$WORK/err" "unknown field 'metrics.acuracy'"
+    # the names a query may use come from every experiment, whatever --status keeps; an empty
+    # project has no unknown field (nothing to match)
+    ok list 01_basic --status running --where 'metrics.loss < 1' --json
+    eq "$(q '#')" 0
+    ok list 08_edge_cases/empty --where 'metrics.loss < 1' --json
+    eq "$(q '#')" 0
+    # a stored null is no value; the status tag is not a tag
+    eq "$(where_slugs 'tag ~ lazyscribe')" 0
     run list 01_basic --where 'metrics.accuracy > 0.8 tag = x'
     has "$WORK/err" "query: expected 'and', 'or' or the end, not 'tag' at column 24"
     ;;
@@ -527,7 +535,7 @@ report_html)
     eq "$(q '#/details')" 1
     last_args="report --max-size 65536"; run report 01_basic -o "$WORK/small.html" --max-size 65536
     expect_rc 1
-    has "$WORK/err" "small.html: the runs table of 2 experiments alone takes "
+    has "$WORK/err" "small.html: the page with the runs table of 2 experiments alone takes "
     has "$WORK/err" "over --max-size 64.0 KiB; choose fewer runs (--where, --status, --limit) or raise --max-size"
     [ ! -e "$WORK/small.html" ] || fail "a refused report was written"
     # the selection options choose the runs, as in list
@@ -577,6 +585,26 @@ report_chromium)
     browse --screenshot="$WORK/report.png" "file://$WORK/report.html" || fail "chromium --screenshot failed"
     [ "$(head -c 8 "$WORK/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "not a PNG"
     [ "$(stat -c %s "$WORK/report.png")" -gt 20000 ] || fail "the screenshot is nearly empty"
+    ;;
+
+serve_errors)
+    # A port in use is an error naming it (cpp-httplib's SO_REUSEPORT would share it silently).
+    "$LAZYSCRIBE" serve 01_basic --port 0 >"$WORK/first.out" 2>&1 &
+    first=$!
+    for _ in $(seq 100); do grep -q "^lazyscribe: serving" "$WORK/first.out" && break; sleep 0.1; done
+    port=$(sed -n 's/^lazyscribe: serving 2 experiments of 1 project at http:\/\/127.0.0.1:\([0-9]*\)\/$/\1/p' "$WORK/first.out")
+    [ -n "$port" ] || { kill "$first"; fail "serve did not start: $(cat "$WORK/first.out")"; }
+    last_args="serve --port $port"; run serve 01_basic --port "$port"
+    kill "$first"
+    wait "$first" || fail "serve did not stop cleanly on SIGTERM"
+    expect_rc 1
+    has "$WORK/err" "lazyscribe: error: serve: cannot listen on 127.0.0.1:$port: Address already in use"
+    # a missing project fails before listening; a bad port is a usage error
+    last_args="serve missing"; run serve "$WORK/missing" --port 0
+    expect_rc 1
+    has "$WORK/err" "no such project file"
+    last_args="serve --port 70000"; run serve 01_basic --port 70000
+    expect_rc 2
     ;;
 
 # ---- repo: artifact repositories ----------------------------------------------------------------
@@ -876,7 +904,10 @@ live_report)
     lacks "$WORK/out" 'lazyscribe.status='
     # each live run's histories (from its history artifact or, failed, crashed or running, its
     # journal) and the plain list of the Python-style run, against its index
-    eq "$(q /runs/runs/histories/1 /runs/runs/histories/0)" $'["loss","val/acc","grad \\"norm\\", l2"]\n["acc"]'
+    eq "$(q /runs/runs/histories/1 /runs/runs/histories/0)" $'["loss","val/acc","grad \\"norm\\", l2"]\n["acc","loss"]'
+    # [[step, value], ...] pairs are a series against their steps
+    eq "$(q /histories/0:baseline-curves-20240601120000/loss/steps /histories/0:baseline-curves-20240601120000/loss/values)" \
+        $'[0,5]\n[1.0,0.6]'
     eq "$(q /histories/0:finished-sweep-20240601120000/loss/steps/1 /histories/0:finished-sweep-20240601120000/loss/total)" \
         $'10\n11'
     eq "$(q /histories/0:finished-sweep-20240601120000/val~1acc/values)" '[0.5,null,0.9]'  # NaN: a gap

@@ -94,7 +94,7 @@ int run_report(const global_options& /*g*/, const report_options& o) {
     const std::size_t page_size = viewer_page().size() + 4096;
     std::size_t total = page_size + runs_size;
     if (total > o.max_size) {
-        throw failure(path.string() + ": the runs table of " + std::to_string(chosen.size()) +
+        throw failure(path.string() + ": the page with the runs table of " + std::to_string(chosen.size()) +
                       " experiments alone takes " + size_text(total) + ", over --max-size " + size_text(o.max_size) +
                       "; choose fewer runs (--where, --status, --limit) or raise --max-size");
     }

@@ -195,6 +195,7 @@ bool query::node::eval_text(std::string_view v) const {
 }
 
 bool query::node::eval_json(const json* v) const {
+    if (v != nullptr && v->is_null()) v = nullptr;  // a stored null is no value, as in the page
     if (value == value_kind::null) return compare_op == op::eq ? v == nullptr : v != nullptr;
     if (v == nullptr) return false;
     switch (value) {
@@ -228,14 +229,16 @@ bool query::node::eval(const query_subject& s) const {
     case field_kind::parameter:
         return eval_json(s.parameters == nullptr ? nullptr : find_dotted(*s.parameters, name));
     case field_kind::tag: {
+        // The status tag is the status field's business (status = running): tags are the user's.
         static const std::vector<std::string> none;
         const auto& tags = s.tags == nullptr ? none : *s.tags;
         const auto shown = [](const std::string& t) { return !t.starts_with("lazyscribe.status="); };
+        const auto equal = [&](const std::string& t) { return shown(t) && t == text; };
         switch (compare_op) {
         case op::eq:
-            return std::find(tags.begin(), tags.end(), text) != tags.end();
+            return std::any_of(tags.begin(), tags.end(), equal);
         case op::ne:
-            return std::find(tags.begin(), tags.end(), text) == tags.end();
+            return std::none_of(tags.begin(), tags.end(), equal);
         case op::contains:
             return std::any_of(tags.begin(), tags.end(),
                                [&](const auto& t) { return shown(t) && contains_folded(t, text_lower); });
@@ -353,7 +356,7 @@ private:
             n.field = kind;
             n.name = text.substr(prefix.size());
             if (n.name.empty()) throw query_error("query: '" + printable(text) + "' needs a name" + at(t.column));
-            if (names.find(n.name) == names.end()) {
+            if (fields_.checked && names.find(n.name) == names.end()) {
                 throw query_error("query: unknown field '" + printable(text) + "': no experiment has that " +
                                   std::string(noun) + " (" + std::string(plural) + ": " + listed(names) + ")");
             }

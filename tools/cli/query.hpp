@@ -35,6 +35,8 @@ struct query_subject {
 struct query_fields {
     std::set<std::string, std::less<>> metrics;
     std::set<std::string, std::less<>> parameters;
+    /// False when there is nothing to look at (an empty project): no field is then unknown.
+    bool checked = true;
     /// Adds the names of one experiment's metrics and parameters.
     void add(const json& metrics, const json& parameters);
 };

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include <httplib.h>
 
@@ -335,6 +336,12 @@ int run_serve(const global_options& /*g*/, const serve_options& o) {
     // An idle keep-alive connection holds a pool thread until it times out, and the server's
     // stop() waits for it: short, so that SIGTERM ends the server at once.
     server.set_keep_alive_timeout(1);
+    // cpp-httplib's default sets SO_REUSEPORT, with which a second server binds a port already
+    // in use and the two share its connections: only SO_REUSEADDR (restarts), so a busy port fails.
+    server.set_socket_options([](int sock) {
+        const int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
         if (req.method != "GET" && req.method != "HEAD") {
             res.set_header("Allow", "GET, HEAD");
@@ -364,7 +371,8 @@ int run_serve(const global_options& /*g*/, const serve_options& o) {
         const experiment* e = requested(*s, req, res, index);
         if (e == nullptr) return;
         const artifact_link link = [](std::size_t p, const experiment& x, const artifact& a) {
-            return "/files/" + std::to_string(p) + "/" + url_encode(x.slug(), false) + "/" + url_encode(a.fname(), true);
+            // Relative to the page, so that the viewer also works behind a proxy under a sub-path.
+            return "files/" + std::to_string(p) + "/" + url_encode(x.slug(), false) + "/" + url_encode(a.fname(), true);
         };
         send_json(res, run_document(index, *s->projects[index].opened, *e, link));
     });

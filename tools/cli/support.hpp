@@ -101,6 +101,13 @@ std::vector<std::size_t> sorted_order(const std::vector<double>& keys, bool desc
 template <class E>
 std::vector<const E*> select(std::vector<const E*> items, const selection_options& selection,
                              std::string_view project_label = {}) {
+    // The names a query may use are those of every experiment, not only of those --status
+    // keeps: `--status running --where 'metrics.loss < 1'` is no error while nothing runs.
+    query_fields fields;
+    if (!selection.filters.empty() || !selection.where.empty()) {
+        for (const E* e : items) fields.add(e->metrics(), e->parameters());
+        fields.checked = !items.empty();
+    }
     if (!selection.statuses.empty()) {
         std::erase_if(items, [&](const E* e) {
             return std::find(selection.statuses.begin(), selection.statuses.end(), e->status()) ==
@@ -108,8 +115,6 @@ std::vector<const E*> select(std::vector<const E*> items, const selection_option
         });
     }
     if (!selection.filters.empty() || !selection.where.empty()) {
-        query_fields fields;
-        for (const E* e : items) fields.add(e->metrics(), e->parameters());
         std::vector<query> queries;
         for (const auto& f : selection.filters) queries.emplace_back(filter_as_query(f, fields), fields);
         for (const auto& w : selection.where) queries.emplace_back(w, fields);

@@ -51,6 +51,14 @@ json strict_value(const json& v) {
 
 json finite_or_null(double d) { return std::isfinite(d) ? json(d) : json(nullptr); }
 
+// A curve logged as [[step, value], ...] (a Python habit): pairs of numbers, steps integral.
+bool is_step_pairs(const json& v) {
+    if (!v.is_array() || v.empty()) return false;
+    return std::all_of(v.begin(), v.end(), [](const json& p) {
+        return p.is_array() && p.size() == 2 && p[0].is_number_integer() && is_number(p[1]);
+    });
+}
+
 // Indices of the points kept of `n`: all when n <= max_points, else the first, the last, and
 // the smallest and largest value of each bucket, in order, so that spikes survive.
 std::vector<std::size_t> kept_points(const std::vector<double>& values, std::size_t max_points) {
@@ -127,7 +135,11 @@ json runs_document(const std::vector<viewed_project>& projects, std::string_view
         tests.push_back(e->tests().size());
         artifacts.push_back(e->artifacts().size());
         histories.push_back(series_names(*e));
-        for (const auto& [key, value] : e->metrics().items()) put(metrics, key, row, cell_value(value));
+        // Nested objects as dotted names, for metrics as for parameters (the query's fields).
+        flat.clear();
+        flatten(e->metrics(), "", flat);
+        for (auto& [key, value] : flat)
+            if (!key.empty()) put(metrics, key, row, cell_value(value));
         flat.clear();
         flatten(e->parameters(), "", flat);
         for (auto& [key, value] : flat)
@@ -166,7 +178,8 @@ std::vector<std::string> series_names(const experiment& e) {
             if (!history.empty()) names.push_back(metric);
     }
     for (const auto& [key, value] : e.metrics().items()) {
-        if (is_number_list(value) && std::find(names.begin(), names.end(), key) == names.end()) names.push_back(key);
+        if ((is_number_list(value) || is_step_pairs(value)) && std::find(names.begin(), names.end(), key) == names.end())
+            names.push_back(key);
     }
     return names;
 }
@@ -248,6 +261,11 @@ std::optional<json> history_document(const experiment& e, const std::string& met
         for (std::size_t i = 0; i < it->size(); ++i) {
             steps.push_back(static_cast<double>(i));
             values.push_back(to_double((*it)[i]).value_or(std::nan("")));
+        }
+    } else if (it != e.metrics().end() && is_step_pairs(*it)) {
+        for (const auto& pair : *it) {
+            steps.push_back(pair[0].get<double>());
+            values.push_back(to_double(pair[1]).value_or(std::nan("")));
         }
     } else {
         return std::nullopt;

@@ -148,10 +148,10 @@ table run_rows(const json& record) {
     return t;
 }
 
-// key → value rows of one object, flattened with dotted keys.
 // Values of a curve shown on one line of `show`.
 constexpr std::size_t values_per_line = 10;
 
+// key → value rows of one object, flattened with dotted keys; a curve wrapped, with a summary.
 table key_values(const json& object) {
     table t({"", ""}, false);
     std::vector<std::pair<std::string, json>> flat;

@@ -38,18 +38,21 @@ struct embedded_run {
 };
 
 // The artifact's file relative to the report's folder, so that the link works where the report
-// sits beside the project (a CI artifact bundle, a shared folder); null in an object store.
+// sits beside the project (a CI artifact bundle, a shared folder); no link in an object store,
+// nor for an fname that leaves the experiment's folder.
 artifact_link relative_links(const project& p, const std::filesystem::path& report) {
     const bool local = is_local(*p.files());
     const auto from = std::filesystem::absolute(report).parent_path();
     return [local, from, &p](std::size_t, const experiment& e, const artifact& a) -> std::string {
         if (!local) return {};
-        const auto file = inspect(*p.files(), e.path(), a);
-        return url_encode(std::filesystem::absolute(file.path).lexically_relative(from).generic_string(), true);
+        try {
+            const auto file = inspect(*p.files(), e.path(), a);
+            return url_encode(std::filesystem::absolute(file.path).lexically_relative(from).generic_string(), true);
+        } catch (const lazyscribe::error&) {
+            return {};
+        }
     };
 }
-
-std::string size_text(std::size_t bytes) { return human_size(bytes); }
 
 }  // namespace
 
@@ -75,13 +78,7 @@ int run_report(const global_options& /*g*/, const report_options& o) {
         const experiment& e = *chosen[i];
         embedded_run r;
         r.key = "0:" + e.slug();
-        r.details = run_document(0, p, e, [&](std::size_t x, const experiment& y, const artifact& a) {
-            try {
-                return link(x, y, a);
-            } catch (const lazyscribe::error&) {
-                return std::string();  // an fname that leaves the folder: no link
-            }
-        });
+        r.details = run_document(0, p, e, link);
         r.details_size = r.details.dump().size() + r.key.size() + 8;
         for (const auto& metric : series_names(e)) {
             if (auto doc = history_document(e, metric, o.max_points)) r.series[metric] = std::move(*doc);
@@ -95,7 +92,7 @@ int run_report(const global_options& /*g*/, const report_options& o) {
     std::size_t total = page_size + runs_size;
     if (total > o.max_size) {
         throw failure(path.string() + ": the page with the runs table of " + std::to_string(chosen.size()) +
-                      " experiments alone takes " + size_text(total) + ", over --max-size " + size_text(o.max_size) +
+                      " experiments alone takes " + human_size(total) + ", over --max-size " + human_size(o.max_size) +
                       "; choose fewer runs (--where, --status, --limit) or raise --max-size");
     }
     for (const auto& r : embedded) total += r.details_size + r.series_size;
@@ -161,13 +158,13 @@ int run_report(const global_options& /*g*/, const report_options& o) {
 
     std::string note = "wrote " + path.string() + ": " + std::to_string(chosen.size()) + " experiment" +
                        (chosen.size() == 1 ? "" : "s") + ", details of " + std::to_string(data["details"].size()) +
-                       ", series of " + std::to_string(with_series) + ", " + size_text(page.size()) + "\n";
+                       ", series of " + std::to_string(with_series) + ", " + human_size(page.size()) + "\n";
     if (data["details"].size() < chosen.size() || dropped_series > 0) {
         note += "note: the page holds the details of " + std::to_string(data["details"].size()) + " of " +
                 std::to_string(chosen.size()) + " runs (--details " + std::to_string(o.details) + ")";
         if (dropped_details + dropped_series > 0) {
             note += "; " + std::to_string(dropped_series) + " runs' series and " + std::to_string(dropped_details) +
-                    " runs' details were left out to stay under --max-size " + size_text(o.max_size);
+                    " runs' details were left out to stay under --max-size " + human_size(o.max_size);
         }
         note += "; `lazyscribe serve` shows everything\n";
     }

@@ -17,12 +17,6 @@ namespace lazyscribe::cli {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool word_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == ':' || c == '+' ||
            c == '-' || (static_cast<unsigned char>(c) >= 0x80);  // UTF-8 in names and values
@@ -160,7 +154,7 @@ bool compare(op o, const T& a, const T& b) {
 }
 
 bool contains_folded(std::string_view hay, const std::string& needle_lower) {
-    return lower(hay).find(needle_lower) != std::string::npos;
+    return lower_ascii(hay).find(needle_lower) != std::string::npos;
 }
 
 }  // namespace
@@ -289,7 +283,7 @@ private:
     const token& peek() const { return tokens_[pos_]; }
     const token& next() { return tokens_[pos_++]; }
     bool keyword(std::string_view word) const {
-        return peek().kind == token_kind::word && !peek().quoted_name && lower(peek().text) == word;
+        return peek().kind == token_kind::word && !peek().quoted_name && lower_ascii(peek().text) == word;
     }
 
     std::unique_ptr<node> joined(node::kind kind, std::string_view word, std::unique_ptr<node> (parser::*part)()) {
@@ -390,10 +384,10 @@ private:
 
     void value(node& n, const token& v, const token& o) {
         n.text = v.text;
-        n.text_lower = lower(v.text);
+        n.text_lower = lower_ascii(v.text);
         n.value = value_kind::text;
         if (v.kind == token_kind::word) {
-            const std::string word = lower(v.text);
+            const std::string word = lower_ascii(v.text);
             if (word == "true" || word == "false") {
                 n.value = value_kind::boolean;
                 n.boolean = word == "true";

@@ -131,7 +131,10 @@ private:
         std::string sig;
         const auto now = std::chrono::system_clock::now();
         for (std::size_t i = 0; i < options_.projects.size(); ++i) {
-            auto [files, path] = locate(project_file(options_.projects[i]));
+            // The project file found at start (a folder argument resolved once, not every poll).
+            auto [files, path] = last != nullptr
+                                     ? std::pair(last->projects[i].opened->files(), last->projects[i].opened->path())
+                                     : locate(project_file(options_.projects[i]));
             sig += describe(*files, path);
             if (last == nullptr) continue;
             for (const auto& e : *last->projects[i].opened) {
@@ -188,6 +191,14 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
     send_json(res, json{{"error", message}}, status);
 }
 
+// The project index `text` names in `s` (decimal digits, below the number of projects).
+std::optional<std::size_t> project_index(const snapshot& s, const std::string& text) {
+    if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    const std::size_t index = std::stoul(text);
+    return index < s.projects.size() ? std::optional(index) : std::nullopt;
+}
+
 // The experiment a request names (?p=INDEX&slug=SLUG), or nullptr after answering 400/404.
 const experiment* requested(const snapshot& s, const httplib::Request& req, httplib::Response& res,
                             std::size_t& index) {
@@ -197,14 +208,13 @@ const experiment* requested(const snapshot& s, const httplib::Request& req, http
         send_error(res, 400, "give p=PROJECT_INDEX and slug=SLUG");
         return nullptr;
     }
-    index = std::stoul(p);
-    if (index >= s.projects.size()) {
+    const auto found_index = project_index(s, p);
+    if (!found_index) {
         send_error(res, 404, "no project " + p);
         return nullptr;
     }
-    const experiment* found = nullptr;
-    for (const auto& e : *s.projects[index].opened)
-        if (e.slug() == slug) found = &e;  // equal slugs: the latest, as find_experiment does
+    index = *found_index;
+    const experiment* found = find_by_slug(*s.projects[index].opened, slug);
     if (found == nullptr) send_error(res, 404, s.projects[index].label + ": no experiment '" + slug + "'");
     return found;
 }
@@ -215,16 +225,11 @@ std::size_t max_points(const httplib::Request& req) {
     return std::clamp<std::size_t>(std::stoul(text), 4, 1000000);
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // Why a /files/ request is refused, or "" when its path is plain: no "..", ".", empty segment,
 // backslash or NUL, and no percent-encoded dot, slash or backslash in the raw target (which
 // httplib decodes before routing).
 std::string refused_path(const httplib::Request& req, const std::string& rest) {
-    const std::string raw = lower(req.target);
+    const std::string raw = lower_ascii(req.target);
     for (const char* encoded : {"%2e", "%2f", "%5c", "%00"}) {
         if (raw.find(encoded) != std::string::npos) return "an encoded '.', '/', '\\' or NUL";
     }
@@ -256,14 +261,13 @@ void serve_file(const snapshot& s, const httplib::Request& req, httplib::Respons
     const std::string p = rest.substr(0, first);
     const std::string slug = rest.substr(first + 1, second - first - 1);
     const std::string fname = rest.substr(second + 1);
-    if (p.find_first_not_of("0123456789") != std::string::npos || p.size() > 6 || std::stoul(p) >= s.projects.size()) {
+    const auto index = project_index(s, p);
+    if (!index) {
         send_error(res, 404, "no project " + p);
         return;
     }
-    const auto& project = *s.projects[std::stoul(p)].opened;
-    const experiment* e = nullptr;
-    for (const auto& candidate : project)
-        if (candidate.slug() == slug) e = &candidate;
+    const auto& project = *s.projects[*index].opened;
+    const experiment* e = find_by_slug(project, slug);
     const artifact* a = nullptr;
     if (e != nullptr) {
         for (const auto& candidate : e->artifacts())
@@ -408,15 +412,12 @@ int run_serve(const global_options& /*g*/, const serve_options& o) {
                 send_error(res, 400, "runs: at most 50 runs a request");
                 return;
             }
-            const std::size_t p = std::stoul(item.substr(0, colon));
+            const auto p = project_index(*s, item.substr(0, colon));
             const std::string slug = item.substr(colon + 1);
-            if (p >= s->projects.size()) continue;
-            const experiment* e = nullptr;
-            for (const auto& x : *s->projects[p].opened)
-                if (x.slug() == slug) e = &x;
+            const experiment* e = p ? find_by_slug(*s->projects[*p].opened, slug) : nullptr;
             if (e == nullptr) continue;
             if (auto doc = history_document(*e, metric, max_points(req))) {
-                (*doc)["project"] = p;
+                (*doc)["project"] = *p;
                 (*doc)["slug"] = slug;
                 series.push_back(std::move(*doc));
             }

@@ -173,14 +173,18 @@ std::vector<std::string> shown_tags(const std::vector<std::string>& tags) {
     return out;
 }
 
+const experiment* find_by_slug(const project& p, std::string_view slug) {
+    const experiment* found = nullptr;
+    for (const auto& e : p)
+        if (e.slug() == slug) found = &e;  // equal full slugs: the latest wins, as in Python
+    return found;
+}
+
 const experiment& find_experiment(const project& p, const std::string& slug) {
+    if (const experiment* exact = find_by_slug(p, slug)) return *exact;
     std::vector<const experiment*> candidates;
-    const experiment* exact = nullptr;
-    for (const auto& e : p) {
-        if (e.slug() == slug) exact = &e;  // equal full slugs: the latest wins, as in Python
+    for (const auto& e : p)
         if (e.short_slug() == slug) candidates.push_back(&e);
-    }
-    if (exact != nullptr) return *exact;
     const std::string where = shown_path(*p.files(), p.path());
     if (candidates.empty())
         throw failure(where + ": no experiment with slug or short slug '" + printable(slug) + "'");
@@ -205,10 +209,8 @@ std::string project_label(const std::filesystem::path& file) {
     return file.stem().string();
 }
 
-namespace {
-
-// Checks a --filter expression (it runs as a query: filter_as_query); says why it is wrong.
-std::string filter_problem(const std::string& text) {
+// A --filter expression runs as a query (filter_as_query); this says why one is wrong.
+std::string check_filter(const std::string& text) {
     const auto pos = text.find_first_of("<>=");
     if (pos == std::string::npos || pos == 0) {
         return "'" + text + "' is not KEY=VALUE (tag=, author=, name=) or METRIC>N, METRIC>=N, METRIC<N, METRIC<=N";
@@ -232,9 +234,12 @@ std::string filter_problem(const std::string& text) {
     return {};
 }
 
-}  // namespace
 
-std::string check_filter(const std::string& text) { return filter_problem(text); }
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
 
 std::optional<std::vector<run_status>> parse_statuses(const std::string& text, std::string& why) {
     static constexpr run_status all[] = {run_status::finished, run_status::running, run_status::failed,

@@ -83,6 +83,9 @@ project open_project(const std::string& argument, std::chrono::seconds crashed_a
 /// column shows as status() reads it (a "running" tag may mean crashed).
 std::vector<std::string> shown_tags(const std::vector<std::string>& tags);
 
+/// The experiment with exactly this slug (of several, the latest, as in Python), or nullptr.
+const experiment* find_by_slug(const project& p, std::string_view slug);
+
 /// The experiment with this slug, or the one with this short slug; a failure naming the
 /// project when there is none, and listing the candidates when the short slug names several.
 const experiment& find_experiment(const project& p, const std::string& slug);
@@ -177,6 +180,9 @@ std::string full_text(const json& v);
 std::string number_text(const json& v);
 /// One-line JSON text, UTF-8 as is, NaN/Infinity spelled as Python does.
 std::string compact_json(const json& v);
+
+/// `s` with ASCII letters in lower case (other bytes, UTF-8 included, as they are).
+std::string lower_ascii(std::string_view s);
 
 /// Control characters (C0, DEL, C1) written as \n, \t, \x01, ... so that a user string cannot
 /// move the cursor or change colours on a terminal.

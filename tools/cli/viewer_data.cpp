@@ -285,10 +285,18 @@ std::optional<json> history_document(const experiment& e, const std::string& met
                 {"values", std::move(v)}};
 }
 
-std::string_view artifact_kind(std::string_view fname) {
+namespace {
+
+// The file name's suffix after its last dot, in lower case ("" without one).
+std::string extension(std::string_view fname) {
     const auto dot = fname.rfind('.');
-    std::string ext = dot == std::string_view::npos ? "" : std::string(fname.substr(dot + 1));
-    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return dot == std::string_view::npos ? std::string() : lower_ascii(fname.substr(dot + 1));
+}
+
+}  // namespace
+
+std::string_view artifact_kind(std::string_view fname) {
+    const std::string ext = extension(fname);
     if (ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "gif" || ext == "webp") return "image";
     if (ext == "json") return "json";
     if (ext == "txt" || ext == "csv" || ext == "yaml" || ext == "yml" || ext == "md" || ext == "log" || ext == "svg")
@@ -297,9 +305,7 @@ std::string_view artifact_kind(std::string_view fname) {
 }
 
 std::string_view content_type(std::string_view fname) {
-    const auto dot = fname.rfind('.');
-    std::string ext = dot == std::string_view::npos ? "" : std::string(fname.substr(dot + 1));
-    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string ext = extension(fname);
     if (ext == "png") return "image/png";
     if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
     if (ext == "gif") return "image/gif";

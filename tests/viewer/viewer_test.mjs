@@ -372,6 +372,21 @@ const TABLE_QUERIES = [
     'slug = baseline or metrics.`n_trees` >= 100 or metrics.note ~ DIV',
 ];
 
+// Runs a case's checks on its open page: a page exception fails the case, a failure carries the
+// page's diagnostics, and the server (and what `cleanup` stops) is stopped on every exit path.
+async function onPage(page, server, body, cleanup = () => {}) {
+    try {
+        await body();
+        check(page.exceptions.length === 0, `the page threw: ${page.exceptions.join(' | ')}`);
+    } catch (e) {
+        if (e instanceof Failure && pageDiagnostics(page)) e.message += `\n  ${pageDiagnostics(page)}`;
+        throw e;
+    } finally {
+        cleanup();
+        await stopServe(server);
+    }
+}
+
 async function caseTable(opts) {
     const dir = join(opts.work, 'table');
     rmSync(dir, { recursive: true, force: true });
@@ -389,7 +404,7 @@ async function caseTable(opts) {
     const got = ['nan', 'pos_inf', 'neg_inf'].map((m) => doc.metrics[m]?.[special]);
     check(JSON.stringify(got) === JSON.stringify(['NaN', 'Infinity', '-Infinity']), `/api/runs gives the non-finite metrics as ${JSON.stringify(got)}; expected ["NaN","Infinity","-Infinity"]`);
     const page = await openPage(server.url);
-    try {
+    await onPage(page, server, async () => {
         // --- the table renders.
         const count = await runCount(page);
         check(count && count.total === listed.length && count.shown === listed.length, `#run-count is ${JSON.stringify(count)}, expected "${listed.length} of ${listed.length} runs"`);
@@ -479,14 +494,8 @@ async function caseTable(opts) {
             check(sameSet(r.slugs, c.slugs), () => `query ${JSON.stringify(query)}: ${describeDiff(r.slugs, c.slugs, 'lazyscribeQuery.filter', 'lazyscribe list --where')}`);
             log(`query ${JSON.stringify(query)}: ${c.slugs.length} runs, page and CLI agree`);
         }
-        check(page.exceptions.length === 0, `the page threw: ${page.exceptions.join(' | ')}`);
         check(soft.length === 0, () => soft.join('\n'));
-    } catch (e) {
-        if (e instanceof Failure && pageDiagnostics(page)) e.message += `\n  ${pageDiagnostics(page)}`;
-        throw e;
-    } finally {
-        await stopServe(server);
-    }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,7 +557,7 @@ async function caseLive(opts) {
 
     const server = await startServe(opts, [dir], { extra: ['--poll-interval', '200'] });
     const page = await openPage(`${server.url}#select=0:${encodeURIComponent(running.slug)}`);
-    try {
+    await onPage(page, server, async () => {
         const slug = running.slug;
         const rowSel = `tr.run[data-slug="${slug}"]`;
         const statusSel = `${rowSel} td[data-column="status"]`;
@@ -601,14 +610,7 @@ async function caseLive(opts) {
         const stillSelected = await page.evaluate(`document.querySelector(${JSON.stringify(rowSel + ' input.select')})?.checked`);
         check(stillSelected === true, 'the live run is no longer selected after the refreshes');
         log(`history grew to ${await points()} points, status finished, no reload, version ${version0} -> ${version1}`);
-        check(page.exceptions.length === 0, `the page threw: ${page.exceptions.join(' | ')}`);
-    } catch (e) {
-        if (e instanceof Failure && pageDiagnostics(page)) e.message += `\n  ${pageDiagnostics(page)}`;
-        throw e;
-    } finally {
-        killChild(writer);
-        await stopServe(server);
-    }
+    }, () => killChild(writer));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,7 +633,7 @@ async function caseComparePlots(opts) {
     const clean = experiments.filter((e) => e.tags.includes('clean'));
     const server = await startServe(opts, [project]);
     const page = await openPage(server.url);
-    try {
+    await onPage(page, server, async () => {
         await applyWhere(page, 'tag = clean', `const c = runCount(); return c && c.shown === ${clean.length} && !text('#where-error');`);
         const chosen = clean.slice(0, 3);
         for (const e of chosen) await selectRow(page, e.slug);
@@ -760,13 +762,7 @@ async function caseComparePlots(opts) {
         const fullInfo = pngInfo(full);
         check(fullInfo && fullInfo.width >= 1280 && fullInfo.height >= 900, `full-page screenshot: ${JSON.stringify(fullInfo)}`);
         log(`charts: ${JSON.stringify(boxes)}; screenshot ${shot} ${info.width}x${info.height} ${png.length} bytes, full page ${fullInfo.width}x${fullInfo.height}`);
-        check(page.exceptions.length === 0, `the page threw: ${page.exceptions.join(' | ')}`);
-    } catch (e) {
-        if (e instanceof Failure && pageDiagnostics(page)) e.message += `\n  ${pageDiagnostics(page)}`;
-        throw e;
-    } finally {
-        await stopServe(server);
-    }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -795,7 +791,7 @@ async function caseScroll(opts) {
     t = Date.now();
     const page = await openPage(server.url, { readyTimeoutMs: 120000 });
     const wall = Date.now() - t;
-    try {
+    await onPage(page, server, async () => {
         const timing = await page.evaluate(`(() => {
             const paint = Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]));
             return {readyAt: window.__lazyscribeTest.readyAt, fp: paint['first-paint'] ?? null, fcp: paint['first-contentful-paint'] ?? null};
@@ -888,13 +884,7 @@ async function caseScroll(opts) {
         const mem = await page.memory();
         metric('js_heap_used_100k', mem.usedJSHeap / 1048576, 'MiB');
         metric('js_heap_total_100k', mem.totalJSHeap / 1048576, 'MiB');
-        check(page.exceptions.length === 0, `the page threw: ${page.exceptions.join(' | ')}`);
-    } catch (e) {
-        if (e instanceof Failure && pageDiagnostics(page)) e.message += `\n  ${pageDiagnostics(page)}`;
-        throw e;
-    } finally {
-        await stopServe(server);
-    }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
